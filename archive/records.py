@@ -1,0 +1,296 @@
+"""The statement record: validation and the one canonical shape the store keeps and exports.
+
+Validation is strict on purpose: an unknown field or a malformed date is far more likely a typo
+in someone's import file than something they meant, and silently dropping it would lose data.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import json
+import re
+from typing import Any
+
+from .errors import RecordError
+
+KINDS = (
+    "post",
+    "remarks",
+    "joint_statement",
+    "statement",
+    "speech",
+    "interview",
+    "press_conference",
+    "other",
+)
+TRANSLATORS = ("official", "press", "editor", "machine", "other")
+
+STATEMENT_FIELDS = (
+    "id",
+    "speaker",
+    "role",
+    "date",
+    "kind",
+    "lang",
+    "text",
+    "translations",
+    "source",
+    "event",
+    "place",
+    "topics",
+    "context",
+    "notes",
+)
+SPEAKER_FIELDS = ("id", "name", "reading", "aliases")
+TRANSLATION_FIELDS = ("lang", "text", "by")
+SOURCE_FIELDS = ("url", "title", "publisher", "date")
+
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$")
+LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+URL_RE = re.compile(r"^https?://[^\s]+$", re.IGNORECASE)
+
+
+def parse_date(value: str, field: str = "date") -> str:
+    """Check a partial ISO date (YYYY, YYYY-MM, YYYY-MM-DD) and return it unchanged.
+
+    Precision is information ("some time in 2025" is not "2025-01-01"), so it is kept as given.
+    """
+    if not isinstance(value, str):
+        raise RecordError("must be a string like 2025, 2025-08 or 2025-08-23", field)
+    m = DATE_RE.match(value)
+    if not m:
+        raise RecordError(f"{value!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD", field)
+    year, month, day = m.group(1), m.group(2), m.group(3)
+    if int(year) < 1:
+        raise RecordError(f"{value!r} has no valid year", field)
+    if month is not None and not 1 <= int(month) <= 12:
+        raise RecordError(f"{value!r} has no month {month}; months are 01-12", field)
+    if day is not None:
+        last = calendar.monthrange(int(year), int(month))[1]
+        if not 1 <= int(day) <= last:
+            raise RecordError(f"{value!r}: {year}-{month} has no day {day}", field)
+    return value
+
+
+def date_bounds(value: str) -> tuple[str, str]:
+    """The first and last full day a partial date covers: 2025-02 -> (2025-02-01, 2025-02-28)."""
+    parse_date(value)
+    parts = value.split("-")
+    year = int(parts[0])
+    if len(parts) == 1:
+        return f"{year:04d}-01-01", f"{year:04d}-12-31"
+    month = int(parts[1])
+    if len(parts) == 2:
+        last = calendar.monthrange(year, month)[1]
+        return f"{year:04d}-{month:02d}-01", f"{year:04d}-{month:02d}-{last:02d}"
+    return value, value
+
+
+def _string(value: Any, field: str, *, allow_empty: bool = False) -> str:
+    if not isinstance(value, str):
+        raise RecordError(f"must be a string, not {type(value).__name__}", field)
+    if not allow_empty and (not value or value.isspace()):
+        raise RecordError("must not be empty", field)
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise RecordError("contains invalid Unicode (a lone surrogate)", field) from None
+    return value
+
+
+def _optional_string(obj: dict, key: str, field: str) -> str | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    return _string(value, field)
+
+
+_LANGS: dict[str, str] = {}
+
+
+def _lang(value: Any, field: str) -> str:
+    known = _LANGS.get(value) if isinstance(value, str) else None
+    if known is not None:
+        return known
+    _string(value, field)
+    if not LANG_RE.match(value):
+        raise RecordError(f"{value!r} is not a language code such as ja, en or ko", field)
+    primary, *rest = value.split("-")
+    code = "-".join([primary.lower(), *rest])
+    if len(_LANGS) < 1000:
+        _LANGS[value] = code
+    return code
+
+
+def _check_keys(obj: dict, allowed: tuple[str, ...], prefix: str) -> None:
+    for key in obj:
+        if key not in allowed:
+            raise RecordError(
+                f"unknown field (expected one of: {', '.join(allowed)})", prefix + str(key)
+            )
+
+
+def _string_list(value: Any, field: str) -> list[str]:
+    if not isinstance(value, list):
+        raise RecordError("must be a list of strings", field)
+    out: list[str] = []
+    for i, item in enumerate(value):
+        item = _string(item, f"{field}[{i}]")
+        if item not in out:
+            out.append(item)
+    return out
+
+
+def validate_speaker(value: Any, field: str = "speaker") -> dict | str:
+    """A speaker is a plain name (found or created by the store) or an object of names."""
+    if isinstance(value, str):
+        return _string(value, field).strip()
+    if not isinstance(value, dict):
+        raise RecordError("must be a name or an object with id, name, reading, aliases", field)
+    _check_keys(value, SPEAKER_FIELDS, field + ".")
+    out: dict[str, Any] = {}
+    if value.get("id") is not None:
+        sid = _string(value["id"], field + ".id")
+        if not ID_RE.match(sid):
+            raise RecordError(f"{sid!r} is not a URL-safe id", field + ".id")
+        out["id"] = sid
+    names = value.get("name")
+    if names is not None:
+        if isinstance(names, str):
+            raise RecordError(
+                'must map languages to names, e.g. {"en": "…", "ja": "…"}', field + ".name"
+            )
+        if not isinstance(names, dict):
+            raise RecordError("must be an object of language: name", field + ".name")
+        clean = {}
+        for lang, name in names.items():
+            lang_code = _lang(lang, f"{field}.name")
+            clean[lang_code] = _string(name, f"{field}.name.{lang}").strip()
+        if clean:
+            out["name"] = clean
+    if value.get("reading") is not None:
+        out["reading"] = _string(value["reading"], field + ".reading").strip()
+    if value.get("aliases") is not None:
+        aliases = _string_list(value["aliases"], field + ".aliases")
+        if aliases:
+            out["aliases"] = [a.strip() for a in aliases]
+    if "id" not in out and "name" not in out:
+        raise RecordError("needs an id or at least one name", field)
+    return out
+
+
+def _translation(value: Any, field: str) -> dict:
+    if not isinstance(value, dict):
+        raise RecordError("must be an object with lang, text and by", field)
+    _check_keys(value, TRANSLATION_FIELDS, field + ".")
+    if "lang" not in value:
+        raise RecordError("is required", field + ".lang")
+    if "text" not in value:
+        raise RecordError("is required", field + ".text")
+    out = {
+        "lang": _lang(value["lang"], field + ".lang"),
+        "text": _string(value["text"], field + ".text"),
+    }
+    by = value.get("by")
+    if by is not None:
+        if by not in TRANSLATORS:
+            raise RecordError(f"{by!r} is not one of: {', '.join(TRANSLATORS)}", field + ".by")
+        out["by"] = by
+    return out
+
+
+def _source(value: Any, field: str = "source") -> dict:
+    if isinstance(value, str):
+        value = {"url": value}
+    if not isinstance(value, dict):
+        raise RecordError("must be an object with url, title, publisher, date", field)
+    _check_keys(value, SOURCE_FIELDS, field + ".")
+    out: dict[str, str] = {}
+    for key in SOURCE_FIELDS:
+        text = _optional_string(value, key, f"{field}.{key}")
+        if text is None:
+            continue
+        if key == "url" and not URL_RE.match(text):
+            raise RecordError(f"{text!r} is not an http(s) URL", field + ".url")
+        if key == "date":
+            parse_date(text, field + ".date")
+        out[key] = text
+    return out
+
+
+def validate(record: Any) -> dict:
+    """Check one input record and return it in canonical form (known keys, in contract order).
+
+    Raises RecordError naming the field. The speaker is left as given (name or object); the
+    store resolves it to an id.
+    """
+    if not isinstance(record, dict):
+        raise RecordError(f"a statement must be a JSON object, not {type(record).__name__}")
+    _check_keys(record, STATEMENT_FIELDS, "")
+    for required in ("speaker", "lang", "text"):
+        if record.get(required) is None:
+            raise RecordError("is required", required)
+    out: dict[str, Any] = {}
+    if record.get("id") is not None:
+        rid = _string(record["id"], "id")
+        if not ID_RE.match(rid):
+            raise RecordError(
+                f"{rid!r} is not a valid id (letters, digits, '.', '_', '~', '-'; at most 128)",
+                "id",
+            )
+        out["id"] = rid
+    out["speaker"] = validate_speaker(record["speaker"])
+    for key in ("role",):
+        if (v := _optional_string(record, key, key)) is not None:
+            out[key] = v
+    if record.get("date") is not None:
+        out["date"] = parse_date(record["date"])
+    if record.get("kind") is not None:
+        kind = record["kind"]
+        if kind not in KINDS:
+            raise RecordError(f"{kind!r} is not one of: {', '.join(KINDS)}", "kind")
+        out["kind"] = kind
+    out["lang"] = _lang(record["lang"], "lang")
+    out["text"] = _string(record["text"], "text")
+    translations = record.get("translations")
+    if translations is not None:
+        if not isinstance(translations, list):
+            raise RecordError("must be a list of {lang, text, by}", "translations")
+        items = [_translation(t, f"translations[{i}]") for i, t in enumerate(translations)]
+        if items:
+            out["translations"] = items
+    if record.get("source") is not None:
+        source = _source(record["source"])
+        if source:
+            out["source"] = source
+    for key in ("event", "place"):
+        if (v := _optional_string(record, key, key)) is not None:
+            out[key] = v
+    if record.get("topics") is not None:
+        topics = _string_list(record["topics"], "topics")
+        if topics:
+            out["topics"] = topics
+    for key in ("context", "notes"):
+        if (v := _optional_string(record, key, key)) is not None:
+            out[key] = v
+    return out
+
+
+def content_id(speaker_id: str, record: dict) -> str:
+    """A stable id for a record that came without one.
+
+    Derived from who said what, when and in which language, so importing the same id-less
+    record twice finds the first copy instead of making a duplicate.
+    """
+    key = json.dumps(
+        [speaker_id, record.get("date"), record["lang"], record["text"]], ensure_ascii=False
+    )
+    return "s-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+
+
+def changed_fields(old: dict, new: dict) -> list[str]:
+    """Names of the top-level fields that differ, in contract order."""
+    return [k for k in STATEMENT_FIELDS if old.get(k) != new.get(k)]

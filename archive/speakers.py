@@ -1,0 +1,82 @@
+"""Speakers: how names in several scripts, aliases and handles become one identity.
+
+Kept free of SQL so the merge rules can be read (and tested) on their own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_SPACE_RE = re.compile(r"\s+")
+_HANGUL_RE = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+_JA_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+
+
+def name_key(name: str) -> str:
+    """The form names are matched in: NFKC, case-folded, without spaces ("石破 茂" = "石破茂")."""
+    return _SPACE_RE.sub("", unicodedata.normalize("NFKC", name).casefold())
+
+
+def guess_script_lang(name: str) -> str:
+    """The language a bare name is most likely written for, by its script."""
+    if _HANGUL_RE.search(name):
+        return "ko"
+    if _JA_RE.search(name):
+        return "ja"
+    return "en"
+
+
+def keys_of(speaker: dict) -> set[str]:
+    """Every key a plain-string reference may use to find this speaker."""
+    keys = {name_key(n) for n in speaker.get("name", {}).values()}
+    keys.update(name_key(a) for a in speaker.get("aliases", []))
+    if speaker.get("reading"):
+        keys.add(name_key(speaker["reading"]))
+    return keys
+
+
+def from_plain_name(name: str) -> dict:
+    return {"name": {guess_script_lang(name): name}}
+
+
+def merge(stored: dict, incoming: dict) -> dict:
+    """Fold an incoming speaker object into the stored one, dropping nothing.
+
+    A new name for a language replaces the old one, which stays on as an alias; aliases are
+    unioned in order; a new reading replaces the old.
+    """
+    out = {"id": stored["id"], "name": dict(stored.get("name", {}))}
+    aliases = list(stored.get("aliases", []))
+    for lang, name in incoming.get("name", {}).items():
+        old = out["name"].get(lang)
+        if old is not None and old != name and old not in aliases:
+            aliases.append(old)
+        out["name"][lang] = name
+    for alias in incoming.get("aliases", []):
+        if alias not in aliases:
+            aliases.append(alias)
+    current_names = set(out["name"].values())
+    aliases = [a for a in aliases if a not in current_names]
+    reading = incoming.get("reading") or stored.get("reading")
+    if reading:
+        out["reading"] = reading
+    if aliases:
+        out["aliases"] = aliases
+    if not out["name"]:
+        del out["name"]
+    return out
+
+
+def slug_for(speaker: dict) -> str:
+    """A readable URL-safe id: the English name as a slug, else a short hash of a name."""
+    names = speaker.get("name", {})
+    en = names.get("en")
+    if en:
+        ascii_name = unicodedata.normalize("NFKD", en).encode("ascii", "ignore").decode()
+        slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+        if slug:
+            return slug[:60]
+    first = next(iter(names.values()), None) or speaker.get("aliases", ["?"])[0]
+    return "sp-" + hashlib.sha256(first.encode("utf-8")).hexdigest()[:10]

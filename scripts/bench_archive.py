@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""Benchmark the statement store alone (no index): import, re-import, export, size, peak RSS.
+
+Each size runs in a fresh child process so its peak RSS is its own.
+
+    .venv/bin/python scripts/bench_archive.py            # 10k and 100k
+    .venv/bin/python scripts/bench_archive.py 20000
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+
+def one(count: int) -> dict:
+    from generate_archive import main as generate
+
+    from archive.formats import write_export
+    from archive.store import Store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "in.jsonl"
+        generate([str(count), "-o", str(data)])
+        from web.core import Hatsugen
+
+        app = Hatsugen(Path(tmp) / "home")
+        t0 = time.perf_counter()
+        report = app.import_files([str(data)], by="bench")
+        t_import = time.perf_counter() - t0
+        assert len(report.added) == count
+        t0 = time.perf_counter()
+        again = app.import_files([str(data)], by="bench")
+        t_reimport = time.perf_counter() - t0
+        assert again.unchanged == count
+        store: Store = app.store
+        t0 = time.perf_counter()
+        with open(Path(tmp) / "out.json", "w", encoding="utf-8") as out:
+            write_export(store, out)
+        t_export = time.perf_counter() - t0
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db_bytes = store.path.stat().st_size
+        return {
+            "statements": count,
+            "input_mb": round(data.stat().st_size / 1e6, 1),
+            "import_s": round(t_import, 2),
+            "import_per_s": round(count / t_import),
+            "reimport_noop_s": round(t_reimport, 2),
+            "export_s": round(t_export, 2),
+            "db_mb": round(db_bytes / 1e6, 1),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        }
+
+
+def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--one":
+        print(json.dumps(one(int(sys.argv[2]))))
+        return
+    sizes = [int(a) for a in sys.argv[1:]] or [10_000, 100_000]
+    for n in sizes:
+        out = subprocess.run(
+            [sys.executable, __file__, "--one", str(n)], check=True, capture_output=True, text=True
+        ).stdout
+        r = json.loads(out.strip().splitlines()[-1])
+        print(
+            f"{r['statements']:>7} statements ({r['input_mb']} MB JSONL): import {r['import_s']} s"
+            f" = {r['import_per_s']:,}/s, identical re-import {r['reimport_noop_s']} s,"
+            f" export {r['export_s']} s, db {r['db_mb']} MB, peak RSS {r['peak_rss_mb']} MB"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+"""Fixtures: throw-away archive homes, a CLI runner, and fictional statements.
+
+Every speaker here is fictional; real people appear only in the shipped demo archive.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from web.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+
+MIZUHARA = {
+    "id": "mizuhara-aiko",
+    "name": {"ja": "水原愛子", "en": "Aiko Mizuhara"},
+    "reading": "みずはら あいこ",
+    "aliases": ["@aiko_mizuhara"],
+}
+TAKANASHI = {"id": "takanashi-kenji", "name": {"ja": "高梨健二", "en": "Kenji Takanashi"}}
+SEO = {"id": "seo-minjun", "name": {"ko": "서민준", "en": "Seo Min-jun"}}
+
+
+def statement(**overrides: object) -> dict:
+    """A valid fictional statement; override any field."""
+    record = {
+        "id": "mizuhara-2024-05-01",
+        "speaker": MIZUHARA,
+        "role": "Mayor of Aozora City",
+        "date": "2024-05-01",
+        "kind": "remarks",
+        "lang": "ja",
+        "text": "青空市は新しい図書館を建設します。",
+        "translations": [
+            {"lang": "en", "text": "Aozora City will build a new library.", "by": "editor"}
+        ],
+        "source": {"url": "https://example.org/aozora/1", "title": "Aozora Weekly"},
+        "event": "City council meeting",
+        "place": "Aozora",
+        "topics": ["libraries"],
+    }
+    record.update(overrides)
+    return {k: v for k, v in record.items() if v is not None}
+
+
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
+    return path
+
+
+class Cli:
+    """Runs `hatsugen --home HOME …` in-process, the way a user would type it."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None) -> Result:
+        return self.runner.invoke(cli, ["--home", str(self.home), *args], input=input)
+
+    def ok(self, *args: str, input: str | None = None) -> Result:
+        result = self(*args, input=input)
+        assert result.exit_code == 0, (result.output, result.stderr if result.stderr else "")
+        return result
+
+    def json(self, *args: str) -> object:
+        return json.loads(self.ok(*args, "--json").stdout)
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def run(home: Path) -> Cli:
+    return Cli(home)
+
+
+def hatsugen_proc(home: Path, *args: str, **kwargs: object) -> subprocess.Popen:
+    """Start the real `hatsugen` in its own process (for concurrency and kill tests)."""
+    env = {**os.environ, "HATSUGEN_HOME": str(home), **kwargs.pop("env", {})}  # type: ignore[dict-item]
+    return subprocess.Popen(
+        [sys.executable, "-m", "web", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        **kwargs,  # type: ignore[arg-type]
+    )

@@ -1,0 +1,67 @@
+"""Real processes: two imports at once, and kill -9 in the middle of an import."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, hatsugen_proc
+
+from web.core import Hatsugen
+
+pytestmark = pytest.mark.slow
+
+
+def generate(path: Path, count: int, seed: int) -> Path:
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "generate_archive.py"), str(count),
+         "-o", str(path), "--seed", str(seed)],
+        check=True,
+    )  # fmt: skip
+    # Different seeds reuse ids gen-0000000…; give each file its own id space.
+    text = path.read_text(encoding="utf-8").replace('"id": "gen-', f'"id": "s{seed}-')
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_two_imports_at_once_both_succeed(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    a = generate(tmp_path / "a.jsonl", 8000, seed=1)
+    b = generate(tmp_path / "b.jsonl", 8000, seed=2)
+    procs = [hatsugen_proc(home, "import", str(p)) for p in (a, b)]
+    results = [p.communicate(timeout=120) for p in procs]
+    for proc, (out, err) in zip(procs, results, strict=True):
+        assert proc.returncode == 0, err
+        assert "8000 added" in out
+        assert "locked" not in err
+    assert Hatsugen(home).store.count() == 16000
+
+
+def test_kill_9_mid_import_leaves_the_archive_as_it_was(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    first = generate(tmp_path / "first.jsonl", 500, seed=3)
+    done = hatsugen_proc(home, "import", str(first))
+    assert done.wait(timeout=60) == 0
+    big = generate(tmp_path / "big.jsonl", 5000, seed=4)
+    flag = tmp_path / "writing"
+    proc = hatsugen_proc(home, "import", str(big), env={"HATSUGEN_FAULT": f"before-commit:{flag}"})
+    deadline = time.monotonic() + 60
+    while not flag.exists():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the import never reached its commit"
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    app = Hatsugen(home)
+    assert app.store.count() == 500
+    assert app.store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    app.close()
+    # The archive is not left locked: the same import now goes through.
+    again = hatsugen_proc(home, "import", str(big))
+    _, err = again.communicate(timeout=120)
+    assert again.returncode == 0, err
+    assert Hatsugen(home).store.count() == 5500

@@ -1,0 +1,297 @@
+"""The `hatsugen` command line: a thin Click shell over the `Hatsugen` object."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archive import KINDS, TRANSLATORS, ArchiveError, ImportRejected, NotFound, RecordError
+from archive.formats import read_records
+
+from . import textview
+from .core import Hatsugen, actor
+
+MAX_ERRORS_SHOWN = 20
+
+
+class InputError(click.ClickException):
+    """Bad input from the user: exit status 2, one clear message, no traceback."""
+
+    exit_code = 2
+
+
+class HatsugenGroup(click.Group):
+    """Turns archive errors into clear one-line messages with the contract's exit codes."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ImportRejected as err:
+            shown = err.errors[:MAX_ERRORS_SHOWN]
+            more = len(err.errors) - len(shown)
+            lines = [str(e) for e in shown]
+            if more:
+                lines.append(f"… and {more} more")
+            raise InputError(
+                "import refused, the archive is unchanged:\n  "
+                + "\n  ".join(lines)
+                + "\nFix the records, or pass --skip-invalid to import the valid ones."
+            ) from None
+        except NotFound as err:
+            raise InputError(str(err)) from None
+        except RecordError as err:
+            raise InputError(str(err)) from None
+        except ArchiveError as err:
+            raise click.ClickException(str(err)) from None
+
+
+@click.group(cls=HatsugenGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False),
+    envvar="HATSUGEN_HOME",
+    help="Archive folder (default: $HATSUGEN_HOME, else ~/.local/share/hatsugen).",
+)
+@click.version_option(package_name="hatsugen")
+@click.pass_context
+def cli(ctx: click.Context, home: str | None) -> None:
+    """hatsugen: an archive of attributed statements in Japanese and English."""
+    ctx.obj = _Lazy(home)
+
+
+class _Lazy:
+    """Opens the archive only when a command needs it, so --help works anywhere."""
+
+    def __init__(self, home: str | None) -> None:
+        self.home = home
+        self._app: Hatsugen | None = None
+
+    @property
+    def app(self) -> Hatsugen:
+        if self._app is None:
+            self._app = Hatsugen(self.home)
+        return self._app
+
+
+def _app(ctx: click.Context) -> Hatsugen:
+    return ctx.find_object(_Lazy).app
+
+
+def _echo_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+@contextmanager
+def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on a terminal for large inputs; nothing when piped."""
+    if total < 5_000_000 or not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+def _report(report: Any) -> None:
+    click.echo(
+        f"{len(report.added)} added, {len(report.updated)} updated,"
+        f" {report.unchanged} unchanged, {len(report.rejected)} rejected"
+    )
+    for err in report.rejected:
+        click.echo(f"rejected: {err}", err=True)
+
+
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True)
+@click.option("--skip-invalid", is_flag=True, help="Import the valid records, list the rest.")
+@click.pass_context
+def import_cmd(ctx: click.Context, files: tuple[str, ...], skip_invalid: bool) -> None:
+    """Import statements from JSON Lines, JSON array or export files ('-' for stdin).
+
+    All or nothing: one bad record and nothing is imported, unless --skip-invalid.
+    """
+    app = _app(ctx)
+    total = sum(Path(f).stat().st_size for f in files if f != "-" and Path(f).is_file())
+    with _progress(total, "importing") as progress:
+        report = app.import_files(
+            files, by=actor("import"), skip_invalid=skip_invalid, progress=progress
+        )
+    _report(report)
+
+
+@cli.command()
+@click.option("--speaker", help="Speaker id, name, alias or handle.")
+@click.option("--lang", help="Language of the original text (ja, en, ko, …).")
+@click.option("--text", help="The statement, in its original language.")
+@click.option("--date", help="YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--kind", type=click.Choice(KINDS), help="What kind of statement it is.")
+@click.option("--role", help="The speaker's role when speaking.")
+@click.option("--id", "record_id", help="Id to use (default: derived from the content).")
+@click.option("--source-url", help="Where the statement was published.")
+@click.option("--source-title", help="Title of the source.")
+@click.option("--publisher", help="Publisher of the source.")
+@click.option("--event", help="Event (summit, press conference…).")
+@click.option("--place", help="Where it was said.")
+@click.option("--topic", "topics", multiple=True, help="A topic (repeatable).")
+@click.option("--context", "context_text", help="The sentence or paragraph around the quote.")
+@click.option("--notes", help="An editor's note.")
+@click.option(
+    "--translation",
+    "translations",
+    nargs=2,
+    multiple=True,
+    metavar="LANG TEXT",
+    help="A translation (repeatable).",
+)
+@click.option(
+    "--translated-by",
+    type=click.Choice(TRANSLATORS),
+    default="editor",
+    show_default=True,
+    help="Who made the --translation texts.",
+)
+@click.option(
+    "--from",
+    "from_file",
+    metavar="FILE",
+    help="Read the statement as JSON from FILE ('-' for stdin) instead of options.",
+)
+@click.pass_context
+def add(ctx: click.Context, from_file: str | None, **opts: Any) -> None:
+    """Add one statement and print its id."""
+    app = _app(ctx)
+    if from_file:
+        records = list(read_records(from_file))
+        if len(records) != 1:
+            raise InputError(f"{from_file}: expected one statement, found {len(records)}")
+        statement_id = app.import_located(records, by=actor("add")).ids[0]
+    else:
+        statement_id = app.add(_record_from_options(opts), by=actor("add"))
+    click.echo(statement_id)
+
+
+def _record_from_options(opts: dict[str, Any]) -> dict:
+    missing = [f"--{k}" for k in ("speaker", "lang", "text") if not opts.get(k)]
+    if missing:
+        raise InputError(f"missing {', '.join(missing)} (or give --from FILE)")
+    record: dict[str, Any] = {
+        "speaker": opts["speaker"],
+        "lang": opts["lang"],
+        "text": opts["text"],
+    }
+    for key in ("date", "kind", "role", "event", "place", "notes"):
+        if opts.get(key):
+            record[key] = opts[key]
+    if opts.get("record_id"):
+        record["id"] = opts["record_id"]
+    if opts.get("context_text"):
+        record["context"] = opts["context_text"]
+    if opts.get("topics"):
+        record["topics"] = list(opts["topics"])
+    source = {
+        key: opts[opt]
+        for key, opt in (
+            ("url", "source_url"),
+            ("title", "source_title"),
+            ("publisher", "publisher"),
+        )
+        if opts.get(opt)
+    }
+    if source:
+        record["source"] = source
+    if opts.get("translations"):
+        record["translations"] = [
+            {"lang": lang, "text": text, "by": opts["translated_by"]}
+            for lang, text in opts["translations"]
+        ]
+    return record
+
+
+@cli.command()
+@click.argument("statement_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")
+@click.pass_context
+def show(ctx: click.Context, statement_id: str, as_json: bool) -> None:
+    """Show one statement with its translations and source."""
+    app = _app(ctx)
+    record = app.statement(statement_id)
+    if as_json:
+        _echo_json(record)
+        return
+    for line in textview.statement_detail(record, app.store.meta(statement_id)):
+        click.echo(line)
+
+
+@cli.command()
+@click.argument("statement_id")
+@click.option("--json", "as_json", is_flag=True, help="Print every version as JSON.")
+@click.pass_context
+def history(ctx: click.Context, statement_id: str, as_json: bool) -> None:
+    """Every revision of a statement, oldest first, with what changed."""
+    versions = _app(ctx).history(statement_id)
+    if as_json:
+        _echo_json(versions)
+        return
+    for line in textview.history_lines(versions):
+        click.echo(line)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool) -> None:
+    """Counts by speaker, language, kind and year."""
+    app = _app(ctx)
+    figures = app.stats()
+    if as_json:
+        _echo_json(figures)
+        return
+    for line in textview.stats_lines(figures, app.speakers_by_id()):
+        click.echo(line)
+
+
+@cli.command()
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout)."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "jsonl"]), default="json", show_default=True
+)
+@click.pass_context
+def export(ctx: click.Context, output: str | None, fmt: str) -> None:
+    """Write the indexed JSON export (or JSON Lines) of the whole archive."""
+    app = _app(ctx)
+    if output is None:
+        app.export(sys.stdout, fmt)
+        return
+    target = Path(output)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        with partial.open("w", encoding="utf-8") as out:
+            n = app.export(out, fmt)
+        partial.replace(target)  # never leave a half-written export under the real name
+    except OSError as err:
+        partial.unlink(missing_ok=True)
+        raise click.ClickException(f"cannot write {output}: {err.strerror}") from None
+    click.echo(f"{n} statements written to {output}", err=True)
+
+
+@cli.command()
+@click.pass_context
+def demo(ctx: click.Context) -> None:
+    """Load the embedded demo archive (the seed article's statements) into an empty home."""
+    app = _app(ctx)
+    report = app.load_demo(by=actor("demo"))
+    if report is None:
+        click.echo(f"{app.home} already holds statements; demo not loaded")
+    else:
+        click.echo(f"demo archive loaded into {app.home}: {len(report.added)} statements")
+
+
+def main() -> None:
+    cli(prog_name="hatsugen")

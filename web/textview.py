@@ -1,0 +1,97 @@
+"""Human-readable views of statements, history and stats for the terminal."""
+
+from __future__ import annotations
+
+from .terminal import style, term_width, wrap
+
+
+def speaker_label(speaker: dict, prefer: str = "en") -> str:
+    names = speaker.get("name", {})
+    main = names.get(prefer) or next(iter(names.values()), speaker.get("id", "?"))
+    others = [n for n in names.values() if n != main]
+    return main + (f" ({' / '.join(others)})" if others else "")
+
+
+def statement_lines(
+    record: dict, *, text: str | None = None, translations: dict | None = None
+) -> list[str]:
+    """A statement as terminal lines: header, the original, then each translation.
+
+    `text`/`translations` may carry already-emphasised versions of the texts (search hits).
+    """
+    width = term_width()
+    meta = " · ".join(x for x in (record.get("date"), record.get("kind"), record["lang"]) if x)
+    lines = [style(record["id"], fg="cyan") + "  " + meta]
+    who = style(speaker_label(record["speaker"]), bold=True)
+    if record.get("role"):
+        who += f" — {record['role']}"
+    lines.append(who)
+    lines.extend(wrap(text or record["text"], width, "  "))
+    for t in record.get("translations", []):
+        by = f", {t['by']}" if t.get("by") else ""
+        lines.append(style(f"  [{t['lang']}{by}]", dim=True))
+        shown = (translations or {}).get(t["lang"]) or t["text"]
+        lines.extend(wrap(shown, width, "    "))
+    return lines
+
+
+def statement_detail(record: dict, meta: dict | None = None) -> list[str]:
+    lines = statement_lines(record)
+    source = record.get("source", {})
+    if source:
+        parts = [
+            source.get("title"),
+            source.get("publisher"),
+            source.get("date"),
+            source.get("url"),
+        ]
+        lines.append("Source: " + " · ".join(p for p in parts if p))
+    for key, label in (("event", "Event"), ("place", "Place")):
+        if record.get(key):
+            lines.append(f"{label}: {record[key]}")
+    if record.get("topics"):
+        lines.append("Topics: " + ", ".join(record["topics"]))
+    if record.get("context"):
+        lines.extend(wrap("Context: " + record["context"], term_width()))
+    if record.get("notes"):
+        lines.extend(wrap("Notes: " + record["notes"], term_width()))
+    if meta:
+        lines.append(
+            style(
+                f"version {meta['version']}, added {meta['created_at']},"
+                f" updated {meta['updated_at']}",
+                dim=True,
+            )
+        )
+    return lines
+
+
+def history_lines(versions: list[dict]) -> list[str]:
+    lines = []
+    for v in versions:
+        what = "created" if v["changed"] == ["created"] else "changed " + ", ".join(v["changed"])
+        lines.append(f"v{v['version']}  {v['at']}  {v['by']}: {what}")
+    return lines
+
+
+def stats_lines(stats: dict, speakers: dict[str, dict]) -> list[str]:
+    lines = [
+        f"{stats['statements']} statements by {stats['speakers']} speakers"
+        f" ({stats['revisions']} revisions kept)"
+    ]
+    sections = (
+        ("By speaker", "by_speaker"),
+        ("By language", "by_lang"),
+        ("By kind", "by_kind"),
+        ("By year", "by_year"),
+    )
+    for title, key in sections:
+        if not stats[key]:
+            continue
+        lines.append(style(title, bold=True))
+        for name, count in stats[key].items():
+            label = name
+            if key == "by_speaker" and name in speakers:
+                label = f"{speaker_label(speakers[name])} [{name}]"
+            lines.append(f"  {count:>8}  {label}")
+    return lines
