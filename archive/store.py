@@ -96,6 +96,7 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
     ids: list[str] = field(default_factory=list)  # every stored record's id, in input order
+    speakers_changed: set[str] = field(default_factory=set)  # existing speakers that changed
     rejected: list[RecordError] = field(default_factory=list)
 
     @property
@@ -228,7 +229,9 @@ class Store:
             [(k, speaker["id"]) for k in sp.keys_of(speaker)],
         )
 
-    def _resolve_speaker(self, tx: sqlite3.Connection, given: dict | str, cache: dict) -> str:
+    def _resolve_speaker(
+        self, tx: sqlite3.Connection, given: dict | str, cache: dict, changed: set[str]
+    ) -> str:
         """Find or create the speaker a record names; merge any new names into it."""
         cache_key = _speaker_key(given)
         if cache_key in cache:
@@ -266,6 +269,7 @@ class Store:
             merged = sp.merge(stored, incoming)
             if merged != stored:
                 self._save_speaker(tx, merged, new=False)
+                changed.add(stored["id"])
             cache[cache_key] = stored["id"]
             return stored["id"]
         speaker_id = incoming.get("id") or self._free_speaker_id(sp.slug_for(incoming))
@@ -304,7 +308,9 @@ class Store:
                     continue
                 try:
                     record = validate(raw)
-                    record["speaker"] = self._resolve_speaker(tx, record["speaker"], cache)
+                    record["speaker"] = self._resolve_speaker(
+                        tx, record["speaker"], cache, report.speakers_changed
+                    )
                 except RecordError as err:
                     report.rejected.append(_locate(err, where))
                     continue
@@ -427,8 +433,28 @@ class Store:
         for (record,) in self.conn.execute(sql):
             yield json.loads(record)
 
-    def ids_with_version(self) -> dict[str, int]:
-        return dict(self.conn.execute("SELECT id, version FROM statements").fetchall())
+    def rows(self, ids: list[str] | None = None) -> Iterator[tuple[dict, int]]:
+        """(record, version) of the given statements, or of all of them."""
+        if ids is None:
+            for record, version in self.conn.execute("SELECT record, version FROM statements"):
+                yield json.loads(record), version
+            return
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = self.conn.execute(
+                "SELECT record, version FROM statements WHERE id IN"
+                f" ({','.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall()
+            for record, version in rows:
+                yield json.loads(record), version
+
+    def statement_ids_of(self, speaker_ids: Iterable[str]) -> list[str]:
+        out: list[str] = []
+        for sid in speaker_ids:
+            rows = self.conn.execute("SELECT id FROM statements WHERE speaker_id = ?", (sid,))
+            out.extend(r[0] for r in rows)
+        return out
 
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM statements").fetchone()[0]

@@ -13,6 +13,8 @@ import click
 
 from archive import KINDS, TRANSLATORS, ArchiveError, ImportRejected, NotFound, RecordError
 from archive.formats import read_records
+from index import SearchRequest
+from index.query import SORTS, QueryError
 
 from . import textview
 from .core import Hatsugen, actor
@@ -43,6 +45,9 @@ class HatsugenGroup(click.Group):
                 + "\n  ".join(lines)
                 + "\nFix the records, or pass --skip-invalid to import the valid ones."
             ) from None
+        except QueryError as err:
+            name = {"q": "query"}.get(err.field or "", f"--{(err.field or '').replace('_', '-')}")
+            raise InputError(f"bad {name}: {err.message}") from None
         except NotFound as err:
             raise InputError(str(err)) from None
         except RecordError as err:
@@ -291,6 +296,73 @@ def demo(ctx: click.Context) -> None:
         click.echo(f"{app.home} already holds statements; demo not loaded")
     else:
         click.echo(f"demo archive loaded into {app.home}: {len(report.added)} statements")
+
+
+@cli.command()
+@click.argument("query", nargs=-1)
+@click.option("--speaker", "speakers", multiple=True, metavar="ID", help="Speaker id (repeatable).")
+@click.option("--lang", help="Original language (ja, en, ko, …).")
+@click.option("--kind", help="Kind of statement (post, remarks, …).")
+@click.option("--topic", help="Topic, exactly as recorded.")
+@click.option("--since", metavar="DATE", help="From this date (2025, 2025-08, 2025-08-23).")
+@click.option("--until", metavar="DATE", help="Up to this date, inclusive.")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--limit", "per_page", type=int, default=10, show_default=True, help="Per page.")
+@click.option("--page", type=int, default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.pass_context
+def search(ctx: click.Context, query: tuple[str, ...], as_json: bool, **opts: Any) -> None:
+    """Search originals and translations in Japanese and English.
+
+    Words are ANDed; use OR, NOT, "phrases" and field:value (speaker:, lang:, kind:, topic:,
+    year:, ja:, en:). With no words, lists statements newest first.
+    """
+    req = SearchRequest(q=" ".join(query), speakers=list(opts.pop("speakers")), **opts)
+    result = _app(ctx).search(req)
+    if as_json:
+        _echo_json(result)
+        return
+    for line in textview.search_lines(result, req):
+        click.echo(line)
+
+
+@cli.command()
+@click.pass_context
+def reindex(ctx: click.Context) -> None:
+    """Rebuild the search index from the store (searches keep working meanwhile)."""
+    import time
+
+    app = _app(ctx)
+    started = time.perf_counter()
+    with _progress(app.store.count() * 1000, "indexing") as progress:
+        n = app.reindex(None if progress is None else lambda k: progress(k * 1000))
+    click.echo(f"indexed {n} statements in {time.perf_counter() - started:.1f} s")
+
+
+@cli.command()
+@click.option("--repair", is_flag=True, help="Index what is missing or stale, drop extras.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
+    """Compare the index with the store: missing, stale and extra statements.
+
+    Exit status 1 when problems were found and not repaired.
+    """
+    found = _app(ctx).check(repair=repair)
+    problems = sum(len(v) for v in found.values())
+    if as_json:
+        _echo_json({**found, "repaired": repair and problems > 0})
+    else:
+        if not problems:
+            click.echo("index and store agree")
+        for kind, ids in found.items():
+            if ids:
+                shown = ", ".join(ids[:10]) + (f" … (+{len(ids) - 10})" if len(ids) > 10 else "")
+                click.echo(f"{len(ids)} {kind}: {shown}")
+        if problems:
+            click.echo("repaired" if repair else "run `hatsugen check --repair` to fix")
+    if problems and not repair:
+        ctx.exit(1)
 
 
 def main() -> None:

@@ -7,18 +7,22 @@ full records from the store. Keeping both behind one object is what stops the fa
 from __future__ import annotations
 
 import getpass
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
-from archive import ImportReport, NotFound, Store
+from archive import ArchiveError, ImportReport, NotFound, Store
 from archive.demo import DEMO_PATH
 from archive.formats import full_record, read_records, write_export
 from archive.store import Located
+from index import SearchEngine, SearchIndex, SearchRequest
+from index.highlight import highlight
+from index.schema import document, stamp
 
 from .home import resolve_home
 
 DB_NAME = "archive.sqlite3"
+INDEX_DIR = "index"
 
 
 def actor(command: str) -> str:
@@ -31,21 +35,26 @@ def actor(command: str) -> str:
 
 
 class Hatsugen:
-    """An archive home: its store and (from the search issue on) its index."""
+    """An archive home: its store (the truth) and its search index (derived, rebuildable)."""
 
     def __init__(self, home: str | Path | None = None) -> None:
         self.home = resolve_home(home)
         self.home.mkdir(parents=True, exist_ok=True)
         self.store = Store(self.home / DB_NAME)
+        self.index = SearchIndex(self.home / INDEX_DIR)
+        self.engine = SearchEngine(self.index)
 
     def close(self) -> None:
+        self.engine.close()
         self.store.close()
 
     # -- writes ------------------------------------------------------------------------------
     def import_located(
         self, records: Iterable[Located], *, by: str, skip_invalid: bool = False
     ) -> ImportReport:
-        return self.store.import_records(records, by=by, skip_invalid=skip_invalid)
+        report = self.store.import_records(records, by=by, skip_invalid=skip_invalid)
+        self._index_changes(report)
+        return report
 
     def import_files(
         self,
@@ -69,6 +78,54 @@ class Hatsugen:
             return None
         return self.import_files([str(DEMO_PATH)], by=by)
 
+    def _index_changes(self, report: ImportReport) -> None:
+        """Bring the index up to date with what an import stored.
+
+        The store has committed already; if indexing fails, the statements are kept and the
+        message says how to make them searchable.
+        """
+        ids = list(dict.fromkeys(
+            [*report.changed, *self.store.statement_ids_of(report.speakers_changed)]
+        ))  # fmt: skip
+        if not ids:
+            return
+        try:
+            self.index.write(self._documents(ids))
+        except Exception as err:
+            raise ArchiveError(
+                f"{len(ids)} statements were stored but are not yet searchable ({err});"
+                " run `hatsugen check --repair` to index them"
+            ) from err
+
+    def _documents(self, ids: list[str] | None = None) -> Iterator[dict]:
+        speakers = self.speakers_by_id()
+        for record, version in self.store.rows(ids):
+            yield document(record, speakers[record["speaker"]], version)
+
+    # -- index maintenance -------------------------------------------------------------------
+    def reindex(self, progress: Callable[[int], None] | None = None) -> int:
+        """Rebuild the whole index from the store, swapping it in when complete."""
+        return self.index.rebuild(self._documents(), progress)
+
+    def check(self, *, repair: bool = False) -> dict[str, list[str]]:
+        """Statements missing from, stale in, or extra in the index; repaired if asked."""
+        speakers = self.speakers_by_id()
+        expected = {
+            record["id"]: stamp(version, speakers[record["speaker"]])
+            for record, version in self.store.rows()
+        }
+        actual = self.index.stamps()
+        found = {
+            "missing": sorted(expected.keys() - actual.keys()),
+            "stale": sorted(i for i in expected.keys() & actual.keys() if expected[i] != actual[i]),
+            "extra": sorted(actual.keys() - expected.keys()),
+        }
+        if repair and any(found.values()):
+            self.index.write(
+                self._documents(found["missing"] + found["stale"]), deletes=found["extra"]
+            )
+        return found
+
     # -- reads -------------------------------------------------------------------------------
     def speakers_by_id(self) -> dict[str, dict]:
         return {s["id"]: s for s in self.store.speakers()}
@@ -87,6 +144,56 @@ class Hatsugen:
 
     def export(self, out: IO[str], fmt: str = "json") -> int:
         return write_export(self.store, out, fmt)
+
+    def search(self, req: SearchRequest) -> dict:
+        """One page of results in the `search --json` shape (DESIGN.md), highlights included."""
+        hits = self.engine.search(req)
+        records = self.store.get_many([i for i, _ in hits.page])
+        speakers = {
+            sid: self.store.get_speaker(sid) or {"id": sid}
+            for sid in {r["speaker"] for r in records.values()}
+        }
+        results = []
+        for statement_id, score in hits.page:
+            record = records.get(statement_id)
+            if record is None:  # indexed but gone from the store: `check` reports it
+                continue
+            speaker = speakers[record["speaker"]]
+            text_hl, _ = highlight(record["text"], record["lang"], hits.terms)
+            translation_hl = {}
+            for t in record.get("translations", []):
+                marked, matched = highlight(t["text"], t["lang"], hits.terms)
+                if matched:
+                    translation_hl[t["lang"]] = marked
+            results.append(
+                {
+                    "id": statement_id,
+                    "score": score,
+                    "speaker": {"id": speaker["id"], "name": speaker.get("name", {})},
+                    "role": record.get("role"),
+                    "date": record.get("date"),
+                    "kind": record.get("kind"),
+                    "lang": record["lang"],
+                    "text": record["text"],
+                    "translations": record.get("translations", []),
+                    "source": record.get("source", {}),
+                    "highlights": {"text": text_hl, "translations": translation_hl},
+                }
+            )
+        facets = hits.facets
+        return {
+            "query": req.q,
+            "total": hits.total,
+            "page": req.page,
+            "per_page": req.per_page,
+            "results": results,
+            "facets": {
+                "speaker": facets["speaker_id"],
+                "lang": facets["lang"],
+                "kind": facets["kind"],
+                "year": facets["year"],
+            },
+        }
 
 
 __all__ = ["Hatsugen", "NotFound", "actor"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import unicodedata
 
@@ -14,8 +15,12 @@ def char_width(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
+_ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
+
+
 def display_width(text: str) -> int:
-    return sum(char_width(c) for c in text)
+    """Columns `text` takes on a terminal: wide CJK counts 2, colour codes 0."""
+    return sum(char_width(c) for c in _ANSI_RE.sub("", text))
 
 
 def wrap(text: str, width: int, indent: str = "") -> list[str]:

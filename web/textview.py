@@ -1,6 +1,9 @@
-"""Human-readable views of statements, history and stats for the terminal."""
+"""Human-readable views of statements, search results, history and stats for the terminal."""
 
 from __future__ import annotations
+
+import html
+import re
 
 from .terminal import style, term_width, wrap
 
@@ -94,4 +97,40 @@ def stats_lines(stats: dict, speakers: dict[str, dict]) -> list[str]:
             if key == "by_speaker" and name in speakers:
                 label = f"{speaker_label(speakers[name])} [{name}]"
             lines.append(f"  {count:>8}  {label}")
+    return lines
+
+
+_MARK_RE = re.compile(r"<mark>(.*?)</mark>", re.S)
+
+
+def emphasised(marked_html: str) -> str:
+    """Our highlight HTML for a terminal: marks become bold yellow, entities plain text."""
+    return html.unescape(
+        _MARK_RE.sub(lambda m: style(m.group(1), fg="yellow", bold=True), marked_html)
+    )
+
+
+def search_lines(result: dict, req: object) -> list[str]:
+    total, page, per_page = result["total"], result["page"], result["per_page"]
+    query = f" for {result['query']!r}" if result["query"] else ""
+    if not total:
+        return [f"no statements found{query}"]
+    pages = (total + per_page - 1) // per_page
+    lines = [style(f"{total} statement{'s' if total != 1 else ''}{query}", bold=True)
+             + f" (page {page} of {pages})"]  # fmt: skip
+    for r in result["results"]:
+        lines.append("")
+        hl = r["highlights"]
+        shown = {lang: emphasised(text) for lang, text in hl["translations"].items()}
+        lines.extend(statement_lines(r, text=emphasised(hl["text"]), translations=shown))
+    lines.append("")
+    names = {}
+    for r in result["results"]:
+        names[r["speaker"]["id"]] = speaker_label(r["speaker"])
+    for facet, counts in result["facets"].items():
+        if counts:
+            items = ", ".join(f"{names.get(k, k) if facet == 'speaker' else k} {n}"
+                              for k, n in list(counts.items())[:8])  # fmt: skip
+            lines.append(style(f"{facet}: ", dim=True) + items)
+    lines.append(style("hatsugen show ID for the whole statement", dim=True))
     return lines

@@ -1,0 +1,184 @@
+"""Text analysis: SudachiPy for Japanese (and mixed text), stemming for English.
+
+The schema (and these analyzers) is pickled into the index, so this module holds only plain
+configuration: the SudachiPy dictionary and tokenizers live in module state, one dictionary per
+process and one tokenizer per thread, created lazily (after any fork). Renaming this module
+means a full `hatsugen reindex`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import unicodedata
+from collections.abc import Iterator
+from typing import Any
+
+from whoosh.analysis import Composable, Filter, RegexTokenizer, Token, Tokenizer
+from whoosh.lang.porter2 import stem
+
+# SudachiPy refuses more than 49,149 UTF-8 bytes per call; at most 4 bytes a character.
+MAX_CHUNK_CHARS = 12_000
+SENTENCE_END_RE = re.compile(r"[。！？!?．.\n]")
+WORD_RE = re.compile(r"\w+")
+LATIN_RE = re.compile(r"[\w\u00c0-\u024f.,'’&+-]+", re.ASCII)
+HANGUL_RE = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]+")
+# Parts of speech that are not words: punctuation, whitespace, symbols.
+SKIPPED_POS = frozenset({"補助記号", "空白", "記号"})
+
+_state_lock = threading.Lock()
+_dictionary: Any = None
+_dictionary_pid: int | None = None
+_local = threading.local()
+
+
+def _sudachi() -> tuple[Any, dict[int, bool]]:
+    """This thread's A-mode tokenizer and the cache of which POS ids to skip."""
+    global _dictionary, _dictionary_pid
+    pid = os.getpid()
+    if getattr(_local, "pid", None) == pid:
+        return _local.tokenizer, _local.skip
+    with _state_lock:
+        if _dictionary is None or _dictionary_pid != pid:
+            from sudachipy import Dictionary
+
+            _dictionary = Dictionary(dict="core")
+            _dictionary_pid = pid
+        dictionary = _dictionary
+    from sudachipy import SplitMode
+
+    _local.tokenizer = dictionary.tokenizer(mode=SplitMode.A)
+    _local.skip = {}
+    _local.dictionary = dictionary
+    _local.pid = pid
+    return _local.tokenizer, _local.skip
+
+
+def _chunks(text: str) -> Iterator[tuple[int, str]]:
+    """Pieces small enough for SudachiPy, cut at sentence ends where possible."""
+    start = 0
+    while len(text) - start > MAX_CHUNK_CHARS:
+        window = text[start : start + MAX_CHUNK_CHARS]
+        ends = [m.end() for m in SENTENCE_END_RE.finditer(window)]
+        cut = ends[-1] if ends and ends[-1] > MAX_CHUNK_CHARS // 2 else MAX_CHUNK_CHARS
+        yield start, window[:cut]
+        start += cut
+    yield start, text[start:]
+
+
+def morphemes(text: str) -> Iterator[tuple[str, int, int]]:
+    """(term, start, end) for every word of `text`: the analysis shared by index and highlight.
+
+    Japanese words give SudachiPy's normalized form (附属→付属, ｻｰﾊﾞｰ→サーバー); Latin words and
+    numbers are split like English text (NFKC, so ＡＩ→AI) and left for the Latin filter; Hangul
+    runs become character bigrams.
+    """
+    tokenizer, skip = _sudachi()
+    for offset, chunk in _chunks(text):
+        for m in tokenizer.tokenize(chunk):
+            surface = m.surface()
+            start = offset + m.begin()
+            if HANGUL_RE.search(surface):  # SudachiPy does not know Hangul
+                for run in HANGUL_RE.finditer(surface):
+                    yield from _bigrams(run.group(), start + run.start())
+                continue
+            pos_id = m.part_of_speech_id()
+            skipped = skip.get(pos_id)
+            if skipped is None:
+                skipped = skip[pos_id] = _local.dictionary.pos_of(pos_id)[0] in SKIPPED_POS
+            if skipped:
+                continue
+            plain = surface if surface.isascii() else unicodedata.normalize("NFKC", surface)
+            if LATIN_RE.fullmatch(plain):  # Latin words and numbers: split as English is
+                if len(plain) == len(surface):
+                    for w in WORD_RE.finditer(plain):
+                        yield w.group(), start + w.start(), start + w.end()
+                else:
+                    for w in WORD_RE.finditer(plain):
+                        yield w.group(), start, offset + m.end()
+            else:
+                yield m.normalized_form(), start, offset + m.end()
+
+
+def _bigrams(text: str, start: int) -> Iterator[tuple[str, int, int]]:
+    if len(text) == 1:
+        yield text, start, start + 1
+        return
+    for i in range(len(text) - 1):
+        yield text[i : i + 2], start + i, start + i + 2
+
+
+class SudachiTokenizer(Tokenizer):
+    """Yields A-mode units as positions, with character offsets for highlighting."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(  # type: ignore[override]
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            t.original = t.text = value
+            t.boost = 1.0
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar, t.endchar = start_char, start_char + len(value)
+            yield t
+            return
+        for pos, (term, start, end) in enumerate(morphemes(value), start=start_pos):
+            t.text = term
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = value[start:end]
+            if positions:
+                t.pos = pos
+            if chars:
+                t.startchar, t.endchar = start_char + start, start_char + end
+            yield t
+
+
+class WordFilter(Filter):
+    """Lower-cases words and stems Latin ones; the same in every analyzer, so a query word
+    means the same thing in every field."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:  # type: ignore[override]
+        for t in tokens:
+            text = t.text
+            if not text.isascii():
+                text = unicodedata.normalize("NFKC", text)
+            text = text.lower()
+            t.text = stem(text) if text.isascii() else text
+            yield t
+
+
+def japanese_analyzer() -> Composable:
+    """For Japanese and mixed-script text (also names, readings, handles, Korean)."""
+    return SudachiTokenizer() | WordFilter()
+
+
+def english_analyzer() -> Composable:
+    """For English: words, lower-cased and stemmed; no stop words (they would shift phrases)."""
+    return RegexTokenizer(r"\w+") | WordFilter()

@@ -1,0 +1,159 @@
+"""Search requests: validation of every parameter, and parsing of the query string.
+
+Whoosh's parser is forgiving to a fault (an unbalanced quote silently changes the meaning), so
+the things people get wrong are checked first and reported as QueryError, which the CLI turns
+into exit status 2 and the web into a 400.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+from whoosh.qparser import AndGroup, MultifieldParser
+
+from archive.errors import RecordError
+from archive.records import KINDS, LANG_RE, date_bounds, parse_date
+
+from .schema import FIELD_BOOSTS, SEARCH_FIELDS, date_key
+
+QUERY_FIELDS = {
+    "ja": "Japanese text",
+    "en": "English text",
+    "other": "text in other languages",
+    "speaker": "speaker names, readings, aliases, handles",
+    "meta": "role, event, place and topics",
+    "lang": "original language",
+    "kind": "kind of statement",
+    "year": "year",
+    "topic": "topic",
+    "id": "statement id",
+}
+SORTS = ("relevance", "date")
+MAX_PER_PAGE = 100
+MAX_PAGE = 1000
+MAX_QUERY_CHARS = 1000
+_FIELD_RE = re.compile(r"(?<![\w:/])([A-Za-z_]+):(?!//)")
+
+
+class QueryError(RecordError):
+    """A bad search parameter: says which and how to fix it."""
+
+
+@dataclass
+class SearchRequest:
+    q: str = ""
+    speakers: list[str] = field(default_factory=list)
+    lang: str | None = None
+    kind: str | None = None
+    topic: str | None = None
+    since: str | None = None
+    until: str | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 10
+
+    def validate(self) -> SearchRequest:
+        """Check every parameter; raises QueryError naming the one that is wrong."""
+        self.q = (self.q or "").strip()
+        if len(self.q) > MAX_QUERY_CHARS:
+            raise QueryError(f"is longer than {MAX_QUERY_CHARS} characters", "q")
+        if self.lang is not None and not LANG_RE.match(self.lang):
+            raise QueryError(f"{self.lang!r} is not a language code such as ja or en", "lang")
+        if self.kind is not None and self.kind not in KINDS:
+            raise QueryError(f"{self.kind!r} is not one of: {', '.join(KINDS)}", "kind")
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value is not None:
+                try:
+                    parse_date(value, name)
+                except RecordError as err:
+                    raise QueryError(err.message, name) from None
+        if self.since and self.until and self.since_key > self.until_key:
+            raise QueryError(f"{self.since} is after until={self.until}", "since")
+        if self.sort not in SORTS:
+            raise QueryError(f"{self.sort!r} is not one of: {', '.join(SORTS)}", "sort")
+        for name, top in (("page", MAX_PAGE), ("per_page", MAX_PER_PAGE)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= top:
+                raise QueryError(f"must be a whole number from 1 to {top}", name)
+        return self
+
+    @property
+    def since_key(self) -> int | None:
+        return date_key(date_bounds(self.since)[0]) if self.since else None
+
+    @property
+    def until_key(self) -> int | None:
+        return date_key(date_bounds(self.until)[1]) if self.until else None
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(self.speakers or self.lang or self.kind or self.topic or self.since
+                    or self.until)  # fmt: skip
+
+
+def check_syntax(q: str) -> None:
+    """Catch what Whoosh would silently misread."""
+    if q.count('"') % 2:
+        raise QueryError('has an unbalanced quote ("); close the phrase or remove the quote', "q")
+    depth = 0
+    outside_quotes = re.sub(r'"[^"]*"', "", q)
+    for ch in outside_quotes:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth < 0:
+            raise QueryError("has a ')' without its '('", "q")
+    if depth:
+        raise QueryError("has a '(' that is never closed", "q")
+    for m in _FIELD_RE.finditer(outside_quotes):
+        if m.group(1) not in QUERY_FIELDS:
+            raise QueryError(
+                f"uses an unknown field {m.group(1)!r}; fields are: {', '.join(QUERY_FIELDS)}",
+                "q",
+            )
+    for m in re.finditer(r"\b([A-Za-z_]+):(\s|$)", outside_quotes):
+        raise QueryError(f"has no value after {m.group(1)}:", "q")
+
+
+def parser(schema) -> MultifieldParser:  # type: ignore[no-untyped-def]
+    """Words ANDed across all text fields; each word analysed for every field it may match."""
+    return MultifieldParser(list(SEARCH_FIELDS), schema, fieldboosts=FIELD_BOOSTS, group=AndGroup)
+
+
+def parse(q: str, schema) -> wq.Query:  # type: ignore[no-untyped-def]
+    check_syntax(q)
+    parsed = parser(schema).parse(q)
+    if parsed is wq.NullQuery:
+        raise QueryError("has no words to search for", "q")
+    return _positive(parsed)
+
+
+def _positive(q: wq.Query) -> wq.Query:
+    """A query of only NOTs means "everything except": give it something to subtract from."""
+    if isinstance(q, wq.Not):
+        return wq.AndNot(wq.Every(), q.query)
+    if isinstance(q, wq.And) and all(isinstance(s, wq.Not) for s in q.subqueries):
+        return wq.AndNot(wq.Every(), wq.Or([s.query for s in q.subqueries]))
+    return q
+
+
+def positive_terms(q: wq.Query) -> dict[str, set[str]]:
+    """field → terms a result can match on (not those under NOT), for highlighting."""
+    out: dict[str, set[str]] = {}
+
+    def walk(node: wq.Query) -> None:
+        if isinstance(node, wq.Not):
+            return
+        if isinstance(node, wq.AndNot):
+            walk(node.a)
+            return
+        if isinstance(node, wq.Term):
+            out.setdefault(node.fieldname, set()).add(node.text)
+        elif isinstance(node, wq.Phrase):
+            out.setdefault(node.fieldname, set()).update(node.words)
+        for child in node.children():
+            walk(child)
+
+    walk(q)
+    return out

@@ -1,0 +1,97 @@
+"""The Whoosh schema and how a stored statement becomes an index document.
+
+Texts go to a field by language (`ja`, `en`, `other`), originals and translations alike, so an
+English query finds a Japanese original through its translation. Filters and facets use small
+exact fields with columns, read once per index version (see filters.py).
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+
+from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+
+from archive.records import date_bounds
+
+from .analysis import english_analyzer, japanese_analyzer
+
+TEXT_FIELDS = ("ja", "en", "other")
+SEARCH_FIELDS = ("ja", "en", "other", "speaker", "meta")
+FIELD_BOOSTS = {"ja": 1.0, "en": 1.0, "other": 1.0, "speaker": 1.5, "meta": 0.5}
+NO_VALUE = "-"  # for a statement without a kind or a date, so facets can count it
+
+
+def build_schema() -> Schema:
+    def text(analyzer_factory):  # type: ignore[no-untyped-def]
+        return TEXT(analyzer=analyzer_factory(), phrase=True, multitoken_query="phrase")
+
+    return Schema(
+        id=ID(stored=True, unique=True),
+        stamp=ID(stored=True),
+        ja=text(japanese_analyzer),
+        en=text(english_analyzer),
+        other=text(japanese_analyzer),
+        speaker=text(japanese_analyzer),
+        meta=text(japanese_analyzer),
+        speaker_id=ID(sortable=True),
+        lang=ID(sortable=True),
+        kind=ID(sortable=True),
+        year=ID(sortable=True),
+        topic=KEYWORD(commas=True, lowercase=True, scorable=False),
+        date_start=NUMERIC(int, bits=32, sortable=True),
+        date_end=NUMERIC(int, bits=32, sortable=True),
+    )
+
+
+def text_field(lang: str) -> str:
+    """The index field for a text in language `lang`."""
+    primary = lang.split("-")[0].lower()
+    return primary if primary in ("ja", "en") else "other"
+
+
+def date_key(value: str) -> int:
+    return int(value.replace("-", ""))
+
+
+def stamp(version: int, speaker: dict) -> str:
+    """What an index document was built from: the record's version and its speaker's data.
+
+    `check` compares stamps to find documents that are stale (also after a speaker rename).
+    """
+    data = json.dumps(speaker, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return f"{version}.{zlib.crc32(data):08x}"
+
+
+def document(record: dict, speaker: dict, version: int) -> dict:
+    """The index document for a stored record (speaker as id) and its speaker object."""
+    texts: dict[str, list[str]] = {name: [] for name in TEXT_FIELDS}
+    texts[text_field(record["lang"])].append(record["text"])
+    for t in record.get("translations", []):
+        texts[text_field(t["lang"])].append(t["text"])
+    names = [*speaker.get("name", {}).values(), *speaker.get("aliases", [])]
+    if speaker.get("reading"):
+        names.append(speaker["reading"])
+    meta = [record[k] for k in ("role", "event", "place") if record.get(k)]
+    meta.extend(record.get("topics", []))
+    doc: dict = {
+        "id": record["id"],
+        "stamp": stamp(version, speaker),
+        "speaker": "\n".join(names),
+        "meta": "\n".join(meta),
+        "speaker_id": record["speaker"],
+        "lang": record["lang"],
+        "kind": record.get("kind", NO_VALUE),
+        "year": record["date"][:4] if record.get("date") else NO_VALUE,
+    }
+    for name, values in texts.items():
+        if values:
+            doc[name] = "\n".join(values)
+    if record.get("topics"):
+        doc["topic"] = ",".join(t.replace(",", " ") for t in record["topics"])
+    if record.get("date"):
+        start, end = date_bounds(record["date"])
+        doc["date_start"], doc["date_end"] = date_key(start), date_key(end)
+    else:
+        doc["date_start"], doc["date_end"] = 0, 0
+    return doc

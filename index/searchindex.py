@@ -1,0 +1,178 @@
+"""The Whoosh index on disk: one writer at a time, readers never blocked, atomic rebuilds.
+
+Layout of the index folder: `CURRENT` names the live Whoosh directory (`ix-N`); `write.lock`
+serialises writers (ours, with a bounded wait and a clear message, instead of Whoosh's bare
+LockError). A rebuild writes a fresh `ix-N+1` and then swaps `CURRENT`, so searches keep
+working on the old index until the new one is complete.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import Index
+from whoosh.searching import Searcher
+
+from archive.errors import ArchiveError
+
+from .schema import build_schema
+
+LOCK_TIMEOUT_S = float(os.environ.get("HATSUGEN_INDEX_LOCK_TIMEOUT", "120"))
+WRITER_LIMIT_MB = 256
+
+
+class IndexBusy(ArchiveError):
+    """Another process held the index's write lock for longer than we wait."""
+
+
+class SearchIndex:
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._ix: Index | None = None
+        self._ix_name: str | None = None
+
+    # -- where the live index is -----------------------------------------------------------
+    def _current_name(self) -> str | None:
+        try:
+            return (self.folder / "CURRENT").read_text(encoding="ascii").strip() or None
+        except FileNotFoundError:
+            return None
+
+    def _set_current(self, name: str) -> None:
+        tmp = self.folder / "CURRENT.tmp"
+        tmp.write_text(name + "\n", encoding="ascii")
+        os.replace(tmp, self.folder / "CURRENT")
+
+    def exists(self) -> bool:
+        name = self._current_name()
+        return name is not None and whoosh_index.exists_in(self.folder / name)
+
+    def open(self, *, locked: bool = False) -> Index:
+        """The live index (created empty on first use); reopened after a rebuild swapped it.
+
+        `locked` says the caller already holds the write lock.
+        """
+        name = self._current_name()
+        if name is None or not whoosh_index.exists_in(self.folder / name):
+            if locked:
+                name = self._create_empty()
+            else:
+                with self.write_lock():
+                    return self.open(locked=True)
+        if self._ix is None or self._ix_name != name:
+            self._ix = whoosh_index.open_dir(str(self.folder / name))
+            self._ix_name = name
+        return self._ix
+
+    def _create_empty(self) -> str:
+        name = self._next_name()
+        (self.folder / name).mkdir()
+        whoosh_index.create_in(str(self.folder / name), build_schema())
+        self._set_current(name)
+        return name
+
+    def _next_name(self) -> str:
+        numbers = [int(p.name[3:]) for p in self.folder.glob("ix-*") if p.name[3:].isdigit()]
+        return f"ix-{max(numbers, default=0) + 1}"
+
+    # -- writing ---------------------------------------------------------------------------
+    @contextmanager
+    def write_lock(self, timeout: float | None = None) -> Iterator[None]:
+        """Wait (bounded) for the one writer's lock; IndexBusy with a clear message if not."""
+        timeout = LOCK_TIMEOUT_S if timeout is None else timeout
+        with open(self.folder / "write.lock", "a+b") as handle:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise IndexBusy(
+                            f"the search index in {self.folder} is busy: another hatsugen"
+                            f" command has been writing to it for {timeout:.0f} s"
+                        ) from None
+                    time.sleep(0.05)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def write(
+        self, upserts: Iterable[dict], deletes: Iterable[str] = (), *, new: bool = False
+    ) -> int:
+        """Add or replace documents (by id) and delete ids, in one commit.
+
+        `new=True` promises none of the ids are in the index yet (a fresh import), which skips
+        the per-document delete that an update needs.
+        """
+        with self.write_lock():
+            ix = self.open(locked=True)
+            writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+            n = 0
+            try:
+                for statement_id in deletes:
+                    writer.delete_by_term("id", statement_id)
+                add = writer.add_document if new else writer.update_document
+                for doc in upserts:
+                    add(**doc)
+                    n += 1
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+            return n
+
+    def rebuild(self, docs: Iterable[dict], progress: Callable[[int], None] | None = None) -> int:
+        """Build a complete new index beside the live one, then swap it in."""
+        with self.write_lock():
+            name = self._next_name()
+            path = self.folder / name
+            path.mkdir()
+            try:
+                ix = whoosh_index.create_in(str(path), build_schema())
+                writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+                n = 0
+                for doc in docs:
+                    writer.add_document(**doc)
+                    n += 1
+                    if progress and n % 1000 == 0:
+                        progress(1000)
+                writer.commit(optimize=True)
+                ix.close()
+            except BaseException:
+                shutil.rmtree(path, ignore_errors=True)
+                raise
+            if progress:
+                progress(n % 1000)
+            old = self._current_name()
+            self._set_current(name)
+            for stale in self.folder.glob("ix-*"):
+                if stale.name not in (name, old):
+                    shutil.rmtree(stale, ignore_errors=True)
+            if old and old != name:
+                # Open searchers keep their files (POSIX); new ones read CURRENT.
+                shutil.rmtree(self.folder / old, ignore_errors=True)
+            return n
+
+    # -- reading ---------------------------------------------------------------------------
+    def searcher(self) -> Searcher:
+        """A searcher on the latest committed index; the caller closes it."""
+        return self.open().searcher()
+
+    def is_current(self, searcher: Searcher) -> bool:
+        """Whether `searcher` still sees the latest commit of the live index."""
+        return self._current_name() == self._ix_name and searcher.up_to_date()
+
+    def stamps(self) -> dict[str, str]:
+        """id → stamp for every document in the index (for `check`)."""
+        with self.searcher() as s:
+            return {f["id"]: f["stamp"] for f in s.all_stored_fields()}

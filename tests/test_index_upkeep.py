@@ -1,0 +1,110 @@
+"""The index follows every write; check/repair and reindex; writers wait, readers never do."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+from conftest import MIZUHARA, Cli, hatsugen_proc, statement, write_jsonl
+
+from index import SearchRequest
+from web.core import Hatsugen
+
+
+def found(run: Cli, q: str) -> list[str]:
+    return [r["id"] for r in json.loads(run.ok("search", q, "--json").stdout)["results"]]
+
+
+def test_add_update_and_speaker_changes_are_searchable_at_once(run: Cli, tmp_path: Path) -> None:
+    new_id = run.ok("add", "--speaker", "Aiko Mizuhara", "--lang", "ja",
+                    "--text", "図書館を建てます。").stdout.strip()  # fmt: skip
+    assert found(run, "図書館") == [new_id]
+    run.ok("import", str(write_jsonl(tmp_path / "a.jsonl", [statement()])))
+    assert "mizuhara-2024-05-01" in found(run, "図書館")
+    changed = statement(text="青空市は新しい公園を建設します。")
+    run.ok("import", str(write_jsonl(tmp_path / "b.jsonl", [changed])))
+    assert "mizuhara-2024-05-01" not in found(run, "図書館")
+    assert found(run, "公園") == ["mizuhara-2024-05-01"]
+    # A new alias merged into the speaker makes all her statements findable by it.
+    alias = statement(id="other", text="別の話です。", speaker={**MIZUHARA, "aliases": ["@mizu"]})
+    run.ok("import", str(write_jsonl(tmp_path / "c.jsonl", [alias])))
+    assert set(found(run, "@mizu")) == {"mizuhara-2024-05-01", "other"}
+    assert run.ok("check").stdout.strip() == "index and store agree"
+
+
+def test_check_finds_and_repairs_a_lost_index(run: Cli, home: Path) -> None:
+    run.ok("demo")
+    shutil.rmtree(home / "index")
+    result = run("check")
+    assert result.exit_code == 1 and "3 missing" in result.stdout
+    assert found(run, "日韓関係") == []
+    run.ok("check", "--repair")
+    assert run.ok("check").stdout.strip() == "index and store agree"
+    assert found(run, "日韓関係") == ["ishiba-2025-08-23-post"]
+
+
+def test_check_finds_stale_and_extra_documents(run: Cli, home: Path) -> None:
+    run.ok("demo")
+    app = Hatsugen(home)
+    ghost = {"id": "ghost", "speaker": "nobody", "lang": "en", "text": "ghost", "version": 1}
+    from index.schema import document
+
+    stale = next(iter(app.store.rows(["lee-2025-08-23-joint"])))[0]
+    app.index.write([
+        document({**ghost, "speaker": "nobody"}, {"id": "nobody"}, 1),
+        document(stale, {"id": stale["speaker"]}, 1),
+    ])  # fmt: skip
+    report = json.loads(run("check", "--json").stdout)
+    assert report["extra"] == ["ghost"] and report["stale"] == ["lee-2025-08-23-joint"]
+    run.ok("check", "--repair")
+    assert run.ok("check").stdout.strip() == "index and store agree"
+    assert found(run, "ghost") == []
+
+
+def test_reindex_rebuilds_and_searches_keep_working(run: Cli, home: Path) -> None:
+    run.ok("demo")
+    app = Hatsugen(home)
+    before = app.search(SearchRequest(q="協力"))["total"]
+    assert "indexed 3 statements" in run.ok("reindex").stdout
+    assert app.search(SearchRequest(q="協力"))["total"] == before  # old searcher → new index
+    assert len(list((home / "index").glob("ix-*"))) == 1
+
+
+def test_readers_never_wait_for_a_writer_and_writers_wait_bounded(
+    run: Cli, home: Path, tmp_path: Path
+) -> None:
+    run.ok("demo")
+    app = Hatsugen(home)
+    path = write_jsonl(tmp_path / "a.jsonl", [statement()])
+    with app.index.write_lock():
+        started = time.monotonic()
+        assert app.search(SearchRequest(q="日韓関係"))["total"] == 1
+        assert time.monotonic() - started < 5
+        proc = hatsugen_proc(home, "import", str(path), env={"HATSUGEN_INDEX_LOCK_TIMEOUT": "1"})
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1
+    assert "stored but are not yet searchable" in err and "check --repair" in err
+    assert "Traceback" not in err
+    assert app.store.count() == 4  # the statement itself is safe in the store
+    run.ok("check", "--repair")
+    assert found(run, "図書館") == ["mizuhara-2024-05-01"]
+
+
+def test_search_works_while_an_import_is_running(home: Path, tmp_path: Path) -> None:
+    app = Hatsugen(home)
+    app.load_demo(by="test")
+    flag = tmp_path / "writing"
+    path = write_jsonl(tmp_path / "a.jsonl", [statement()])
+    proc = hatsugen_proc(home, "import", str(path), env={"HATSUGEN_FAULT": f"before-commit:{flag}"})
+    try:
+        deadline = time.monotonic() + 60
+        while not flag.exists():
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.02)
+        result = app.search(SearchRequest(q="日韓関係"))
+        assert result["total"] == 1
+    finally:
+        proc.kill()
+        proc.wait()

@@ -1,0 +1,208 @@
+"""Search quality: every behaviour of DESIGN.md "Search", on fictional statements."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import Cli, write_jsonl
+from search_corpus import CORPUS
+
+from index import QueryError, SearchRequest
+from web.core import Hatsugen
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Hatsugen:
+    home = tmp_path_factory.mktemp("search")
+    app = Hatsugen(home / "home")
+    app.import_files([str(write_jsonl(home / "corpus.jsonl", CORPUS))], by="test")
+    return app
+
+
+def ids(app: Hatsugen, q: str = "", **filters: object) -> set[str]:
+    result = app.search(SearchRequest(q=q, per_page=100, **filters))  # type: ignore[arg-type]
+    return {r["id"] for r in result["results"]}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("付属", "hospital"),  # 附属 in the text
+        ("シミュレーション", "hospital"),  # シュミレーション in the text
+        ("サーバー", "server"),  # half-width ｻｰﾊﾞｰ
+        ("3か月", "server"),  # ３ヶ月
+        ("3カ月", "server"),
+        ("AI", "server"),  # full-width ＡＩ
+        ("ai", "server"),
+        ("寿司", "sushi"),  # すし
+        ("築く", "sushi"),  # 築いていきたい
+        ("築いて", "sushi"),  # another inflection of the same verb
+        ("選挙", "election"),  # a part of 選挙管理委員会
+        ("委員会", "election"),
+        ("東京", "tokyo-to"),
+    ],
+)
+def test_normalisation_inflection_and_compound_parts(
+    app: Hatsugen, query: str, expected: str
+) -> None:
+    assert expected in ids(app, query)
+
+
+def test_kyoto_never_finds_tokyo_to(app: Hatsugen) -> None:
+    assert ids(app, "京都") == {"kyoto"}
+
+
+def test_english_stems(app: Hatsugen) -> None:
+    assert ids(app, "tariffs") == {"tariffs-html", "tariff-talks"}
+    assert "shuttle" in ids(app, "agreeing")
+    assert "hospital" in ids(app, "simulations")
+
+
+def test_cross_language_both_ways(app: Hatsugen) -> None:
+    assert "shuttle" in ids(app, "外交")  # English original, Japanese translation
+    assert "hospital" in ids(app, "hospital")  # Japanese original, English translation
+    assert "korea" in ids(app, "경제")  # Korean original in its own script
+    assert "korea" in ids(app, "経済協力")
+
+
+def test_speaker_names_in_every_script_readings_and_handles(app: Hatsugen) -> None:
+    hers = {"hospital", "server", "tokyo-to", "not-phrase", "long"}
+    for query in ("水原", "水原愛子", "Mizuhara", "aiko mizuhara", "@aiko_mizuhara", "みずはら"):
+        assert ids(app, query) == hers, query
+    assert ids(app, "서민준") == {"korea", "tariff-talks"}
+    assert ids(app, "speaker:高梨 京都") == {"kyoto"}
+
+
+def test_phrases_are_exact(app: Hatsugen) -> None:
+    assert ids(app, '"経済安全保障"') == {"shuttle"}
+    assert "not-phrase" in ids(app, "経済 安全 保障")  # words, not a phrase
+    assert ids(app, '"shuttle diplomacy"') == {"shuttle"}
+    assert ids(app, '"diplomacy shuttle"') == set()
+
+
+def test_and_or_not(app: Hatsugen) -> None:
+    assert ids(app, "寿司 観光") == set()
+    assert ids(app, "寿司 OR 観光") == {"sushi", "kyoto"}
+    assert ids(app, "tariff NOT talks") == {"tariffs-html"}
+    everything_but = ids(app, "NOT 高梨")
+    assert "kyoto" not in everything_but and "hospital" in everything_but
+
+
+def test_field_queries(app: Hatsugen) -> None:
+    assert ids(app, "lang:ko") == {"korea"}
+    assert ids(app, "kind:joint_statement") == {"shuttle"}
+    assert ids(app, "topic:trade") == {"sushi", "tariffs-html"}
+    assert ids(app, "meta:summit") == {"shuttle"}
+
+
+def test_filters(app: Hatsugen) -> None:
+    assert ids(app, speakers=["seo-minjun"]) == {"korea", "tariff-talks"}
+    assert ids(app, speakers=["seo-minjun", "takanashi-kenji"]) >= {"korea", "kyoto"}
+    assert ids(app, "協力", lang="en") == {"shuttle"}
+    assert ids(app, kind="speech") == {"korea", "long"}
+    assert ids(app, topic="Trade") == {"sushi", "tariffs-html"}
+    assert ids(app, since="2024") == {"hospital", "server", "korea", "shuttle"}
+    assert ids(app, until="2019") == {"tariffs-html", "tariff-talks", "long"}
+    assert ids(app, since="2021-04", until="2021-04-30") == {"kyoto", "tokyo-to"}  # 2021 overlaps
+    assert ids(app, since="2023-06", until="2024-05") == {"sushi", "hospital"}
+
+
+def test_sort_pages_and_facets(app: Hatsugen) -> None:
+    first = app.search(SearchRequest(sort="date", per_page=3))
+    assert [r["id"] for r in first["results"]] == ["shuttle", "korea", "server"]
+    second = app.search(SearchRequest(sort="date", per_page=3, page=2))
+    assert [r["id"] for r in second["results"]] == ["hospital", "sushi", "election"]
+    assert first["total"] == len(CORPUS)
+    result = app.search(SearchRequest(q="協力"))
+    assert result["facets"]["speaker"] == {"seo-minjun": 1, "takanashi-kenji": 1}
+    assert result["facets"]["lang"] == {"en": 1, "ko": 1}
+    assert result["facets"]["year"] == {"2025": 2}
+    beyond = app.search(SearchRequest(q="協力", page=5))
+    assert beyond["results"] == [] and beyond["total"] == 2
+
+
+def test_relevance_puts_the_better_match_first(app: Hatsugen) -> None:
+    result = app.search(SearchRequest(q="tariff"))
+    assert result["results"][0]["id"] == "tariff-talks"  # short text about tariffs
+    assert result["results"][0]["score"] >= result["results"][1]["score"]
+
+
+def test_highlights_mark_original_and_translations_and_escape(app: Hatsugen) -> None:
+    hit = app.search(SearchRequest(q="協力"))["results"]
+    korea = next(r for r in hit if r["id"] == "korea")
+    assert korea["highlights"]["translations"]["ja"] == "日韓の経済<mark>協力</mark>が重要です。"
+    assert "en" not in korea["highlights"]["translations"]  # no term matched there
+    html = app.search(SearchRequest(q="must"))["results"][0]["highlights"]["text"]
+    assert (
+        html
+        == "Tariffs &lt;b&gt;<mark>must</mark>&lt;/b&gt; fall &amp; trade <mark>must</mark> grow."
+    )
+    phrase = app.search(SearchRequest(q='"shuttle diplomacy"'))["results"][0]["highlights"]
+    assert "<mark>shuttle diplomacy</mark>" in phrase["text"]
+    assert "<mark>" not in app.search(SearchRequest(q="寿司 NOT 京都"))["results"][0][
+        "highlights"]["text"].replace("<mark>すし</mark>", "")  # fmt: skip
+
+
+def test_long_texts_are_cut_to_fragments_around_matches(app: Hatsugen) -> None:
+    hl = app.search(SearchRequest(q="半導体"))["results"][0]["highlights"]["text"]
+    assert "<mark>半導体</mark>" in hl
+    assert hl.startswith("…") and hl.endswith("…")
+    assert len(hl) < 300
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"q": '"unbalanced'}, "q"),
+        ({"q": "(a OR b"}, "q"),
+        ({"q": "colour:blue"}, "q"),
+        ({"since": "2025-13"}, "since"),
+        ({"until": "notadate"}, "until"),
+        ({"kind": "rant"}, "kind"),
+        ({"page": 0}, "page"),
+        ({"per_page": 1000}, "per_page"),
+        ({"sort": "random"}, "sort"),
+        ({"since": "2025", "until": "2024"}, "since"),
+    ],
+)
+def test_bad_requests_are_clear_errors(app: Hatsugen, params: dict, field: str) -> None:
+    with pytest.raises(QueryError) as err:
+        app.search(SearchRequest(**params))
+    assert err.value.field == field
+
+
+def test_search_json_is_the_design_shape(run: Cli, tmp_path: Path) -> None:
+    run.ok("import", str(write_jsonl(tmp_path / "c.jsonl", CORPUS)))
+    out = json.loads(run.ok("search", "協力", "--json").stdout)
+    assert set(out) == {"query", "total", "page", "per_page", "results", "facets"}
+    assert out["query"] == "協力" and out["total"] == 2
+    assert set(out["results"][0]) == {
+        "id", "score", "speaker", "role", "date", "kind", "lang", "text", "translations",
+        "source", "highlights",
+    }  # fmt: skip
+    assert set(out["results"][0]["highlights"]) == {"text", "translations"}
+    assert set(out["facets"]) == {"speaker", "lang", "kind", "year"}
+    filtered = json.loads(
+        run.ok("search", "--speaker", "seo-minjun", "--since", "2025", "--json").stdout
+    )
+    assert [r["id"] for r in filtered["results"]] == ["korea"]
+
+
+def test_cli_search_human_output_and_errors(run: Cli, tmp_path: Path) -> None:
+    run.ok("import", str(write_jsonl(tmp_path / "c.jsonl", CORPUS)))
+    out = run.ok("search", "京都").stdout
+    assert "1 statement for '京都'" in out and "kyoto" in out and "\x1b[" not in out
+    assert "Kenji Takanashi (高梨健二)" in out
+    none = run.ok("search", "存在しない言葉")
+    assert "no statements found" in none.stdout
+    for args, message in [
+        (["search", '"open'], "bad query: has an unbalanced quote"),
+        (["search", "x", "--since", "2025-13-45"], "bad --since"),
+        (["search", "x", "--kind", "rant"], "bad --kind"),
+        (["search", "x", "--page", "0"], "bad --page"),
+    ]:
+        result = run(*args)
+        assert result.exit_code == 2, args
+        assert message in result.stderr and "Traceback" not in result.output
