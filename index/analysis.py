@@ -13,10 +13,11 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from whoosh.analysis import Composable, Filter, RegexTokenizer, Token, Tokenizer
-from whoosh.lang.porter2 import stem
+from whoosh.lang.porter2 import stem as _porter2
 
 # SudachiPy refuses more than 49,149 UTF-8 bytes per call; at most 4 bytes a character.
 MAX_CHUNK_CHARS = 12_000
@@ -26,6 +27,9 @@ LATIN_RE = re.compile(r"[\w\u00c0-\u024f.,'’&+-]+", re.ASCII)
 HANGUL_RE = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]+")
 # Parts of speech that are not words: punctuation, whitespace, symbols.
 SKIPPED_POS = frozenset({"補助記号", "空白", "記号"})
+
+# Porter2 in pure Python costs ~25 µs a word; vocabularies are small, so remember the answers.
+stem = lru_cache(maxsize=100_000)(_porter2)
 
 _state_lock = threading.Lock()
 _dictionary: Any = None

@@ -65,9 +65,14 @@ class SearchEngine:
         page: list[tuple[str, float]] = []
         if start < total:
             by_date = req.sort == "date" or not req.q
+            # `matched` already holds the exact answer; score with the phrases relaxed to ANDs
+            # (positions are not checked twice), and with no filter at all when none is needed,
+            # so Whoosh can skip blocks that cannot reach the top of the page.
+            relaxed = _relax(q)
+            needs_filter = allowed is not None or relaxed != q or isinstance(q, wq.Every)
             results = searcher.search(
-                q,
-                filter=matched,
+                relaxed,
+                filter=matched if needs_filter else None,
                 limit=start + req.per_page,
                 sortedby="date_start" if by_date else None,
                 reverse=by_date,
@@ -77,3 +82,10 @@ class SearchEngine:
                 for hit in results[start : start + req.per_page]
             ]
         return Hits(total=total, page=page, facets=facets, terms=positive_terms(q))
+
+
+def _relax(q: wq.Query) -> wq.Query:
+    """The query with each phrase replaced by an AND of its words (for scoring only)."""
+    if isinstance(q, wq.Phrase):
+        return wq.And([wq.Term(q.fieldname, w, boost=q.boost) for w in q.words])
+    return q.apply(_relax)
