@@ -54,6 +54,7 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX statements_speaker ON statements(speaker_id);
     CREATE INDEX statements_date ON statements(date, id);
+    CREATE INDEX statements_lang ON statements(lang);
     CREATE TABLE revisions (
         statement_id TEXT NOT NULL REFERENCES statements(id) ON DELETE CASCADE,
         version INTEGER NOT NULL,
@@ -448,6 +449,32 @@ class Store:
             ).fetchall()
             for record, version in rows:
                 yield json.loads(record), version
+
+    def languages(self) -> list[str]:
+        """Original languages present, most statements first."""
+        rows = self.conn.execute(
+            "SELECT lang FROM statements GROUP BY lang ORDER BY count(*) DESC, lang"
+        )
+        return [r[0] for r in rows]
+
+    def statements_of(self, speaker_id: str, *, limit: int, offset: int = 0) -> list[dict]:
+        """A speaker's statements, newest first (undated last)."""
+        rows = self.conn.execute(
+            "SELECT record FROM statements WHERE speaker_id = ?"
+            " ORDER BY date IS NULL, date DESC, id LIMIT ? OFFSET ?",
+            (speaker_id, limit, offset),
+        )
+        return [json.loads(r[0]) for r in rows]
+
+    def roles_of(self, speaker_id: str) -> list[str]:
+        """The roles a speaker has been quoted in, most recent first."""
+        rows = self.conn.execute(
+            "SELECT json_extract(record, '$.role') AS role, max(coalesce(date, '')) AS last"
+            " FROM statements WHERE speaker_id = ? AND role IS NOT NULL"
+            " GROUP BY role ORDER BY last DESC, role",
+            (speaker_id,),
+        )
+        return [r[0] for r in rows]
 
     def statement_ids_of(self, speaker_ids: Iterable[str]) -> list[str]:
         out: list[str] = []

@@ -77,8 +77,9 @@ class SearchEngine:
                 sortedby="date_start" if by_date else None,
                 reverse=by_date,
             )
+            # In date order every hit is equally relevant: Whoosh's "score" is then the sort key.
             page = [
-                (hit["id"], round(hit.score, 4) if hit.score is not None else 0.0)
+                (hit["id"], 0.0 if by_date or hit.score is None else round(hit.score, 4))
                 for hit in results[start : start + req.per_page]
             ]
         return Hits(total=total, page=page, facets=facets, terms=positive_terms(q))

@@ -23,10 +23,10 @@ sys.path.insert(0, str(HERE))
 
 
 def one(count: int) -> dict:
-    from generate_archive import main as generate
-
     from archive.formats import write_export
     from archive.store import Store
+
+    from generate_archive import main as generate
 
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "in.jsonl"

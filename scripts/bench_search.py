@@ -153,11 +153,11 @@ def fts5_yardstick(app, texts: list[tuple[int, str, str, str, int]], qs: list[di
 
 
 def one(count: int, keep: str | None) -> dict:
-    from generate_archive import main as generate
-
     from index import SearchRequest
     from index.analysis import _sudachi
     from web.core import Hatsugen
+
+    from generate_archive import main as generate
 
     tmp = Path(keep or tempfile.mkdtemp())
     data = tmp / "in.jsonl"

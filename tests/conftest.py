@@ -98,3 +98,38 @@ def hatsugen_proc(home: Path, *args: str, **kwargs: object) -> subprocess.Popen:
         cwd=ROOT,
         **kwargs,  # type: ignore[arg-type]
     )
+
+
+XSS = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="session")
+def web_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An archive with the fictional search corpus and a statement that tries XSS."""
+    from web.core import Hatsugen
+
+    from search_corpus import CORPUS
+
+    home = tmp_path_factory.mktemp("web") / "home"
+    records = [
+        *CORPUS,
+        statement(id="xss", text=XSS, lang="en", translations=[
+            {"lang": "ja", "text": f"危険な{XSS}テキスト", "by": "machine"}],
+            source={"url": "https://example.org/x", "title": '"><img src=x onerror=alert(1)>'}),
+    ]  # fmt: skip
+    app = Hatsugen(home)
+    app.import_files([str(write_jsonl(home.parent / "web.jsonl", records))], by="test")
+    app.close()
+    return home
+
+
+@pytest.fixture(scope="session")
+def web_app(web_home: Path):  # type: ignore[no-untyped-def]
+    from web.app import create_app
+
+    return create_app({"HATSUGEN_HOME": str(web_home), "TESTING": True})
+
+
+@pytest.fixture
+def client(web_app):  # type: ignore[no-untyped-def]
+    return web_app.test_client()

@@ -7,9 +7,10 @@ import sqlite3
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import MIZUHARA, TAKANASHI, Cli, statement, write_jsonl
 
 from web.cli import cli
+
+from conftest import MIZUHARA, TAKANASHI, Cli, statement, write_jsonl
 
 
 def test_add_from_options_prints_the_id_and_show_displays_it(run: Cli) -> None:

@@ -6,9 +6,10 @@ import json
 from pathlib import Path
 
 import jsonschema
-from conftest import SEO, TAKANASHI, Cli, statement, write_jsonl
 
 from archive.formats import SCHEMA_PATH
+
+from conftest import SEO, TAKANASHI, Cli, statement, write_jsonl
 
 SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 

@@ -7,10 +7,10 @@ import shutil
 import time
 from pathlib import Path
 
-from conftest import MIZUHARA, Cli, hatsugen_proc, statement, write_jsonl
-
 from index import SearchRequest
 from web.core import Hatsugen
+
+from conftest import MIZUHARA, Cli, hatsugen_proc, statement, write_jsonl
 
 
 def found(run: Cli, q: str) -> list[str]:

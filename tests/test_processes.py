@@ -9,10 +9,11 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, hatsugen_proc
 
 from index import SearchRequest
 from web.core import Hatsugen
+
+from conftest import ROOT, hatsugen_proc
 
 pytestmark = pytest.mark.slow
 

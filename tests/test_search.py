@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Cli, write_jsonl
-from search_corpus import CORPUS
 
 from index import QueryError, SearchRequest
 from web.core import Hatsugen
+
+from conftest import Cli, write_jsonl
+from search_corpus import CORPUS
 
 
 @pytest.fixture(scope="module")

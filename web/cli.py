@@ -365,5 +365,23 @@ def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
         ctx.exit(1)
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
+    """Serve the web search with waitress (a production WSGI server)."""
+    import waitress
+
+    from .app import create_app
+
+    app = create_app({"HATSUGEN_HOME": str(_app(ctx).home)})
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"hatsugen is serving {app.extensions['hatsugen'].home} at http://{shown}:{port}/")
+    click.echo("press Ctrl+C to stop")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="hatsugen")
+
+
 def main() -> None:
     cli(prog_name="hatsugen")

@@ -1,0 +1,168 @@
+"""What a person sees, in real headless Chromium (Debian's) driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI") == "true":
+        raise RuntimeError(f"{CHROMIUM} is missing; scripts/test installs Debian's chromium")
+    pytest.skip(f"{CHROMIUM} is not installed (scripts/test installs it)", allow_module_level=True)
+
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(home: Path) -> Iterator[str]:
+    """The real `hatsugen serve` (waitress) on a free loopback port."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "web", "--home", str(home), "serve", "--port", str(port)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url + "/api/speakers", timeout=2)
+            break
+        except OSError:
+            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.1)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(web_home: Path) -> Iterator[str]:
+    yield from serve(web_home)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_type_a_query_and_read_original_beside_translation(page: Page, server: str) -> None:
+    page.goto(server + "/")
+    page.get_by_label("Search statements").fill("協力")
+    page.get_by_label("Search statements").press("Enter")
+    expect(page.locator("#results-title")).to_have_text("2 statements")
+    result = page.locator("article.result", has=page.locator("blockquote[lang=ko]"))
+    original = result.locator(".text.original")
+    translation = result.locator(".text.translation").first
+    expect(translation.locator("mark")).to_have_text("協力")
+    o, t = original.bounding_box(), translation.bounding_box()
+    assert o and t
+    assert abs(o["y"] - t["y"]) < 2 and t["x"] >= o["x"] + o["width"]  # side by side
+
+
+def test_narrow_screens_stack_the_texts(browser: Browser, server: str) -> None:
+    context = browser.new_context(viewport={"width": 380, "height": 800})
+    page = context.new_page()
+    page.goto(server + "/?q=協力")
+    result = page.locator("article.result", has=page.locator("blockquote[lang=ko]"))
+    o = result.locator(".text.original").bounding_box()
+    t = result.locator(".text.translation").first.bounding_box()
+    assert o and t and t["y"] >= o["y"] + o["height"]
+    context.close()
+
+
+def test_apply_and_remove_a_facet(page: Page, server: str) -> None:
+    page.goto(server + "/?q=協力")
+    page.locator(".facets").get_by_role("link", name="Seo Min-jun").click()
+    expect(page.locator("#results-title")).to_have_text("1 statement")
+    assert "speaker=seo-minjun" in page.url
+    page.locator(".facets").get_by_role("link", name="Seo Min-jun").click()
+    expect(page.locator("#results-title")).to_have_text("2 statements")
+
+
+def test_open_a_statement_and_cite_it(page: Page, server: str) -> None:
+    page.goto(server + "/?q=京都")
+    page.get_by_role("link", name="Permalink").first.click()
+    expect(page).to_have_url(server + "/s/kyoto")
+    expect(page.get_by_role("heading", name="Kenji Takanashi (高梨健二)")).to_be_visible()
+    expect(page.locator("pre.citation")).to_contain_text("京都の観光を支援します。")
+    expect(page.get_by_role("heading", name="Revision history")).to_be_visible()
+
+
+def test_switch_interface_language_and_it_is_remembered(page: Page, server: str) -> None:
+    page.goto(server + "/?q=京都")
+    page.get_by_role("link", name="日本語").click()
+    expect(page.get_by_label("発言を検索")).to_have_value("京都")
+    assert page.locator("html").get_attribute("lang") == "ja"
+    page.goto(server + "/speakers")
+    expect(page.get_by_role("heading", name="発言者一覧")).to_be_visible()
+
+
+def test_scripts_never_run_from_archive_text(page: Page, server: str) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(server + "/?q=alert")
+    expect(page.locator("#r-xss blockquote").first).to_have_text("<script>alert(1)</script>")
+    page.goto(server + "/s/xss")
+    assert dialogs == []
+
+
+def test_keyboard_skip_link_and_labels(page: Page, server: str) -> None:
+    page.goto(server + "/")
+    page.keyboard.press("Tab")
+    expect(page.locator("a.skip")).to_be_focused()
+    for label in ("Speaker", "Original language", "Kind", "From", "Until", "Sort by"):
+        expect(page.get_by_label(label, exact=True)).to_be_visible()
+
+
+def test_screenshot_of_the_demo_search_for_the_readme(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from web.core import Hatsugen
+
+    home = tmp_path_factory.mktemp("demo") / "home"
+    Hatsugen(home).load_demo(by="test")
+    for url in serve(home):
+        context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-US")
+        page = context.new_page()
+        page.goto(url + "/?q=関係")
+        expect(page.locator("article.result").first).to_be_visible()
+        target = ROOT / "docs" / "screenshot.png"
+        page.screenshot(path=str(target), full_page=False)
+        assert target.stat().st_size > 10_000
+        context.close()

@@ -1,0 +1,169 @@
+"""The web pages and their JSON twins, through Flask's test client."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+from openapi_spec_validator import validate as validate_openapi
+
+from conftest import XSS
+
+
+def test_search_page_and_api_show_the_same_results(client) -> None:
+    api = client.get("/api/search?q=協力").get_json()
+    assert set(api) == {"query", "total", "page", "per_page", "results", "facets"}
+    assert {r["id"] for r in api["results"]} == {"korea", "shuttle"}
+    page = client.get("/?q=協力").get_data(as_text=True)
+    assert "2 statements" in page
+    for r in api["results"]:
+        assert f'href="/s/{r["id"]}"' in page
+    assert "日韓の経済<mark>協力</mark>が重要です。" in page
+    assert 'lang="ko"' in page and 'lang="ja"' in page  # every text block says its language
+
+
+def test_filters_facets_pages_and_sort_via_parameters(client) -> None:
+    by_speaker = client.get("/api/search?speaker=seo-minjun&speaker=mizuhara-aiko").get_json()
+    assert set(by_speaker["facets"]["speaker"]) == {"seo-minjun", "mizuhara-aiko"}
+    dated = client.get("/api/search?since=2021-04&until=2021-04-30&sort=date").get_json()
+    assert [r["id"] for r in dated["results"]] == ["kyoto", "tokyo-to"]
+    page2 = client.get("/api/search?per_page=5&page=2&sort=date").get_json()
+    assert page2["page"] == 2 and len(page2["results"]) == 5
+    html = client.get("/?q=協力").get_data(as_text=True)
+    assert "/?q=%E5%8D%94%E5%8A%9B&amp;speaker=seo-minjun" in html  # facet link adds a filter
+    active = client.get("/?q=協力&speaker=seo-minjun").get_data(as_text=True)
+    assert 'aria-current="true" class="active"' in active
+    assert "1 statement" in active
+
+
+def test_empty_result_says_so_and_suggests(client) -> None:
+    page = client.get("/?q=寿司&kind=speech").get_data(as_text=True)
+    assert "No statements found." in page
+    assert "without the filter Kind (1)" in page
+    words = client.get("/?q=寿司+観光").get_data(as_text=True)
+    assert "only “寿司” (1)" in words and "only “観光” (1)" in words
+
+
+def test_statement_page_and_twin(client) -> None:
+    data = client.get("/api/statements/korea").get_json()
+    assert data["statement"]["speaker"]["name"]["ko"] == "서민준"
+    assert data["history"][0]["changed"] == ["created"]
+    assert data["csl"]["issued"] == {"date-parts": [[2025, 1, 10]]}
+    assert "Seo Min-jun (서민준)" in data["citation"]
+    page = client.get("/s/korea").get_data(as_text=True)
+    for text in (
+        "한일 경제 협력이 중요합니다.",
+        "日韓の経済協力が重要です。",
+        "translated by press",
+        "Revision history",
+        "Cite this",
+        "Download CSL-JSON",
+    ):
+        assert text in page  # fmt: skip
+    csl = client.get("/s/korea/csl.json")
+    assert csl.headers["Content-Disposition"].startswith("attachment")
+    assert json.loads(csl.data)[0]["id"] == "korea"
+
+
+def test_speakers_pages(client) -> None:
+    listing = client.get("/api/speakers").get_json()["speakers"]
+    assert {s["id"]: s["count"] for s in listing}["seo-minjun"] == 2
+    one = client.get("/api/speakers/mizuhara-aiko").get_json()
+    assert one["speaker"]["reading"] == "みずはら あいこ"
+    assert one["roles"] == ["Mayor of Aozora City"]
+    dates = [s.get("date") for s in one["statements"]]
+    assert dates == sorted(dates, reverse=True)  # newest first
+    page = client.get("/speakers/mizuhara-aiko").get_data(as_text=True)
+    assert "@aiko_mizuhara" in page and "Mayor of Aozora City" in page
+    assert "水原愛子" in client.get("/speakers").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/search?since=notadate", "/api/search?page=-1", "/api/search?page=x",
+     "/api/search?kind=rant", '/api/search?q="open', "/api/search?per_page=0",
+     "/api/speakers/mizuhara-aiko?page=0"],
+)  # fmt: skip
+def test_bad_parameters_are_400_json(client, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 400
+    assert set(response.get_json()) == {"error"}
+
+
+def test_bad_parameters_on_pages_are_friendly(client) -> None:
+    response = client.get('/?q="open')
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "That search could not be run" in page and "unbalanced quote" in page
+    assert "Traceback" not in page
+
+
+def test_unknown_ids_are_404(client) -> None:
+    for url in ("/s/nope", "/api/statements/nope", "/speakers/nope", "/api/speakers/nope",
+                "/no-such-page"):  # fmt: skip
+        assert client.get(url).status_code == 404, url
+    assert client.get("/api/statements/nope").get_json() == {"error": "no statement with id 'nope'"}
+
+
+def test_archive_text_is_always_escaped(client) -> None:
+    for url in ("/?q=alert", "/s/xss", "/speakers/mizuhara-aiko", "/?q=危険"):
+        page = client.get(url).get_data(as_text=True)
+        assert XSS not in page, url
+        assert "<img src=x" not in page, url
+    assert "&lt;script&gt;" in client.get("/s/xss").get_data(as_text=True)
+    highlighted = client.get("/?q=危険").get_data(as_text=True)
+    assert "<mark>危険</mark>な&lt;script&gt;" in highlighted
+
+
+def test_security_headers(client) -> None:
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp and "script-src 'self'" in csp and "style-src 'self'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_interface_language_from_header_switch_and_cookie(client) -> None:
+    ja = client.get("/", headers={"Accept-Language": "ja,en;q=0.5"}).get_data(as_text=True)
+    assert '<html lang="ja">' in ja and "発言を検索" in ja
+    en = client.get("/").get_data(as_text=True)
+    assert '<html lang="en">' in en and "Search statements" in en
+    switched = client.get("/?ui=ja")
+    assert "hatsugen_ui=ja" in switched.headers["Set-Cookie"]
+    remembered = client.get("/s/korea").get_data(as_text=True)  # the cookie now says ja
+    assert '<html lang="ja">' in remembered and "改訂履歴" in remembered
+
+
+def test_every_label_is_translated() -> None:
+    from web.i18n import LABELS
+
+    assert set(LABELS["ja"]) == set(LABELS["en"])
+    same = [k for k in LABELS["en"] if LABELS["en"][k] == LABELS["ja"][k] and k != "api"]
+    assert same == []
+
+
+def test_openapi_document_is_valid_and_describes_every_api_route(client, web_app) -> None:
+    doc = client.get("/api/openapi.json").get_json()
+    validate_openapi(doc)
+    routes = {
+        str(rule).replace("<statement_id>", "{id}").replace("<speaker_id>", "{id}")
+        for rule in web_app.url_map.iter_rules()
+        if str(rule).startswith("/api/")
+    }
+    assert routes == set(doc["paths"])
+    result = client.get("/api/search?q=協力").get_json()
+    schema = {**doc["components"]["schemas"]["SearchResult"], "components": doc["components"]}
+    jsonschema.validate(result, schema)
+
+
+def test_a_statement_imported_while_serving_is_found_next_request(web_home, client) -> None:
+    from web.core import Hatsugen
+
+    from conftest import statement
+
+    assert client.get("/api/search?q=灯台").get_json()["total"] == 0
+    other = Hatsugen(web_home)  # another process's view: the CLI
+    keeper = {"id": "umi-tanaka", "name": {"en": "Umi Tanaka"}}
+    other.add(statement(id="lighthouse", speaker=keeper, text="灯台を修復します。"), by="test")
+    assert client.get("/api/search?q=灯台").get_json()["total"] == 1

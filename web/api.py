@@ -1,0 +1,42 @@
+"""The JSON API: the same data as the pages, same parameters as the CLI."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+from flask.typing import ResponseReturnValue
+
+from archive import NotFound
+
+from . import views
+from .app import core
+from .openapi import openapi_document
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.get("/search")
+def search() -> ResponseReturnValue:
+    return jsonify(core().search(views.search_request(request.args)))
+
+
+@bp.get("/statements/<statement_id>")
+def statement(statement_id: str) -> ResponseReturnValue:
+    return jsonify(views.statement_data(core(), statement_id))
+
+
+@bp.get("/speakers")
+def speakers() -> ResponseReturnValue:
+    return jsonify(views.speakers_data(core()))
+
+
+@bp.get("/speakers/<speaker_id>")
+def speaker(speaker_id: str) -> ResponseReturnValue:
+    data = views.speaker_data(core(), speaker_id, views.page_number(request.args))
+    if data is None:
+        raise NotFound(f"no speaker with id {speaker_id!r}")
+    return jsonify(data)
+
+
+@bp.get("/openapi.json")
+def openapi() -> ResponseReturnValue:
+    return jsonify(openapi_document())

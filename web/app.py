@@ -1,0 +1,94 @@
+"""The Flask app factory: one `Hatsugen` core per app, pages and their JSON twins, safe headers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, g, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from archive import ArchiveError, NotFound
+from index import QueryError
+
+from .core import Hatsugen
+from .i18n import COOKIE, Translator, choose_ui
+
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+    " form-action 'self'; base-uri 'none'; frame-ancestors 'none'; connect-src 'self'"
+)
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the web app for one archive home (`HATSUGEN_HOME` in config, else the default)."""
+    app = Flask(__name__)
+    app.config.update(HATSUGEN_HOME=None, JSON_SORT_KEYS=False)
+    app.config.update(config or {})
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.extensions["hatsugen"] = Hatsugen(app.config["HATSUGEN_HOME"])
+
+    from . import api, pages
+
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+
+    @app.before_request
+    def pick_language() -> None:
+        g.ui, g.ui_explicit = choose_ui(request)
+        g.t = Translator(g.ui)
+
+    @app.after_request
+    def headers(response):  # type: ignore[no-untyped-def]
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["X-Frame-Options"] = "DENY"
+        if getattr(g, "ui_explicit", False):
+            response.set_cookie(COOKIE, g.ui, max_age=365 * 24 * 3600, samesite="Lax")
+        return response
+
+    def wants_json() -> bool:
+        return request.path.startswith("/api/")
+
+    def error(status: int, message: str, title_key: str, headers=()):  # type: ignore[no-untyped-def]
+        if wants_json():
+            return jsonify({"error": message}), status, list(headers)
+        if not hasattr(g, "t"):
+            g.ui, g.ui_explicit = "en", False
+            g.t = Translator("en")
+        page = render_template("error.html", title=g.t(title_key), message=message)
+        return page, status, list(headers)
+
+    @app.errorhandler(QueryError)
+    def bad_query(err: QueryError):  # type: ignore[no-untyped-def]
+        return error(400, f"{err.field}: {err.message}" if err.field else err.message,
+                     "bad_request")  # fmt: skip
+
+    @app.errorhandler(NotFound)
+    def not_found(err: NotFound):  # type: ignore[no-untyped-def]
+        return error(404, str(err), "not_found")
+
+    @app.errorhandler(ArchiveError)
+    def archive_error(err: ArchiveError):  # type: ignore[no-untyped-def]
+        return error(503, str(err), "server_error")
+
+    @app.errorhandler(HTTPException)
+    def http_error(err: HTTPException):  # type: ignore[no-untyped-def]
+        key = "not_found" if err.code == 404 else "bad_request"
+        # Keep the exception's own headers (a 405 must say which methods are Allowed).
+        headers = [(k, v) for k, v in err.get_headers() if k.lower() != "content-type"]
+        return error(err.code or 500, err.description or err.name, key, headers)
+
+    @app.errorhandler(Exception)
+    def unexpected(err: Exception):  # type: ignore[no-untyped-def]
+        app.logger.exception("unexpected error")
+        return error(500, "internal error; the details are in the server log", "server_error")
+
+    return app
+
+
+def core() -> Hatsugen:
+    from flask import current_app
+
+    return current_app.extensions["hatsugen"]

@@ -1,0 +1,178 @@
+"""The OpenAPI 3 document for the JSON API (served at /api/openapi.json)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from archive.records import KINDS, TRANSLATORS
+
+_STR = {"type": "string"}
+_NULLABLE_STR = {"type": ["string", "null"]}
+_NAMES = {"type": "object", "additionalProperties": {"type": "string"}}
+# Empty values are accepted as "no filter": HTML forms send every field, filled or not.
+_DATE = {"type": "string", "pattern": r"^$|^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"}
+_LANG = {"type": "string", "pattern": r"^$|^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"}
+
+
+def _param(name: str, schema: dict, description: str, *, many: bool = False) -> dict:
+    if many:
+        schema = {"type": "array", "items": schema}
+    extra = {"style": "form", "explode": True} if many else {}
+    return {"name": name, "in": "query", "required": False, "schema": schema,
+            "description": description, **extra}  # fmt: skip
+
+
+def openapi_document() -> dict[str, Any]:
+    error = {"description": "Bad request", "content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/Error"}}}}  # fmt: skip
+    not_found = {"description": "Not found", "content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/Error"}}}}  # fmt: skip
+
+    def ok(ref: str) -> dict:
+        return {"description": "OK", "content": {"application/json": {
+            "schema": {"$ref": f"#/components/schemas/{ref}"}}}}  # fmt: skip
+
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "hatsugen API",
+            "version": "1",
+            "description": "Attributed statements in Japanese and English: search, statements,"
+            " speakers. Every HTML page has the JSON twin documented here.",
+        },
+        "paths": {
+            "/api/search": {
+                "get": {
+                    "summary": "Search statements (same parameters and JSON as `hatsugen search`)",
+                    "operationId": "search",
+                    "parameters": [
+                        _param(
+                            "q",
+                            {"type": "string", "maxLength": 1000},
+                            'Words (AND), OR, NOT, "phrases", field:value',
+                        ),
+                        _param("speaker", _STR, "Speaker id (repeatable)", many=True),
+                        _param(
+                            "lang",
+                            _LANG,
+                            "Original language, e.g. ja",
+                        ),
+                        _param("kind", {"type": "string", "enum": ["", *KINDS]}, "Kind"),
+                        _param("topic", _STR, "Topic"),
+                        _param("since", _DATE, "From date: YYYY, YYYY-MM or YYYY-MM-DD"),
+                        _param("until", _DATE, "Until date (inclusive)"),
+                        _param(
+                            "sort", {"type": "string", "enum": ["", "relevance", "date"]}, "Order"
+                        ),
+                        _param("page", {"type": "integer", "minimum": 1, "maximum": 1000}, "Page"),
+                        _param(
+                            "per_page",
+                            {"type": "integer", "minimum": 1, "maximum": 100},
+                            "Results per page",
+                        ),
+                    ],
+                    "responses": {"200": ok("SearchResult"), "400": error},
+                }
+            },
+            "/api/statements/{id}": {
+                "get": {
+                    "summary": "One statement with its history, citation and CSL-JSON",
+                    "operationId": "statement",
+                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": _STR}],
+                    "responses": {"200": ok("StatementPage"), "404": not_found},
+                }
+            },
+            "/api/speakers": {
+                "get": {
+                    "summary": "All speakers with their statement counts",
+                    "operationId": "speakers",
+                    "responses": {"200": ok("SpeakerList")},
+                }
+            },
+            "/api/speakers/{id}": {
+                "get": {
+                    "summary": "A speaker and their statements, newest first",
+                    "operationId": "speaker",
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": True, "schema": _STR},
+                        _param("page", {"type": "integer", "minimum": 1, "maximum": 10000}, "Page"),
+                    ],
+                    "responses": {"200": ok("SpeakerPage"), "400": error, "404": not_found},
+                }
+            },
+            "/api/openapi.json": {
+                "get": {
+                    "summary": "This document",
+                    "operationId": "openapi",
+                    "responses": {
+                        "200": {
+                            "description": "OK",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        }
+                    },
+                }
+            },
+        },
+        "components": {"schemas": _schemas()},
+    }
+
+
+def _schemas() -> dict[str, Any]:
+    ref = lambda name: {"$ref": f"#/components/schemas/{name}"}  # noqa: E731
+    counts = {"type": "object", "additionalProperties": {"type": "integer"}}
+    return {
+        "Error": {"type": "object", "required": ["error"],
+                  "properties": {"error": {"type": "string"}}},
+        "Speaker": {"type": "object", "required": ["id"], "properties": {
+            "id": _STR, "name": _NAMES, "reading": _STR,
+            "aliases": {"type": "array", "items": _STR}}},
+        "Translation": {"type": "object", "required": ["lang", "text"], "properties": {
+            "lang": _STR, "text": _STR, "by": {"type": "string", "enum": list(TRANSLATORS)}}},
+        "Source": {"type": "object", "properties": {
+            "url": _STR, "title": _STR, "publisher": _STR, "date": _STR}},
+        "Statement": {"type": "object", "required": ["id", "speaker", "lang", "text"],
+                      "properties": {
+            "id": _STR, "speaker": ref("Speaker"), "role": _STR, "date": _STR,
+            "kind": {"type": "string", "enum": list(KINDS)}, "lang": _STR, "text": _STR,
+            "translations": {"type": "array", "items": ref("Translation")},
+            "source": ref("Source"), "event": _STR, "place": _STR,
+            "topics": {"type": "array", "items": _STR}, "context": _STR, "notes": _STR}},
+        "SearchResult": {"type": "object",
+                         "required": ["query", "total", "page", "per_page", "results", "facets"],
+                         "properties": {
+            "query": _STR, "total": {"type": "integer"}, "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
+            "results": {"type": "array", "items": {"type": "object", "required": [
+                "id", "score", "speaker", "lang", "text", "translations", "highlights"],
+                "properties": {
+                    "id": _STR, "score": {"type": "number"},
+                    "speaker": {"type": "object", "properties": {"id": _STR, "name": _NAMES}},
+                    "role": _NULLABLE_STR, "date": _NULLABLE_STR, "kind": _NULLABLE_STR,
+                    "lang": _STR, "text": _STR,
+                    "translations": {"type": "array", "items": ref("Translation")},
+                    "source": ref("Source"),
+                    "highlights": {"type": "object", "properties": {
+                        "text": _STR, "translations": _NAMES}}}}},
+            "facets": {"type": "object", "properties": {
+                "speaker": counts, "lang": counts, "kind": counts, "year": counts}}}},
+        "StatementPage": {"type": "object",
+                          "required": ["statement", "meta", "history", "citation", "csl"],
+                          "properties": {
+            "statement": ref("Statement"),
+            "meta": {"type": "object", "properties": {
+                "version": {"type": "integer"}, "created_at": _STR, "updated_at": _STR}},
+            "history": {"type": "array", "items": {"type": "object", "properties": {
+                "version": {"type": "integer"}, "at": _STR, "by": _STR,
+                "changed": {"type": "array", "items": _STR}, "record": {"type": "object"}}}},
+            "citation": _STR, "csl": {"type": "object"}}},
+        "SpeakerList": {"type": "object", "required": ["speakers"], "properties": {
+            "speakers": {"type": "array", "items": {"allOf": [ref("Speaker"), {
+                "type": "object", "properties": {"count": {"type": "integer"}}}]}}}},
+        "SpeakerPage": {"type": "object",
+                        "required": ["speaker", "roles", "total", "page", "per_page", "statements"],
+                        "properties": {
+            "speaker": ref("Speaker"), "roles": {"type": "array", "items": _STR},
+            "total": {"type": "integer"}, "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
+            "statements": {"type": "array", "items": ref("Statement")}}},
+    }  # fmt: skip

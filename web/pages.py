@@ -1,0 +1,114 @@
+"""HTML pages. Each renders the dict its JSON twin in api.py returns (plus labels)."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
+
+from archive import NotFound
+from archive.records import KINDS
+from index import SearchRequest
+
+from . import views
+from .app import core
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.app_template_global()
+def url_with(**changes: object) -> str:
+    """This page's URL with some query parameters changed (None removes; page resets)."""
+    args = MultiDict(request.args)
+    args.pop("page", None)
+    for key, value in changes.items():
+        args.pop(key, None)
+        if isinstance(value, list | tuple):
+            for v in value:
+                args.add(key, v)
+        elif value is not None:
+            args[key] = value
+    return url_for(request.endpoint or "pages.search", **(request.view_args or {})) + (
+        "?" + _encode(args) if args else ""
+    )
+
+
+@bp.app_template_global()
+def toggle_speaker(speaker_id: str) -> str:
+    chosen = request.args.getlist("speaker")
+    new = [s for s in chosen if s != speaker_id] if speaker_id in chosen else [*chosen, speaker_id]
+    return url_with(speaker=new)
+
+
+@bp.app_template_global()
+def marked(html: str) -> Markup:
+    """Our own highlighter's output: already escaped, with only <mark> added."""
+    return Markup(html)
+
+
+@bp.app_template_filter()
+def search_args(req: SearchRequest) -> str:
+    """A SearchRequest as the query string of the search page (defaults left out)."""
+    pairs: list[tuple[str, object]] = [("q", req.q)] if req.q else []
+    pairs += [("speaker", s) for s in req.speakers]
+    for name in ("lang", "kind", "topic", "since", "until"):
+        if getattr(req, name):
+            pairs.append((name, getattr(req, name)))
+    if req.sort != "relevance":
+        pairs.append(("sort", req.sort))
+    return _encode(MultiDict(pairs))
+
+
+def _encode(args: MultiDict) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(list(args.items(multi=True)))
+
+
+@bp.get("/")
+def search() -> ResponseReturnValue:
+    app = core()
+    req = views.search_request(request.args)
+    result = app.search(req)
+    tips = views.suggestions(app, req) if not result["total"] and (req.q or req.has_filters) else []
+    speakers = app.speakers_by_id()
+    return render_template(
+        "search.html",
+        req=req,
+        result=result,
+        tips=tips,
+        speakers=speakers,
+        langs=app.store.languages(),
+        kinds=KINDS,
+    )
+
+
+@bp.get("/s/<statement_id>")
+def statement(statement_id: str) -> ResponseReturnValue:
+    return render_template("statement.html", **views.statement_data(core(), statement_id))
+
+
+@bp.get("/s/<statement_id>/csl.json")
+def statement_csl(statement_id: str) -> ResponseReturnValue:
+    data = views.csl_json(core().statement(statement_id))
+    return Response(
+        json.dumps([data], ensure_ascii=False, indent=2),
+        mimetype="application/vnd.citationstyles.csl+json",
+        headers={"Content-Disposition": f'attachment; filename="{statement_id}.csl.json"'},
+    )
+
+
+@bp.get("/speakers")
+def speakers() -> ResponseReturnValue:
+    return render_template("speakers.html", **views.speakers_data(core()))
+
+
+@bp.get("/speakers/<speaker_id>")
+def speaker(speaker_id: str) -> ResponseReturnValue:
+    data = views.speaker_data(core(), speaker_id, views.page_number(request.args))
+    if data is None:
+        raise NotFound(f"no speaker with id {speaker_id!r}")
+    return render_template("speaker.html", **data)

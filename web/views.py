@@ -1,0 +1,165 @@
+"""The data behind every page: each HTML page renders exactly the dict its JSON twin returns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+from archive.formats import full_record
+from index import QueryError, SearchRequest
+
+from .core import Hatsugen
+
+SEARCH_PARAMS = ("q", "speaker", "lang", "kind", "topic", "since", "until", "sort", "page",
+                 "per_page")  # fmt: skip
+SPEAKER_PAGE_SIZE = 20
+
+
+def search_request(args: MultiDict) -> SearchRequest:
+    """Query-string parameters (the CLI's options) → a validated SearchRequest."""
+
+    def text(name: str) -> str | None:
+        value = args.get(name, "").strip()
+        return value or None
+
+    def number(name: str, default: int) -> int:
+        raw = args.get(name, "").strip()
+        if not raw:
+            return default
+        try:
+            return int(raw)
+        except ValueError:
+            raise QueryError(f"{raw!r} is not a whole number", name) from None
+
+    req = SearchRequest(
+        q=args.get("q", ""),
+        speakers=[s.strip() for s in args.getlist("speaker") if s.strip()],
+        lang=text("lang"),
+        kind=text("kind"),
+        topic=text("topic"),
+        since=text("since"),
+        until=text("until"),
+        sort=text("sort") or "relevance",
+        page=number("page", 1),
+        per_page=number("per_page", 10),
+    )
+    return req.validate()
+
+
+def page_number(args: MultiDict, top: int = 10_000) -> int:
+    raw = args.get("page", "").strip() or "1"
+    if not raw.isdigit() or not 1 <= int(raw) <= top:
+        raise QueryError(f"must be a whole number from 1 to {top}", "page")
+    return int(raw)
+
+
+def suggestions(app: Hatsugen, req: SearchRequest) -> list[dict[str, Any]]:
+    """For an empty result: the same search without each filter, or with each word alone."""
+    out: list[dict[str, Any]] = []
+    for name in ("speakers", "lang", "kind", "topic", "since", "until"):
+        if not getattr(req, name):
+            continue
+        relaxed = SearchRequest(**{**req.__dict__, name: [] if name == "speakers" else None})
+        total = app.search(relaxed.validate())["total"]
+        if total:
+            out.append({"kind": "filter", "name": "speaker" if name == "speakers" else name,
+                        "count": total, "request": relaxed})  # fmt: skip
+    words = req.q.split()
+    if len(words) > 1 and all(w.isalnum() or not w.isascii() for w in words):
+        for word in words:
+            alone = SearchRequest(**{**req.__dict__, "q": word}).validate()
+            total = app.search(alone)["total"]
+            if total:
+                out.append({"kind": "word", "name": word, "count": total, "request": alone})
+    return out
+
+
+def statement_data(app: Hatsugen, statement_id: str) -> dict[str, Any]:
+    record = app.statement(statement_id)
+    return {
+        "statement": record,
+        "meta": app.store.meta(statement_id),
+        "history": app.history(statement_id),
+        "citation": citation(record),
+        "csl": csl_json(record),
+    }
+
+
+def speaker_data(app: Hatsugen, speaker_id: str, page: int = 1) -> dict[str, Any] | None:
+    speaker = app.store.get_speaker(speaker_id)
+    if speaker is None:
+        return None
+    count = app.store.speaker_counts().get(speaker_id, 0)
+    records = app.store.statements_of(
+        speaker_id, limit=SPEAKER_PAGE_SIZE, offset=(page - 1) * SPEAKER_PAGE_SIZE
+    )
+    return {
+        "speaker": speaker,
+        "roles": app.store.roles_of(speaker_id),
+        "total": count,
+        "page": page,
+        "per_page": SPEAKER_PAGE_SIZE,
+        "statements": [full_record(r, {speaker_id: speaker}) for r in records],
+    }
+
+
+def speakers_data(app: Hatsugen) -> dict[str, Any]:
+    counts = app.store.speaker_counts()
+    return {"speakers": [{**s, "count": counts.get(s["id"], 0)} for s in app.store.speakers()]}
+
+
+def _speaker_label(speaker: dict) -> str:
+    names = speaker.get("name", {})
+    en = names.get("en")
+    others = [n for lang, n in names.items() if lang != "en"]
+    if en and others:
+        return f"{en} ({others[0]})"
+    return en or (others[0] if others else speaker.get("id", ""))
+
+
+def citation(record: dict) -> str:
+    """A plain-text citation a journalist can paste: who, when, what, where it was published."""
+    parts = [_speaker_label(record["speaker"])]
+    if record.get("date"):
+        parts.append(record["date"])
+    if record.get("kind"):
+        parts.append(record["kind"].replace("_", " "))
+    text = record["text"] if len(record["text"]) <= 200 else record["text"][:200] + "…"
+    parts.append(f"“{text}”")
+    source = record.get("source", {})
+    published = ", ".join(source[k] for k in ("title", "publisher", "date") if source.get(k))
+    if published:
+        parts.append(published)
+    if source.get("url"):
+        parts.append(source["url"])
+    parts.append(f"hatsugen id {record['id']}")
+    return ". ".join(p.rstrip(".") for p in parts) + "."
+
+
+_CSL_TYPES = {"post": "post", "speech": "speech", "interview": "interview"}
+
+
+def csl_json(record: dict) -> dict[str, Any]:
+    """The statement as a CSL-JSON item, for reference managers."""
+    item: dict[str, Any] = {
+        "id": record["id"],
+        "type": _CSL_TYPES.get(record.get("kind") or "", "speech"),
+        "author": [{"literal": _speaker_label(record["speaker"])}],
+        "title": record["text"] if len(record["text"]) <= 120 else record["text"][:120] + "…",
+        "language": record["lang"],
+    }
+    if record.get("date"):
+        item["issued"] = {"date-parts": [[int(p) for p in record["date"].split("-")]]}
+    source = record.get("source", {})
+    if source.get("title"):
+        item["container-title"] = source["title"]
+    if source.get("publisher"):
+        item["publisher"] = source["publisher"]
+    if source.get("url"):
+        item["URL"] = source["url"]
+    if record.get("event"):
+        item["event-title"] = record["event"]
+    if record.get("place"):
+        item["event-place"] = record["place"]
+    return item
