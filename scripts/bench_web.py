@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Load-test `/api/search` of a real `hatsugen serve` on 127.0.0.1 (bounded, stops by itself).
+
+Builds (or reuses, with --home) a generated archive of fictional statements, starts the
+server, then runs the mixed queries of bench_search.py with 1 and with 20 concurrent clients.
+Reports latency p50/p95, throughput, errors and the server's peak RSS.
+
+    .venv/bin/python scripts/bench_web.py --count 100000 --home /tmp/b100/home
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+from bench_search import pct, queries  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def ensure_home(home: Path, count: int) -> None:
+    from web.core import Hatsugen
+
+    from generate_archive import main as generate
+
+    app = Hatsugen(home)
+    if app.store.count() >= count:
+        return
+    data = home.parent / "bench-web.jsonl"
+    generate([str(count), "-o", str(data)])
+    app.import_files([str(data)], by="bench")
+
+
+def paths(n: int) -> list[str]:
+    out = []
+    for spec in queries(n):
+        params: list[tuple[str, str]] = [("q", spec["q"])]
+        params += [("speaker", s) for s in spec.get("speakers", [])]
+        for key in ("since", "until"):
+            if spec.get(key):
+                params.append((key, spec[key]))
+        out.append("/api/search?" + urllib.parse.urlencode(params))
+    return out
+
+
+def run(port: int, clients: int, requests_each: int, all_paths: list[str]) -> dict:
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+
+    def client(offset: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for i in range(requests_each):
+            path = all_paths[(offset * 7 + i) % len(all_paths)]
+            t0 = time.perf_counter()
+            try:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                body = response.read()
+                ok = response.status == 200 and b'"results"' in body
+            except OSError:
+                ok = False
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            elapsed = time.perf_counter() - t0
+            with lock:
+                latencies.append(elapsed)
+                if not ok:
+                    errors[0] += 1
+
+    threads = [threading.Thread(target=client, args=(c,)) for c in range(clients)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - t0
+    return {
+        "clients": clients,
+        "requests": len(latencies),
+        "p50_ms": pct(latencies, 50) * 1000,
+        "p95_ms": pct(latencies, 95) * 1000,
+        "rps": len(latencies) / wall,
+        "errors": errors[0],
+    }
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--home", default="/tmp/hatsugen-bench-web/home")
+    parser.add_argument("--requests", type=int, default=400, help="per run, split over clients")
+    args = parser.parse_args()
+    home = Path(args.home)
+    home.parent.mkdir(parents=True, exist_ok=True)
+    ensure_home(home, args.count)
+    port = free_port()
+    server = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "hatsugen"), "--home", str(home), "serve", "--port",
+         str(port), "--threads", "8"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        for _ in range(300):
+            try:
+                http.client.HTTPConnection("127.0.0.1", port, timeout=2).request(
+                    "GET", "/api/speakers"
+                )
+                break
+            except OSError:
+                time.sleep(0.1)
+        all_paths = paths(210)
+        run(port, 4, 20, all_paths)  # warm every server thread's searcher
+        for clients in (1, 20):
+            r = run(port, clients, max(1, args.requests // clients), all_paths)
+            print(json.dumps(r))
+            print(
+                f"{clients:>2} clients: {r['requests']} requests, p50 {r['p50_ms']:.1f} ms,"
+                f" p95 {r['p95_ms']:.1f} ms, {r['rps']:.1f} req/s, {r['errors']} errors"
+            )
+        print(f"server peak RSS {peak_rss_mb(server.pid):.0f} MB")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
