@@ -37,6 +37,18 @@ def speaker(speaker_id: str) -> ResponseReturnValue:
     return jsonify(data)
 
 
+@bp.post("/extract")
+def extract() -> ResponseReturnValue:
+    """Article in (JSON `{"text", "source_url", "publisher", "title", "date"}` or a form),
+    candidate statements out. Nothing is stored."""
+    from index import QueryError
+
+    body = request.get_json(silent=True) if request.is_json else request.form.to_dict()
+    if not isinstance(body, dict):
+        raise QueryError("send a JSON object with at least a 'text' field", "text")
+    return jsonify(views.extract_data(core(), body))
+
+
 @bp.get("/openapi.json")
 def openapi() -> ResponseReturnValue:
     return jsonify(openapi_document())

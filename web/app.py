@@ -22,7 +22,7 @@ CSP = (
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the web app for one archive home (`HATSUGEN_HOME` in config, else the default)."""
     app = Flask(__name__)
-    app.config.update(HATSUGEN_HOME=None, JSON_SORT_KEYS=False)
+    app.config.update(HATSUGEN_HOME=None, MAX_CONTENT_LENGTH=2 * 1024 * 1024)
     app.config.update(config or {})
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]

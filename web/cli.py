@@ -365,6 +365,59 @@ def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
         ctx.exit(1)
 
 
+@cli.command("extract")
+@click.argument("article")
+@click.option("--json", "as_json", is_flag=True, help="Print import-format records as JSON.")
+@click.option("--source-url", help="Where the article was published.")
+@click.option("--publisher", help="Who published it.")
+@click.option("--title", help="The article's title (HTML <title> is used if not given).")
+@click.option("--date", help="Date for quotes that carry none (YYYY, YYYY-MM, YYYY-MM-DD).")
+@click.pass_context
+def extract_cmd(
+    ctx: click.Context, article: str, as_json: bool, source_url: str | None,
+    publisher: str | None, title: str | None, date: str | None,
+) -> None:  # fmt: skip
+    """Find attributed quotes in a news article (text or HTML file, '-' for stdin).
+
+    Nothing is stored: review the candidates, then `hatsugen import` them.
+    """
+    from archive.extract import extract, page_title
+    from archive.records import parse_date, validate
+
+    from .core import DB_NAME
+    from .home import resolve_home
+
+    if date:
+        parse_date(date, "--date")
+    text = _read_article(article)
+    source = {k: v for k, v in (("url", source_url), ("title", title or page_title(text)),
+                                ("publisher", publisher)) if v}  # fmt: skip
+    options = {"default_date": date, "source": source or None}
+    lazy = ctx.find_object(_Lazy)
+    if (resolve_home(lazy.home) / DB_NAME).exists():
+        candidates = lazy.app.extract(text, **options)
+    else:  # no archive here: do not create one just to extract
+        candidates = extract(text, **options)
+    for record in candidates:
+        validate(record)  # what we print must import
+    if as_json:
+        _echo_json(candidates)
+        return
+    for line in textview.candidate_lines(candidates):
+        click.echo(line)
+
+
+def _read_article(path: str) -> str:
+    try:
+        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: is not UTF-8 text") from None
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)

@@ -13,6 +13,7 @@ from typing import IO
 
 from archive import ArchiveError, ImportReport, NotFound, Store
 from archive.demo import DEMO_PATH
+from archive.extract import extract
 from archive.formats import full_record, read_records, write_export
 from archive.store import Located
 from index import SearchEngine, SearchIndex, SearchRequest
@@ -125,6 +126,25 @@ class Hatsugen:
                 self._documents(found["missing"] + found["stale"]), deletes=found["extra"]
             )
         return found
+
+    def match_speaker(self, name: str) -> str | None:
+        """The one archive speaker a name, alias, handle or bare surname refers to, if any."""
+        ids = self.store.find_speaker_ids(name)
+        if len(ids) == 1:
+            return ids[0]
+        if ids or " " in name.strip():
+            return None
+        key = name.strip().casefold()
+        matches = [
+            s["id"]
+            for s in self.store.speakers()
+            if any(key in n.casefold().split() for n in s.get("name", {}).values())
+        ]
+        return matches[0] if len(matches) == 1 else None
+
+    def extract(self, article: str, **options: object) -> list[dict]:
+        """Candidate statements from an article, speakers matched against this archive."""
+        return extract(article, known_speaker=self.match_speaker, **options)  # type: ignore[arg-type]
 
     # -- reads -------------------------------------------------------------------------------
     def speakers_by_id(self) -> dict[str, dict]:

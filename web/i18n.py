@@ -83,6 +83,17 @@ LABELS: dict[str, dict[str, str]] = {
         "api": "JSON API",
         "extract": "Extract from an article",
         "skip_to_results": "Skip to results",
+        "extract_intro": "Paste a news article (text or HTML) in English or Japanese. hatsugen"
+        " lists the attributed quotes it finds, each with the sentence it came from. Nothing is"
+        " stored: download the list, review it, then `hatsugen import` it.",
+        "article_text": "Article text or HTML",
+        "source_url": "Article URL",
+        "publisher": "Publisher",
+        "article_date": "Date for quotes without one",
+        "find_quotes": "Find quotes",
+        "candidates_found": "{count} candidate statements",
+        "download_candidates": "Download as JSON for import",
+        "import_hint": "then: hatsugen import candidates.json",
         "by_official": "official",
         "by_press": "press",
         "by_editor": "editor",
@@ -174,6 +185,18 @@ LABELS: dict[str, dict[str, str]] = {
         "api": "JSON API",
         "extract": "記事から抽出",
         "skip_to_results": "検索結果へ移動",
+        "extract_intro": "英語または日本語のニュース記事（テキストまたは HTML）を"
+        "貼り付けてください。発言者のわかる引用を、引用元の文とともに一覧にします。"
+        "保存はされません。一覧をダウンロードし、確認してから `hatsugen import` で"
+        "取り込んでください。",
+        "article_text": "記事のテキストまたは HTML",
+        "source_url": "記事の URL",
+        "publisher": "発行元",
+        "article_date": "日付のない引用に使う日付",
+        "find_quotes": "引用を探す",
+        "candidates_found": "候補 {count} 件",
+        "download_candidates": "取り込み用 JSON をダウンロード",
+        "import_hint": "次に：hatsugen import candidates.json",
         "by_official": "公式",
         "by_press": "報道機関",
         "by_editor": "編集者",

@@ -100,6 +100,19 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {"200": ok("SpeakerPage"), "400": error, "404": not_found},
                 }
             },
+            "/api/extract": {
+                "post": {
+                    "summary": "Candidate statements from a news article (nothing is stored)",
+                    "operationId": "extract",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Article"}}
+                        },
+                    },
+                    "responses": {"200": ok("Candidates"), "400": error},
+                }
+            },
             "/api/openapi.json": {
                 "get": {
                     "summary": "This document",
@@ -165,6 +178,19 @@ def _schemas() -> dict[str, Any]:
                 "version": {"type": "integer"}, "at": _STR, "by": _STR,
                 "changed": {"type": "array", "items": _STR}, "record": {"type": "object"}}}},
             "citation": _STR, "csl": {"type": "object"}}},
+        "Article": {"type": "object", "required": ["text"], "properties": {
+            "text": {"type": "string", "minLength": 1, "maxLength": 200000},
+            "source_url": {"type": "string", "format": "uri"}, "publisher": _STR, "title": _STR,
+            "date": _DATE}},
+        "Candidates": {"type": "object", "required": ["candidates", "count"], "properties": {
+            "count": {"type": "integer"},
+            "candidates": {"type": "array", "items": {"type": "object",
+                "required": ["speaker", "kind", "lang", "text", "context"], "properties": {
+                    "speaker": {"type": "object", "properties": {"id": _STR, "name": _NAMES,
+                        "aliases": {"type": "array", "items": _STR}}},
+                    "role": _STR, "date": _STR, "kind": {"type": "string", "enum": list(KINDS)},
+                    "lang": _STR, "text": _STR, "source": ref("Source"), "context": _STR,
+                    "notes": _STR}}}}},
         "SpeakerList": {"type": "object", "required": ["speakers"], "properties": {
             "speakers": {"type": "array", "items": {"allOf": [ref("Speaker"), {
                 "type": "object", "properties": {"count": {"type": "integer"}}}]}}}},

@@ -112,3 +112,19 @@ def speaker(speaker_id: str) -> ResponseReturnValue:
     if data is None:
         raise NotFound(f"no speaker with id {speaker_id!r}")
     return render_template("speaker.html", **data)
+
+
+@bp.route("/extract", methods=["GET", "POST"])
+def extract() -> ResponseReturnValue:
+    """Paste an article, see the candidates with their context, download them for import."""
+    if request.method == "GET":
+        return render_template("extract.html", form={}, data=None)
+    form = request.form.to_dict()
+    data = views.extract_data(core(), form)
+    if form.get("download"):
+        return Response(
+            json.dumps(data["candidates"], ensure_ascii=False, indent=2) + "\n",
+            mimetype="application/json",
+            headers={"Content-Disposition": 'attachment; filename="candidates.json"'},
+        )
+    return render_template("extract.html", form=form, data=data)

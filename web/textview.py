@@ -134,3 +134,32 @@ def search_lines(result: dict, req: object) -> list[str]:
             lines.append(style(f"{facet}: ", dim=True) + items)
     lines.append(style("hatsugen show ID for the whole statement", dim=True))
     return lines
+
+
+def candidate_lines(candidates: list[dict]) -> list[str]:
+    """The review list of `hatsugen extract`: each candidate with where it came from."""
+    if not candidates:
+        return ["no attributed quotes found"]
+    width = term_width()
+    lines = [
+        style(
+            f"{len(candidates)} candidate statement{'s' if len(candidates) != 1 else ''}"
+            " (nothing stored; use --json and `hatsugen import` after review)",
+            bold=True,
+        )
+    ]
+    for n, c in enumerate(candidates, start=1):
+        speaker = c["speaker"]
+        who = speaker_label(speaker)
+        if speaker.get("id"):
+            who += f" [{speaker['id']}]"
+        if speaker.get("aliases"):
+            who += " " + " ".join(speaker["aliases"])
+        meta = " · ".join(x for x in (c.get("role"), c.get("date"), c["kind"], c["lang"]) if x)
+        lines.append("")
+        lines.append(f"{n}. " + style(who, bold=True) + f" — {meta}")
+        if c.get("notes"):
+            lines.append(style("   " + c["notes"], fg="yellow"))
+        lines.extend(wrap(c["text"], width, "   "))
+        lines.extend(style(x, dim=True) for x in wrap("from: " + c["context"], width, "   "))
+    return lines

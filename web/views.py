@@ -6,6 +6,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from archive.errors import RecordError
 from archive.formats import full_record
 from index import QueryError, SearchRequest
 
@@ -163,3 +164,36 @@ def csl_json(record: dict) -> dict[str, Any]:
     if record.get("place"):
         item["event-place"] = record["place"]
     return item
+
+
+MAX_ARTICLE_CHARS = 200_000
+
+
+def extract_data(app: Hatsugen, form: dict[str, Any]) -> dict[str, Any]:
+    """Candidates for a pasted article (nothing stored). Raises QueryError on bad input."""
+    from archive.extract import page_title
+    from archive.records import URL_RE, parse_date
+
+    text = form.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise QueryError("paste the article's text (or HTML)", "text")
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise QueryError(f"is longer than {MAX_ARTICLE_CHARS:,} characters", "text")
+    options: dict[str, str | None] = {}
+    for name in ("source_url", "publisher", "title", "date"):
+        value = form.get(name)
+        if value is not None and not isinstance(value, str):
+            raise QueryError("must be a string", name)
+        options[name] = value.strip() if value and value.strip() else None
+    if options["date"]:
+        try:
+            parse_date(options["date"], "date")
+        except RecordError as err:
+            raise QueryError(err.message, "date") from None
+    if options["source_url"] and not URL_RE.match(options["source_url"]):
+        raise QueryError("must be an http(s) URL", "source_url")
+    source = {key: value for key, value in (
+        ("url", options["source_url"]), ("title", options["title"] or page_title(text)),
+        ("publisher", options["publisher"])) if value}  # fmt: skip
+    candidates = app.extract(text, default_date=options["date"], source=source or None)
+    return {"candidates": candidates, "count": len(candidates)}
