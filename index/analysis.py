@@ -71,15 +71,34 @@ def _chunks(text: str) -> Iterator[tuple[int, str]]:
     yield start, text[start:]
 
 
+# Runs of plain Latin text (ASCII and Latin-1/Extended letters) are split like English without
+# SudachiPy at all: the same words either way, and an English-only query never has to load
+# the dictionary (~0.2 s of a cold `hatsugen search`).
+LATIN_RUN_RE = re.compile(r"[\x00-\x7f\u00c0-\u024f\u0300-\u036f]+")
+
+
 def morphemes(text: str) -> Iterator[tuple[str, int, int]]:
     """(term, start, end) for every word of `text`: the analysis shared by index and highlight.
 
     Japanese words give SudachiPy's normalized form (附属→付属, ｻｰﾊﾞｰ→サーバー); Latin words and
-    numbers are split like English text (NFKC, so ＡＩ→AI) and left for the Latin filter; Hangul
+    numbers are split like English text (NFKC, so ＡＩ→AI) and left for the word filter; Hangul
     runs become character bigrams.
     """
+    at = 0
+    for run in LATIN_RUN_RE.finditer(text):
+        if run.start() > at:
+            yield from _sudachi_morphemes(text[at : run.start()], at)
+        for w in WORD_RE.finditer(run.group()):
+            yield w.group(), run.start() + w.start(), run.start() + w.end()
+        at = run.end()
+    if at < len(text):
+        yield from _sudachi_morphemes(text[at:], at)
+
+
+def _sudachi_morphemes(text: str, base: int) -> Iterator[tuple[str, int, int]]:
     tokenizer, skip = _sudachi()
     for offset, chunk in _chunks(text):
+        offset += base
         for m in tokenizer.tokenize(chunk):
             surface = m.surface()
             start = offset + m.begin()

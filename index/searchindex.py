@@ -25,7 +25,7 @@ from archive.errors import ArchiveError
 from .schema import build_schema
 
 LOCK_TIMEOUT_S = float(os.environ.get("HATSUGEN_INDEX_LOCK_TIMEOUT", "120"))
-WRITER_LIMIT_MB = 256
+WRITER_LIMIT_MB = 128
 
 
 class IndexBusy(ArchiveError):

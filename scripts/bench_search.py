@@ -103,9 +103,89 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
-def fts5_yardstick(app, texts: list[tuple[int, str, str, str, int]], qs: list[dict]) -> dict:
-    """FTS5 over the same analysed tokens (unicode61 splits on our spaces)."""
+def _texts(app) -> list[tuple[int, str, str, str, int]]:
+    texts = []
+    for i, (record, _v) in enumerate(app.store.rows()):
+        ja = record["text"] if record["lang"] == "ja" else record["translations"][0]["text"]
+        en = record["text"] if record["lang"] == "en" else record["translations"][0]["text"]
+        date = int((record["date"] + "-01")[:10].replace("-", ""))
+        texts.append((i + 1, ja, en, record["speaker"], date))
+    return texts
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def step_prepare(home: Path, count: int) -> dict:
+    from web.core import Hatsugen
+
+    from generate_archive import main as generate
+
+    data = home.parent / "in.jsonl"
+    generate([str(count), "-o", str(data)])
+    app = Hatsugen(home)
+    t0 = time.perf_counter()
+    app.store.import_records(
+        ((json.loads(line), None) for line in data.open(encoding="utf-8")), by="bench"
+    )
+    return {"store_import_s": time.perf_counter() - t0}
+
+
+def step_tokenise(home: Path) -> dict:
+    """Yardstick 1: SudachiPy tokenisation alone of the same Japanese texts."""
+    from index.analysis import _sudachi
+    from web.core import Hatsugen
+
+    texts = _texts(Hatsugen(home))
+    tokenizer, _ = _sudachi()
+    t0 = time.perf_counter()
+    for _, ja, _en, _s, _d in texts:
+        tokenizer.tokenize(ja)
+    return {"tokenise_s": time.perf_counter() - t0}
+
+
+def step_build(home: Path) -> dict:
+    from web.core import Hatsugen
+
+    app = Hatsugen(home)
+    t0 = time.perf_counter()
+    app.reindex()
+    build_s = time.perf_counter() - t0
+    index_mb = sum(p.stat().st_size for p in (home / "index").rglob("*")) / 1e6
+    return {"build_s": build_s, "index_mb": index_mb, "build_rss_mb": _rss_mb()}
+
+
+def step_query(home: Path) -> dict:
+    from index import SearchRequest
+    from web.core import Hatsugen
+
+    app = Hatsugen(home)
+    app.search(SearchRequest(q="warm-up"))  # open the searcher once, as a server would
+    by_kind: dict[str, list[float]] = {}
+    times = []
+    for spec in queries(210):
+        req = SearchRequest(q=spec["q"], speakers=spec.get("speakers", []),
+                            since=spec.get("since"), until=spec.get("until"))  # fmt: skip
+        t0 = time.perf_counter()
+        app.search(req)
+        elapsed = time.perf_counter() - t0
+        times.append(elapsed)
+        by_kind.setdefault(spec["kind"], []).append(elapsed)
+    return {
+        "p50_ms": pct(times, 50) * 1000,
+        "p95_ms": pct(times, 95) * 1000,
+        "p50_by_kind_ms": {k: statistics.median(v) * 1000 for k, v in by_kind.items()},
+        "p95_by_kind_ms": {k: pct(v, 95) * 1000 for k, v in by_kind.items()},
+        "query_rss_mb": _rss_mb(),
+    }
+
+
+def step_fts5(home: Path) -> dict:
+    """Yardstick 2: FTS5 (unicode61 over the same analysed tokens) on the same queries:
+    the total count and the top 10 by rank, filters joined from an indexed table."""
     from index.analysis import english_analyzer, japanese_analyzer
+    from web.core import Hatsugen
 
     ja_an, en_an = japanese_analyzer(), english_analyzer()
 
@@ -114,15 +194,13 @@ def fts5_yardstick(app, texts: list[tuple[int, str, str, str, int]], qs: list[di
 
     db = sqlite3.connect(":memory:")
     db.execute("CREATE VIRTUAL TABLE fts USING fts5(ja, en, tokenize='unicode61')")
-    db.execute("CREATE TABLE meta (rowid INTEGER PRIMARY KEY, speaker TEXT, date INTEGER)")
-    db.execute("CREATE INDEX meta_speaker ON meta(speaker)")
+    db.execute("CREATE TABLE meta (id INTEGER PRIMARY KEY, speaker TEXT, date INTEGER)")
+    db.execute("CREATE INDEX meta_speaker ON meta(speaker, date)")
     db.execute("CREATE INDEX meta_date ON meta(date)")
-    t0 = time.perf_counter()
-    for rowid, ja, en, speaker, date in texts:
+    for rowid, ja, en, speaker, date in _texts(Hatsugen(home)):
         db.execute("INSERT INTO fts(rowid, ja, en) VALUES (?, ?, ?)",
                    (rowid, toks(ja_an, ja), toks(en_an, en)))  # fmt: skip
         db.execute("INSERT INTO meta VALUES (?, ?, ?)", (rowid, speaker, date))
-    build = time.perf_counter() - t0
 
     def to_fts(q: str) -> str:
         parts = []
@@ -135,123 +213,89 @@ def fts5_yardstick(app, texts: list[tuple[int, str, str, str, int]], qs: list[di
             parts.append("(" + " OR ".join(alts) + ")")
         return " AND ".join(parts)
 
-    times = []
-    for spec in qs:
-        sql = "SELECT rowid FROM fts WHERE fts MATCH ?"
+    times, by_kind = [], {}
+    for spec in queries(210):
+        sql = "FROM fts JOIN meta ON meta.id = fts.rowid WHERE fts MATCH ?"
         args: list = [to_fts(spec["q"])]
         if spec.get("speakers"):
-            sql += " AND rowid IN (SELECT rowid FROM meta WHERE speaker = ?)"
+            sql += " AND meta.speaker = ?"
             args.append(spec["speakers"][0])
         if spec.get("since"):
-            sql += " AND rowid IN (SELECT rowid FROM meta WHERE date BETWEEN ? AND ?)"
+            sql += " AND meta.date BETWEEN ? AND ?"
             args += [int(spec["since"] + "0101"), int(spec["until"].replace("-", "") + "31")]
         t0 = time.perf_counter()
-        db.execute(f"SELECT count(*) FROM ({sql})", args).fetchone()
-        db.execute(sql + " ORDER BY rank LIMIT 10", args).fetchall()
-        times.append(time.perf_counter() - t0)
-    return {"build_s": build, "p50_ms": pct(times, 50) * 1000, "p95_ms": pct(times, 95) * 1000}
-
-
-def one(count: int, keep: str | None) -> dict:
-    from index import SearchRequest
-    from index.analysis import _sudachi
-    from web.core import Hatsugen
-
-    from generate_archive import main as generate
-
-    tmp = Path(keep or tempfile.mkdtemp())
-    data = tmp / "in.jsonl"
-    generate([str(count), "-o", str(data)])
-    app = Hatsugen(tmp / "home")
-    t0 = time.perf_counter()
-    app.store.import_records(
-        ((json.loads(line), None) for line in data.open(encoding="utf-8")), by="bench"
-    )
-    store_s = time.perf_counter() - t0
-
-    # Yardstick 1: SudachiPy tokenisation alone of the same Japanese texts.
-    texts = []
-    for i, (record, _v) in enumerate(app.store.rows()):
-        ja = record["text"] if record["lang"] == "ja" else record["translations"][0]["text"]
-        en = record["text"] if record["lang"] == "en" else record["translations"][0]["text"]
-        date = int((record["date"] + "-01")[:10].replace("-", ""))
-        texts.append((i + 1, ja, en, record["speaker"], date))
-    tokenizer, _ = _sudachi()
-    t0 = time.perf_counter()
-    for _, ja, _en, _s, _d in texts:
-        tokenizer.tokenize(ja)
-    tokenise_s = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    app.reindex()
-    build_s = time.perf_counter() - t0
-    index_mb = sum(p.stat().st_size for p in (tmp / "home" / "index").rglob("*")) / 1e6
-
-    qs = queries(210)
-    app.search(SearchRequest(q="warm-up"))  # open the searcher once, as a server would
-    by_kind: dict[str, list[float]] = {}
-    times = []
-    for spec in qs:
-        req = SearchRequest(q=spec["q"], speakers=spec.get("speakers", []),
-                            since=spec.get("since"), until=spec.get("until"))  # fmt: skip
-        t0 = time.perf_counter()
-        app.search(req)
+        db.execute(f"SELECT count(*) {sql}", args).fetchone()
+        db.execute(f"SELECT fts.rowid {sql} ORDER BY rank LIMIT 10", args).fetchall()
         elapsed = time.perf_counter() - t0
         times.append(elapsed)
         by_kind.setdefault(spec["kind"], []).append(elapsed)
-    fts = fts5_yardstick(app, texts, qs)
+    return {"fts5_p50_ms": pct(times, 50) * 1000, "fts5_p95_ms": pct(times, 95) * 1000,
+            "fts5_p95_by_kind_ms": {k: pct(v, 95) * 1000 for k, v in by_kind.items()}}  # fmt: skip
 
-    cold = []
-    for q in ("協力", "security", '"経済安全保障"'):
-        for _ in range(3):
+
+def step_cold(home: Path) -> dict:
+    out = {}
+    for label, q in (("en", "security"), ("ja", "協力"), ("phrase", '"経済安全保障"')):
+        runs = []
+        for _ in range(5):
             t0 = time.perf_counter()
             subprocess.run(
-                [str(ROOT / ".venv" / "bin" / "hatsugen"), "--home", str(tmp / "home"), "search",
-                 q, "--limit", "10"], check=True, capture_output=True,
+                [str(ROOT / ".venv" / "bin" / "hatsugen"), "--home", str(home), "search", q,
+                 "--limit", "10"], check=True, capture_output=True,
             )  # fmt: skip
-            cold.append(time.perf_counter() - t0)
-    return {
-        "statements": count,
-        "store_import_s": store_s,
-        "tokenise_s": tokenise_s,
-        "build_s": build_s,
-        "build_vs_tokenise": build_s / tokenise_s,
-        "index_mb": index_mb,
-        "p50_ms": pct(times, 50) * 1000,
-        "p95_ms": pct(times, 95) * 1000,
-        "p50_by_kind_ms": {k: statistics.median(v) * 1000 for k, v in by_kind.items()},
-        "fts5": fts,
-        "p95_vs_fts5": pct(times, 95) * 1000 / max(fts["p95_ms"], 1e-6),
-        "cold_cli_median_s": statistics.median(cold),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    }
+            runs.append(time.perf_counter() - t0)
+        out[f"cold_{label}_s"] = statistics.median(runs)
+    return out
+
+
+STEPS = {"prepare": step_prepare, "tokenise": step_tokenise, "build": step_build,
+         "query": step_query, "fts5": step_fts5, "cold": step_cold}  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("sizes", nargs="*", type=int, default=[10_000, 100_000])
-    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--keep", help="Keep the generated home in this folder.")
+    parser.add_argument("--step", help=argparse.SUPPRESS)
+    parser.add_argument("--home", help=argparse.SUPPRESS)
+    parser.add_argument("--keep", help="Keep the generated archives under this folder.")
     args = parser.parse_args()
-    if args.one:
-        print(json.dumps(one(args.sizes[0], args.keep)))
+    if args.step:  # one phase, in its own process, so its peak RSS is its own
+        home = Path(args.home)
+        extra = [args.sizes[0]] if args.step == "prepare" else []
+        print(json.dumps(STEPS[args.step](home, *extra)))
         return
     for n in args.sizes:
-        cmd = [sys.executable, __file__, "--one", str(n)] + (
-            ["--keep", args.keep] if args.keep else []
-        )
-        r = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+        base = Path(args.keep or tempfile.mkdtemp()) / f"bench-{n}"
+        base.mkdir(parents=True, exist_ok=True)
+        home = base / "home"
+        r: dict = {}
+        for step in ("prepare", "tokenise", "build", "query", "fts5", "cold"):
+            cmd = [sys.executable, __file__, str(n), "--step", step, "--home", str(home)]
+            out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+            r.update(json.loads(out.strip().splitlines()[-1]))
         print(f"== {n} statements")
-        print(f"  build {r['build_s']:.1f} s = {r['build_vs_tokenise']:.1f}x SudachiPy tokenisation"
-              f" ({r['tokenise_s']:.1f} s); index {r['index_mb']:.0f} MB;"
-              f" peak RSS {r['peak_rss_mb']:.0f} MB")  # fmt: skip
-        print(f"  query p50 {r['p50_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms"
-              f" (FTS5 p50 {r['fts5']['p50_ms']:.1f} ms, p95 {r['fts5']['p95_ms']:.1f} ms;"
-              f" p95 ratio {r['p95_vs_fts5']:.2f})")  # fmt: skip
+        ratio = r["build_s"] / r["tokenise_s"]
         print(
-            "  p50 by kind: " + ", ".join(f"{k} {v:.1f} ms" for k, v in r["p50_by_kind_ms"].items())
+            f"  build {r['build_s']:.1f} s = {ratio:.1f}x SudachiPy tokenisation"
+            f" ({r['tokenise_s']:.1f} s); index {r['index_mb']:.0f} MB;"
+            f" build peak RSS {r['build_rss_mb']:.0f} MB"
         )
-        print(f"  cold `hatsugen search`: {r['cold_cli_median_s']:.2f} s (median of 9)")
+        print(
+            f"  query p50 {r['p50_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms; FTS5 p50"
+            f" {r['fts5_p50_ms']:.1f} ms, p95 {r['fts5_p95_ms']:.1f} ms; p95 ratio"
+            f" {r['p95_ms'] / r['fts5_p95_ms']:.2f}; search peak RSS {r['query_rss_mb']:.0f} MB"
+        )
+        print("  p50 by kind: " + _by_kind(r["p50_by_kind_ms"]))
+        print("  p95 by kind: " + _by_kind(r["p95_by_kind_ms"]))
+        print("  FTS5 p95 by kind: " + _by_kind(r["fts5_p95_by_kind_ms"]))
+        print(
+            f"  cold `hatsugen search`: en {r['cold_en_s']:.2f} s, ja {r['cold_ja_s']:.2f} s,"
+            f" phrase {r['cold_phrase_s']:.2f} s (median of 5)"
+        )
+
+
+def _by_kind(values: dict[str, float]) -> str:
+    return ", ".join(f"{k} {v:.1f}" for k, v in values.items()) + " ms"
 
 
 if __name__ == "__main__":
