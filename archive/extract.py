@@ -213,6 +213,15 @@ class _People:
         self.last = name
         return name
 
+    def named(self, name: str, role: str | None = None) -> tuple[str | None, str | None]:
+        """(full name, role) for a name or pronoun in an attribution; (None, None) if neither."""
+        if re.fullmatch(PRONOUN, name):
+            return (self.last, self.roles.get(self.last)) if self.last else (None, None)
+        if name.split()[0] in NOT_NAMES:
+            return None, None
+        full = self.saw(name, role)
+        return full, self.roles.get(full)
+
     def resolve(self, name: str) -> str:
         """A surname (or given name) alone becomes the full name used earlier."""
         if " " in name.strip() or JA_SCRIPT.search(name):
@@ -354,42 +363,25 @@ def _attribution_after(after: str, people: _People) -> tuple[str, str | None] | 
     m = AFTER_NAME_VERB.match(after) or AFTER_VERB_NAME.match(after)
     if not m:
         return None
-    name = m.group("name")
-    if re.fullmatch(PRONOUN, name):
-        return (people.last, people.roles.get(people.last or "")) if people.last else None
-    if name.split()[0] in NOT_NAMES:
-        return None
     title = (m.group("title") or "").strip() or None
     desc = (m.groupdict().get("desc") or "").strip().strip(",").strip()
     desc = re.sub(r"^(?:a|an|the)\s+", "", desc) or None
-    full = people.saw(name, title or desc)
-    return full, people.roles.get(full)
+    full, role = people.named(m.group("name"), title or desc)
+    return (full, role) if full else None
 
 
 def _attribution_before(before: str, people: _People) -> tuple[str | None, str | None]:
     m = BEFORE.search(before) or ACCORDING.search(before)
     if not m:
         return None, None
-    name = m.group("name")
-    if re.fullmatch(PRONOUN, name):
-        return (people.last, people.roles.get(people.last or "")) if people.last else (None, None)
-    if name.split()[0] in NOT_NAMES:
-        return None, None
-    full = people.saw(name, (m.group("title") or "").strip() or None)
-    return full, people.roles.get(full)
+    return people.named(m.group("name"), (m.group("title") or "").strip() or None)
 
 
 def _partial_speaker(before: str, people: _People) -> tuple[str | None, str | None]:
     """Who is quoted in a few words inside their own sentence: Kirishima called it “x”."""
     sentence = re.split(r"(?<=[.!?])\s+", before)[-1]
     m = PARTIAL_BEFORE.search(sentence)
-    if not m or m.group("name").split()[0] in NOT_NAMES:
-        return None, None
-    name = m.group("name")
-    if re.fullmatch(PRONOUN, name):
-        return (people.last, people.roles.get(people.last or "")) if people.last else (None, None)
-    full = people.saw(name)
-    return full, people.roles.get(full)
+    return people.named(m.group("name")) if m else (None, None)
 
 
 def _clean_quote(text: str) -> str:

@@ -389,16 +389,17 @@ class Store:
             raise NotFound(f"no statement with id {statement_id!r}")
         return json.loads(row[0])
 
-    def get_many(self, ids: list[str]) -> dict[str, dict]:
-        found: dict[str, dict] = {}
+    def _where_id_in(self, columns: str, ids: list[str]) -> Iterator[tuple]:
+        """Rows of `statements` for the given ids, asked in chunks under SQLite's variable limit."""
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            rows = self.conn.execute(
-                f"SELECT id, record FROM statements WHERE id IN ({','.join('?' * len(chunk))})",
+            yield from self.conn.execute(
+                f"SELECT {columns} FROM statements WHERE id IN ({','.join('?' * len(chunk))})",
                 chunk,
             )
-            found.update((rid, json.loads(record)) for rid, record in rows)
-        return found
+
+    def get_many(self, ids: list[str]) -> dict[str, dict]:
+        return {rid: json.loads(record) for rid, record in self._where_id_in("id, record", ids)}
 
     def meta(self, statement_id: str) -> dict:
         row = self.conn.execute(
@@ -440,15 +441,8 @@ class Store:
             for record, version in self.conn.execute("SELECT record, version FROM statements"):
                 yield json.loads(record), version
             return
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            rows = self.conn.execute(
-                "SELECT record, version FROM statements WHERE id IN"
-                f" ({','.join('?' * len(chunk))})",
-                chunk,
-            ).fetchall()
-            for record, version in rows:
-                yield json.loads(record), version
+        for record, version in list(self._where_id_in("record, version", ids)):
+            yield json.loads(record), version
 
     def languages(self) -> list[str]:
         """Original languages present, most statements first."""

@@ -14,13 +14,14 @@ from conftest import MIZUHARA, TAKANASHI, Cli, statement, write_jsonl
 
 
 def test_add_from_options_prints_the_id_and_show_displays_it(run: Cli) -> None:
-    result = run.ok(
+    add_args = (
         "add", "--speaker", "Kenji Takanashi", "--lang", "en",
         "--text", "Our port will reopen in <b>spring</b>.", "--date", "2023-03",
         "--kind", "press_conference", "--source-url", "https://example.org/port",
         "--topic", "ports", "--topic", "economy",
         "--translation", "ja", "港は春に再開します。",
     )  # fmt: skip
+    result = run.ok(*add_args)
     new_id = result.stdout.strip()
     record = run.json("show", new_id)
     assert record["speaker"]["name"] == {"en": "Kenji Takanashi"}
@@ -32,13 +33,7 @@ def test_add_from_options_prints_the_id_and_show_displays_it(run: Cli) -> None:
     assert "Our port will reopen in <b>spring</b>." in shown
     assert "港は春に再開します。" in shown and "[ja, editor]" in shown
     # Adding the same statement again finds the same id instead of duplicating it.
-    again = run.ok(
-        "add", "--speaker", "Kenji Takanashi", "--lang", "en",
-        "--text", "Our port will reopen in <b>spring</b>.", "--date", "2023-03",
-        "--kind", "press_conference", "--source-url", "https://example.org/port",
-        "--topic", "ports", "--topic", "economy",
-        "--translation", "ja", "港は春に再開します。",
-    )  # fmt: skip
+    again = run.ok(*add_args)
     assert again.stdout.strip() == new_id
     assert run.json("stats")["statements"] == 1
 
