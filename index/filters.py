@@ -19,37 +19,35 @@ from whoosh.searching import Searcher
 from .query import SearchRequest
 
 FACETS = ("speaker_id", "lang", "kind", "year")
-CACHE_SIZE = 64
+CACHE_SIZE = 16  # filter results kept per index version (each up to one int per document)
 
 
 class DocArrays:
-    """Column values by document number for one searcher (one index version)."""
+    """Column values by document number for one index version (one searcher's lifetime)."""
 
     def __init__(self, searcher: Searcher) -> None:
-        self.reader = searcher.reader()
-        self.size = self.reader.doc_count_all()
+        self.size = searcher.reader().doc_count_all()
         self._lists: dict[str, list] = {}
         self._uses: Counter[str] = Counter()
         self._live: frozenset[int] | None = None
         self._filters: OrderedDict[tuple, frozenset[int]] = OrderedDict()
 
-    @property
-    def live(self) -> frozenset[int]:
+    def live(self, searcher: Searcher) -> frozenset[int]:
         if self._live is None:
-            self._live = frozenset(self.reader.all_doc_ids())
+            self._live = frozenset(searcher.reader().all_doc_ids())
         return self._live
 
-    def values(self, name: str, docs: Iterable[int]) -> list[Any]:
+    def values(self, searcher: Searcher, name: str, docs: Iterable[int]) -> list[Any]:
         """The column's value for each of `docs`."""
         if not self.size:
             return []
         self._uses[name] += 1
         whole = self._lists.get(name)
         if whole is None and self._uses[name] > 1:
-            whole = self._lists[name] = list(self.reader.column_reader(name))
+            whole = self._lists[name] = list(searcher.reader().column_reader(name))
         if whole is not None:
             return [whole[d] for d in docs]
-        reader = self.reader.column_reader(name)
+        reader = searcher.reader().column_reader(name)
         return [reader[d] for d in docs]
 
     def allowed(self, searcher: Searcher, req: SearchRequest) -> frozenset[int] | None:
@@ -76,8 +74,8 @@ class DocArrays:
             q = terms[0] if len(terms) == 1 else wq.And(terms)
             sets.append(frozenset(searcher.docs_for_query(q)))
         if req.since_key or req.until_key:
-            base = sets[0] if sets else self.live  # narrow first: fewer dates to look at
-            sets.append(self._date_range(base, req.since_key, req.until_key))
+            base = sets[0] if sets else self.live(searcher)  # narrow first: fewer dates
+            sets.append(self._date_range(searcher, base, req.since_key, req.until_key))
         result = sets[0] if len(sets) == 1 else frozenset.intersection(*sets)
         self._filters[key] = result
         if len(self._filters) > CACHE_SIZE:
@@ -85,21 +83,21 @@ class DocArrays:
         return result
 
     def _date_range(
-        self, docs: frozenset[int], since: int | None, until: int | None
+        self, searcher: Searcher, docs: frozenset[int], since: int | None, until: int | None
     ) -> frozenset[int]:
         """Statements whose date (a day, month or year) overlaps [since, until]; undated never."""
         lo, hi = since or 1, until or 99999999
         order = sorted(docs)
-        starts = self.values("date_start", order)
-        ends = self.values("date_end", order)
+        starts = self.values(searcher, "date_start", order)
+        ends = self.values(searcher, "date_end", order)
         return frozenset(
             d for d, s, e in zip(order, starts, ends, strict=True) if s and e >= lo and s <= hi
         )
 
-    def facets(self, docs: Iterable[int]) -> dict[str, dict[str, int]]:
+    def facets(self, searcher: Searcher, docs: Iterable[int]) -> dict[str, dict[str, int]]:
         order = sorted(docs)
         out = {}
         for name in FACETS:
-            counts = Counter(self.values(name, order))
+            counts = Counter(self.values(searcher, name, order))
             out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
         return out

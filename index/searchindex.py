@@ -37,10 +37,9 @@ class SearchIndex:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self._ix: Index | None = None
-        self._ix_name: str | None = None
 
     # -- where the live index is -----------------------------------------------------------
-    def _current_name(self) -> str | None:
+    def current_name(self) -> str | None:
         try:
             return (self.folder / "CURRENT").read_text(encoding="ascii").strip() or None
         except FileNotFoundError:
@@ -52,7 +51,7 @@ class SearchIndex:
         os.replace(tmp, self.folder / "CURRENT")
 
     def exists(self) -> bool:
-        name = self._current_name()
+        name = self.current_name()
         return name is not None and whoosh_index.exists_in(self.folder / name)
 
     def open(self, *, locked: bool = False) -> Index:
@@ -60,17 +59,19 @@ class SearchIndex:
 
         `locked` says the caller already holds the write lock.
         """
-        name = self._current_name()
+        name = self.current_name()
         if name is None or not whoosh_index.exists_in(self.folder / name):
             if locked:
                 name = self._create_empty()
             else:
                 with self.write_lock():
                     return self.open(locked=True)
-        if self._ix is None or self._ix_name != name:
-            self._ix = whoosh_index.open_dir(str(self.folder / name))
-            self._ix_name = name
-        return self._ix
+        ix = self._ix
+        if ix is None or ix.hatsugen_name != name:
+            ix = whoosh_index.open_dir(str(self.folder / name))
+            ix.hatsugen_name = name  # which ix-N this is (threads may swap self._ix meanwhile)
+            self._ix = ix
+        return ix
 
     def _create_empty(self) -> str:
         name = self._next_name()
@@ -153,7 +154,7 @@ class SearchIndex:
                 raise
             if progress:
                 progress(n % 1000)
-            old = self._current_name()
+            old = self.current_name()
             self._set_current(name)
             for stale in self.folder.glob("ix-*"):
                 if stale.name not in (name, old):
@@ -166,11 +167,16 @@ class SearchIndex:
     # -- reading ---------------------------------------------------------------------------
     def searcher(self) -> Searcher:
         """A searcher on the latest committed index; the caller closes it."""
-        return self.open().searcher()
+        ix = self.open()
+        searcher = ix.searcher()
+        searcher.hatsugen_ix = ix.hatsugen_name  # which ix-N it reads, for is_current()
+        return searcher
 
     def is_current(self, searcher: Searcher) -> bool:
-        """Whether `searcher` still sees the latest commit of the live index."""
-        return self._current_name() == self._ix_name and searcher.up_to_date()
+        """Whether `searcher` reads the live ix-N and still sees its latest commit."""
+        return (
+            getattr(searcher, "hatsugen_ix", None) == self.current_name() and searcher.up_to_date()
+        )
 
     def stamps(self) -> dict[str, str]:
         """id → stamp for every document in the index (for `check`)."""

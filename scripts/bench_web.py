@@ -101,11 +101,16 @@ def run(port: int, clients: int, requests_each: int, all_paths: list[str]) -> di
     }
 
 
-def peak_rss_mb(pid: int) -> float:
+def memory_mb(pid: int) -> dict[str, float]:
+    """Peak RSS, and the current RSS split into anonymous memory and mapped files (the index
+    and dictionary files are mmapped: each thread's mapping counts again in RSS, though the
+    pages are shared)."""
+    out = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+        key = line.split(":")[0]
+        if key in ("VmHWM", "VmRSS", "RssAnon", "RssFile"):
+            out[key] = int(line.split()[1]) / 1024
+    return out
 
 
 def main() -> None:
@@ -140,7 +145,11 @@ def main() -> None:
                 f"{clients:>2} clients: {r['requests']} requests, p50 {r['p50_ms']:.1f} ms,"
                 f" p95 {r['p95_ms']:.1f} ms, {r['rps']:.1f} req/s, {r['errors']} errors"
             )
-        print(f"server peak RSS {peak_rss_mb(server.pid):.0f} MB")
+        mem = memory_mb(server.pid)
+        print(
+            f"server peak RSS {mem['VmHWM']:.0f} MB; now {mem['VmRSS']:.0f} MB ="
+            f" {mem['RssAnon']:.0f} MB anonymous + {mem['RssFile']:.0f} MB mapped files"
+        )
     finally:
         server.terminate()
         server.wait(timeout=10)
