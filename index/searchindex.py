@@ -23,6 +23,7 @@ from whoosh.searching import Searcher
 from archive.errors import ArchiveError
 
 from .schema import build_schema
+from .scoring import ListLengthBM25F
 
 LOCK_TIMEOUT_S = float(os.environ.get("HATSUGEN_INDEX_LOCK_TIMEOUT", "120"))
 WRITER_LIMIT_MB = 128
@@ -168,7 +169,7 @@ class SearchIndex:
     def searcher(self) -> Searcher:
         """A searcher on the latest committed index; the caller closes it."""
         ix = self.open()
-        searcher = ix.searcher()
+        searcher = ix.searcher(weighting=ListLengthBM25F())
         searcher.hatsugen_ix = ix.hatsugen_name  # which ix-N it reads, for is_current()
         return searcher
 

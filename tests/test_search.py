@@ -207,3 +207,22 @@ def test_cli_search_human_output_and_errors(run: Cli, tmp_path: Path) -> None:
         result = run(*args)
         assert result.exit_code == 2, args
         assert message in result.stderr and "Traceback" not in result.output
+
+
+def test_list_length_scoring_gives_whooshs_own_scores(app: Hatsugen) -> None:
+    from whoosh.scoring import BM25F
+
+    from index.query import parse
+    from index.scoring import ListLengthBM25F
+
+    ix = app.index.open()
+    for q in ("協力", "tariff", '"経済安全保障"', "寿司 OR 観光"):
+        results = []
+        for weighting in (BM25F(), ListLengthBM25F(), ListLengthBM25F()):
+            with ix.searcher(weighting=weighting) as s:
+                query = parse(q, s.schema)
+                s.search(query, limit=None)  # the first use of each field
+                hits = s.search(query, limit=None)
+                results.append([(h["id"], round(h.score, 9)) for h in hits])
+        assert results[0] == results[1] == results[2], q
+        assert results[0]
