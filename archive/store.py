@@ -427,12 +427,11 @@ class Store:
             for v, r, ch, at, by in [*rows, current]
         ]
 
-    def iter_records(self, *, order: str = "date") -> Iterator[dict]:
-        """All statements, by date then id (undated first), read in pages to bound memory."""
-        sql = "SELECT record FROM statements ORDER BY coalesce(date, ''), id"
-        if order == "id":
-            sql = "SELECT record FROM statements ORDER BY id"
-        for (record,) in self.conn.execute(sql):
+    def iter_records(self) -> Iterator[dict]:
+        """All statements by date then id (undated first), streamed from one query."""
+        for (record,) in self.conn.execute(
+            "SELECT record FROM statements ORDER BY coalesce(date, ''), id"
+        ):
             yield json.loads(record)
 
     def rows(self, ids: list[str] | None = None) -> Iterator[tuple[dict, int]]:

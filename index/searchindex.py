@@ -51,10 +51,6 @@ class SearchIndex:
         tmp.write_text(name + "\n", encoding="ascii")
         os.replace(tmp, self.folder / "CURRENT")
 
-    def exists(self) -> bool:
-        name = self.current_name()
-        return name is not None and whoosh_index.exists_in(self.folder / name)
-
     def open(self, *, locked: bool = False) -> Index:
         """The live index (created empty on first use); reopened after a rebuild swapped it.
 
