@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -93,9 +93,11 @@ def _echo_json(value: Any) -> None:
 
 
 @contextmanager
-def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
+def _progress(
+    total: int, label: str, minimum: int = 5_000_000
+) -> Iterator[Callable[[int], None] | None]:
     """A progress bar on a terminal for large inputs; nothing when piped."""
-    if total < 5_000_000 or not sys.stderr.isatty():
+    if total < minimum or not sys.stderr.isatty():
         yield None
         return
     with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
@@ -122,10 +124,16 @@ def import_cmd(ctx: click.Context, files: tuple[str, ...], skip_invalid: bool) -
     """
     app = _app(ctx)
     total = sum(Path(f).stat().st_size for f in files if f != "-" and Path(f).is_file())
-    with _progress(total, "importing") as progress:
-        report = app.import_files(
-            files, by=actor("import"), skip_invalid=skip_invalid, progress=progress
-        )
+    with ExitStack() as bars:
+
+        def indexing(count: int) -> Callable[[int], None] | None:
+            return bars.enter_context(_progress(count, "indexing", minimum=2000))
+
+        with _progress(total, "importing") as progress:
+            report = app.import_files(
+                files, by=actor("import"), skip_invalid=skip_invalid, progress=progress,
+                indexing=indexing,
+            )  # fmt: skip
     _report(report)
 
 
@@ -334,8 +342,8 @@ def reindex(ctx: click.Context) -> None:
 
     app = _app(ctx)
     started = time.perf_counter()
-    with _progress(app.store.count() * 1000, "indexing") as progress:
-        n = app.reindex(None if progress is None else lambda k: progress(k * 1000))
+    with _progress(app.store.count(), "indexing", minimum=2000) as progress:
+        n = app.reindex(progress)
     click.echo(f"indexed {n} statements in {time.perf_counter() - started:.1f} s")
 
 

@@ -23,6 +23,7 @@ from index.schema import document, stamp
 from .home import resolve_home
 
 DB_NAME = "archive.sqlite3"
+IndexingProgress = Callable[[int], Callable[[int], None] | None]
 INDEX_DIR = "index"
 
 
@@ -51,10 +52,15 @@ class Hatsugen:
 
     # -- writes ------------------------------------------------------------------------------
     def import_located(
-        self, records: Iterable[Located], *, by: str, skip_invalid: bool = False
+        self,
+        records: Iterable[Located],
+        *,
+        by: str,
+        skip_invalid: bool = False,
+        indexing: IndexingProgress | None = None,
     ) -> ImportReport:
         report = self.store.import_records(records, by=by, skip_invalid=skip_invalid)
-        self._index_changes(report)
+        self._index_changes(report, indexing)
         return report
 
     def import_files(
@@ -64,10 +70,15 @@ class Hatsugen:
         by: str,
         skip_invalid: bool = False,
         progress: Callable[[int], None] | None = None,
+        indexing: IndexingProgress | None = None,
     ) -> ImportReport:
-        """Import every file in one transaction: all of them or (on a bad record) none."""
+        """Import every file in one transaction: all of them or (on a bad record) none.
+
+        `progress` hears of bytes read; `indexing(n)` is called before n statements are
+        indexed and may return a function to hear of each one done.
+        """
         records = (r for path in paths for r in read_records(path, progress))
-        return self.import_located(records, by=by, skip_invalid=skip_invalid)
+        return self.import_located(records, by=by, skip_invalid=skip_invalid, indexing=indexing)
 
     def add(self, record: dict, *, by: str) -> str:
         """Store one statement; return its id (new, or the existing one it updated)."""
@@ -79,7 +90,9 @@ class Hatsugen:
             return None
         return self.import_files([str(DEMO_PATH)], by=by)
 
-    def _index_changes(self, report: ImportReport) -> None:
+    def _index_changes(
+        self, report: ImportReport, indexing: IndexingProgress | None = None
+    ) -> None:
         """Bring the index up to date with what an import stored.
 
         The store has committed already; if indexing fails, the statements are kept and the
@@ -90,8 +103,12 @@ class Hatsugen:
         ))  # fmt: skip
         if not ids:
             return
+        done = indexing(len(ids)) if indexing else None
+        docs = self._documents(ids)
+        if done is not None:
+            docs = _counted(docs, done)
         try:
-            self.index.write(self._documents(ids))
+            self.index.write(docs)
         except Exception as err:
             raise ArchiveError(
                 f"{len(ids)} statements were stored but are not yet searchable ({err});"
@@ -214,6 +231,13 @@ class Hatsugen:
                 "year": facets["year"],
             },
         }
+
+
+def _counted(docs: Iterator[dict], done: Callable[[int], None]) -> Iterator[dict]:
+    for n, doc in enumerate(docs, start=1):
+        yield doc
+        if n % 200 == 0:
+            done(200)
 
 
 __all__ = ["Hatsugen", "NotFound", "actor"]
