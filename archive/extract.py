@@ -43,6 +43,9 @@ AFTER_VERB_NAME = re.compile(
     rf"^[\s,]*(?:{VERBS})\s+(?:(?P<title>(?:[A-Z][a-z]+\s+)?(?:{TITLES}))\s+)?(?P<name>{NAME})"
     r"(?:,\s*(?P<age>\d{1,3}))?(?:,\s*(?P<desc>[^,.!?]+))?"
 )
+AFTER_ACCORDING = re.compile(
+    rf"^[\s,]*according to\s+(?:(?P<title>(?:[A-Z][a-z]+\s+)?(?:{TITLES}))\s+)?(?P<name>{NAME})"
+)
 BEFORE = re.compile(
     rf"(?:(?P<title>(?:{TITLES}))\s+)?(?P<name>{NAME}|{PRONOUN})\s+(?:{VERBS})"
     r"(?:\s+[a-z]+){0,3}\s*[:,]\s*$"
@@ -360,7 +363,7 @@ def _english(paragraph: str, people: _People) -> list[Candidate]:
 
 
 def _attribution_after(after: str, people: _People) -> tuple[str, str | None] | None:
-    m = AFTER_NAME_VERB.match(after) or AFTER_VERB_NAME.match(after)
+    m = AFTER_NAME_VERB.match(after) or AFTER_VERB_NAME.match(after) or AFTER_ACCORDING.match(after)
     if not m:
         return None
     title = (m.group("title") or "").strip() or None

@@ -145,3 +145,11 @@ def test_extract_page_and_api(client) -> None:
     assert client.post("/api/extract", json={"text": "x", "date": "soon"}).status_code == 400
     escaped = client.post("/extract", data={"text": "“<script>x()</script>,” said Aoi Fujimura."})
     assert "<script>x()" not in escaped.get_data(as_text=True)
+
+
+def test_according_to_counts_only_with_quotation_marks() -> None:
+    quoted = extract("“The budget is balanced,” according to Finance Minister Rika Hoshino.")
+    assert [(q["speaker"]["name"]["en"], q["role"], q["text"]) for q in quoted] == [
+        ("Rika Hoshino", "Finance Minister", "The budget is balanced.")
+    ]
+    assert extract("According to Rika Hoshino, the budget is balanced.") == []
