@@ -182,3 +182,12 @@ def test_nested_field_errors_name_the_path(run: Cli, tmp_path: Path) -> None:
         result = run("import", str(write_jsonl(tmp_path / "n.jsonl", [record])))
         assert result.exit_code == 2, field
         assert f"field '{field}'" in result.stderr, (field, result.stderr)
+
+
+def test_the_same_id_twice_in_one_file_is_an_update(run: Cli, tmp_path: Path) -> None:
+    first = statement()
+    second = statement(text="青空市は図書館の計画を見直します。")
+    result = run.ok("import", str(write_jsonl(tmp_path / "twice.jsonl", [first, second])))
+    assert "1 added" in result.stdout
+    versions = run.json("history", first["id"])
+    assert [v["record"]["text"] for v in versions] == [first["text"], second["text"]]

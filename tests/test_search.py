@@ -110,6 +110,15 @@ def test_filters(app: Hatsugen) -> None:
     assert ids(app, since="2023-06", until="2024-05") == {"sushi", "hospital"}
 
 
+def test_speaker_filter_takes_names_and_handles_and_refuses_strangers(app: Hatsugen) -> None:
+    by_id = ids(app, speakers=["seo-minjun"])
+    assert ids(app, speakers=["서민준"]) == by_id
+    assert ids(app, speakers=["@aiko_mizuhara"]) == ids(app, speakers=["mizuhara-aiko"])
+    with pytest.raises(QueryError) as err:
+        ids(app, speakers=["Nobody Atall"])
+    assert err.value.field == "speaker"
+
+
 def test_sort_pages_and_facets(app: Hatsugen) -> None:
     first = app.search(SearchRequest(sort="date", per_page=3))
     assert [r["id"] for r in first["results"]] == ["shuttle", "korea", "server"]

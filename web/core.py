@@ -16,7 +16,7 @@ from archive.demo import DEMO_PATH
 from archive.extract import extract
 from archive.formats import full_record, read_records, write_export
 from archive.store import Located
-from index import SearchEngine, SearchIndex, SearchRequest
+from index import QueryError, SearchEngine, SearchIndex, SearchRequest
 from index.highlight import highlight
 from index.schema import document, stamp
 
@@ -159,6 +159,16 @@ class Hatsugen:
         ]
         return matches[0] if len(matches) == 1 else None
 
+    def _speaker_filter(self, value: str) -> str:
+        if self.store.get_speaker(value) is not None:
+            return value
+        found = self.match_speaker(value)
+        if found is None:
+            raise QueryError(
+                f"{value!r} is no speaker id, name, alias or handle in this archive", "speaker"
+            )
+        return found
+
     def extract(self, article: str, **options: object) -> list[dict]:
         """Candidate statements from an article, speakers matched against this archive."""
         return extract(article, known_speaker=self.match_speaker, **options)  # type: ignore[arg-type]
@@ -183,7 +193,12 @@ class Hatsugen:
         return write_export(self.store, out, fmt)
 
     def search(self, req: SearchRequest) -> dict:
-        """One page of results in the `search --json` shape (DESIGN.md), highlights included."""
+        """One page of results in the `search --json` shape (DESIGN.md), highlights included.
+
+        A speaker filter may name the speaker by id, name, alias or handle; one that matches
+        nobody is an error rather than a silent empty result.
+        """
+        req.speakers = [self._speaker_filter(s) for s in req.speakers]
         hits = self.engine.search(req)
         records = self.store.get_many([i for i, _ in hits.page])
         speakers = {
