@@ -43,6 +43,10 @@ AFTER_VERB_NAME = re.compile(
     rf"^[\s,]*(?:{VERBS})\s+(?:(?P<title>(?:[A-Z][a-z]+\s+)?(?:{TITLES}))\s+)?(?P<name>{NAME})"
     r"(?:,\s*(?P<age>\d{1,3}))?(?:,\s*(?P<desc>[^,.!?]+))?"
 )
+# After a quote: "…," the foreign minister said — a title alone names the last person with it.
+AFTER_TITLE_VERB = re.compile(
+    rf"^[\s,]*the\s+(?P<title>(?:[a-z]+\s+)?(?:{TITLES.lower()}))\s+(?:{VERBS})\b"
+)
 AFTER_ACCORDING = re.compile(
     rf"^[\s,]*according to\s+(?:(?P<title>(?:[A-Z][a-z]+\s+)?(?:{TITLES}))\s+)?(?P<name>{NAME})"
 )
@@ -225,6 +229,14 @@ class _People:
         full = self.saw(name, role)
         return full, self.roles.get(full)
 
+    def with_title(self, title: str) -> str | None:
+        """The last person named with this title (the minister → Foreign Minister X)."""
+        for name in reversed(self.full):
+            role = self.roles.get(name, "").lower()
+            if role and (title.lower() in role or role in title.lower()):
+                return name
+        return None
+
     def resolve(self, name: str) -> str:
         """A surname (or given name) alone becomes the full name used earlier."""
         if " " in name.strip() or JA_SCRIPT.search(name):
@@ -365,10 +377,14 @@ def _english(paragraph: str, people: _People) -> list[Candidate]:
 def _attribution_after(after: str, people: _People) -> tuple[str, str | None] | None:
     m = AFTER_NAME_VERB.match(after) or AFTER_VERB_NAME.match(after) or AFTER_ACCORDING.match(after)
     if not m:
-        return None
+        titled = AFTER_TITLE_VERB.match(after)
+        full = people.with_title(titled.group("title")) if titled else None
+        return (full, people.roles.get(full)) if full else None
     title = (m.group("title") or "").strip() or None
     desc = (m.groupdict().get("desc") or "").strip().strip(",").strip()
     desc = re.sub(r"^(?:a|an|the)\s+", "", desc) or None
+    if desc and re.match(r"(?:who|which|whose|adding|after|before|when|as)\b", desc):
+        desc = None  # a clause about the speaker, not a role
     full, role = people.named(m.group("name"), title or desc)
     return (full, role) if full else None
 
@@ -398,7 +414,8 @@ def _japanese(paragraph: str, people: _People) -> list[Candidate]:
     last: Candidate | None = None
     for m in JA_QUOTE_RE.finditer(paragraph):
         sentence_start = max(paragraph.rfind("。", 0, m.start()) + 1, 0)
-        before = paragraph[sentence_start : m.start()]
+        # The subject is outside quotes: 「日本は…」と述べ、「…」 must not make 日本 a speaker.
+        before = re.sub(r"「[^「」]*」", "", paragraph[sentence_start : m.start()])
         subjects = list(JA_SPEAKER_RE.finditer(before))
         speaker = role = None
         if subjects:
