@@ -13,10 +13,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import settings
 
 from web.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# CI runs the property and fuzz tests on a fixed seed, so a red run is reproducible and never
+# a coin toss; run locally they explore new examples each time.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI") == "true":
+    settings.load_profile("ci")
 
 MIZUHARA = {
     "id": "mizuhara-aiko",

@@ -110,7 +110,18 @@ def openapi_document() -> dict[str, Any]:
                             "application/json": {"schema": {"$ref": "#/components/schemas/Article"}}
                         },
                     },
-                    "responses": {"200": ok("Candidates"), "400": error},
+                    "responses": {
+                        "200": ok("Candidates"),
+                        "400": error,
+                        "413": {
+                            "description": "Request body over 2 MiB",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Error"}
+                                }
+                            },
+                        },
+                    },
                 }
             },
             "/api/openapi.json": {
