@@ -88,7 +88,7 @@ def test_quotes_get_the_date_and_source_given() -> None:
 
 def test_speakers_are_matched_to_the_archive(run: Cli) -> None:
     run.ok("demo")
-    found = json.loads(run.ok("extract", str(SEED) if SEED.exists() else "-", "--json").stdout)
+    found = json.loads(run.ok("extract", "-", "--json", input=seed_text()).stdout)
     assert [c["speaker"].get("id") for c in found] == [
         "ishiba-shigeru", "ishiba-shigeru", "lee-jae-myung"]  # fmt: skip
     surname_only = json.loads(
