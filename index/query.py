@@ -16,6 +16,7 @@ from whoosh.qparser import AndGroup, MultifieldParser
 from archive.errors import RecordError
 from archive.records import KINDS, LANG_RE, date_bounds, parse_date
 
+from .phrase import adjacent_phrases
 from .schema import FIELD_BOOSTS, SEARCH_FIELDS, date_key
 
 QUERY_FIELDS = {
@@ -126,7 +127,7 @@ def parse(q: str, schema) -> wq.Query:  # type: ignore[no-untyped-def]
     parsed = parser(schema).parse(q)
     if parsed is wq.NullQuery:
         raise QueryError("has no words to search for", "q")
-    return _positive(parsed)
+    return adjacent_phrases(_positive(parsed))
 
 
 def _positive(q: wq.Query) -> wq.Query:

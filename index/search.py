@@ -9,6 +9,7 @@ without ever waiting for a writer.
 
 from __future__ import annotations
 
+import heapq
 import threading
 from dataclasses import dataclass
 
@@ -60,36 +61,70 @@ class SearchEngine:
         searcher, arrays = self._current()
         q = parse(req.q, searcher.schema) if req.q else wq.Every()
         allowed = arrays.allowed(searcher, req)
+        by_date = req.sort == "date" or not req.q
+        keep = req.page * req.per_page
+        relaxed = _relax(q)
+        top: list[tuple[float, int]] | None = None
         if isinstance(q, wq.Every):
-            matched = set(arrays.live(searcher) if allowed is None else allowed)
+            matched = sorted(arrays.live(searcher) if allowed is None else allowed)
+        elif relaxed != q:
+            # With a phrase, walking the postings is the cost: do it once, scoring as we go.
+            matched, top = _collect(searcher, q, allowed, 0 if by_date else keep)
+            top.sort(reverse=True)
         else:
-            matched = set(searcher.docs_for_query(q))
+            matched = list(searcher.docs_for_query(q))
             if allowed is not None:
-                matched &= allowed
+                matched = [d for d in matched if d in allowed]
         total = len(matched)
-        facets = arrays.facets(searcher, matched)
         start = (req.page - 1) * req.per_page
         page: list[tuple[str, float]] = []
         if start < total:
-            by_date = req.sort == "date" or not req.q
-            # `matched` already holds the exact answer; score with the phrases relaxed to ANDs
-            # (positions are not checked twice), and with no filter at all when none is needed,
-            # so Whoosh can skip blocks that cannot reach the top of the page.
-            relaxed = _relax(q)
-            needs_filter = allowed is not None or relaxed != q or isinstance(q, wq.Every)
-            results = searcher.search(
-                relaxed,
-                filter=matched if needs_filter else None,
-                limit=start + req.per_page,
-                sortedby="date_start" if by_date else None,
-                reverse=by_date,
-            )
-            # In date order every hit is equally relevant: Whoosh's "score" is then the sort key.
+            if by_date:  # newest first; the same date in index order
+                dates = arrays.values(searcher, "date_start", matched)
+                newest = heapq.nlargest(keep, zip(dates, [-d for d in matched], strict=True))
+                top = [(0.0, negated) for _, negated in newest]
+            elif top is None:
+                # No filter when none is needed, so Whoosh can skip blocks of postings that
+                # cannot reach the page.
+                results = searcher.search(
+                    q, filter=None if allowed is None else set(matched), limit=keep
+                )
+                top = [(hit.score, -hit.docnum) for hit in results]
             page = [
-                (hit["id"], 0.0 if by_date or hit.score is None else round(hit.score, 4))
-                for hit in results[start : start + req.per_page]
+                (searcher.stored_fields(-negated)["id"], round(score, 4))
+                for score, negated in top[start : start + req.per_page]
             ]
-        return Hits(total=total, page=page, facets=facets, terms=positive_terms(q))
+        return Hits(
+            total=total,
+            page=page,
+            facets=arrays.facets(searcher, matched),
+            terms=positive_terms(q),
+        )
+
+
+def _collect(
+    searcher: Searcher, q: wq.Query, allowed: frozenset[int] | None, keep: int
+) -> tuple[list[int], list[tuple[float, int]]]:
+    """Every matching document and the `keep` best (score, -docnum), in one pass.
+
+    Ties go to the earlier document, as in Whoosh's own collector.
+    """
+    matched: list[int] = []
+    top: list[tuple[float, int]] = []  # a min-heap
+    for sub, offset in searcher.subsearchers or [(searcher, 0)]:
+        m = q.matcher(sub, sub.context())
+        while m.is_active():
+            d = m.id() + offset
+            if allowed is None or d in allowed:
+                matched.append(d)
+                if keep:
+                    entry = (m.score(), -d)
+                    if len(top) < keep:
+                        heapq.heappush(top, entry)
+                    elif entry > top[0]:
+                        heapq.heapreplace(top, entry)
+            m.next()
+    return matched, top
 
 
 def _relax(q: wq.Query) -> wq.Query:
