@@ -11,7 +11,7 @@ import pytest
 from archive.extract import extract
 from archive.records import validate
 
-from conftest import Cli
+from conftest import MIZUHARA, Cli, statement
 
 ARTICLES = Path(__file__).with_name("articles")
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_d394adb5d99a2b33.txt"
@@ -91,10 +91,13 @@ def test_speakers_are_matched_to_the_archive(run: Cli) -> None:
     found = json.loads(run.ok("extract", "-", "--json", input=seed_text()).stdout)
     assert [c["speaker"].get("id") for c in found] == [
         "ishiba-shigeru", "ishiba-shigeru", "lee-jae-myung"]  # fmt: skip
+    # A surname alone finds the archive's speaker too (a fictional one: no invented quotes
+    # for real people).
+    run.ok("add", "--from", "-", input=json.dumps(statement(speaker=MIZUHARA)))
     surname_only = json.loads(
-        run.ok("extract", "-", "--json", input="“We will meet again,” Ishiba said.").stdout
+        run.ok("extract", "-", "--json", input="“We will meet again,” Mizuhara said.").stdout
     )
-    assert surname_only[0]["speaker"]["id"] == "ishiba-shigeru"
+    assert surname_only[0]["speaker"]["id"] == "mizuhara-aiko"
 
 
 def test_extract_then_import_round_trip(run: Cli, tmp_path: Path) -> None:
