@@ -476,8 +476,13 @@ class Store:
             out.extend(r[0] for r in rows)
         return out
 
-    def count(self) -> int:
-        return self.conn.execute("SELECT count(*) FROM statements").fetchone()[0]
+    def count(self, speaker_id: str | None = None) -> int:
+        """How many statements, of one speaker or of all."""
+        if speaker_id is None:
+            return self.conn.execute("SELECT count(*) FROM statements").fetchone()[0]
+        return self.conn.execute(
+            "SELECT count(*) FROM statements WHERE speaker_id = ?", (speaker_id,)
+        ).fetchone()[0]
 
     def stats(self) -> dict:
         conn = self.conn

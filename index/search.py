@@ -63,11 +63,10 @@ class SearchEngine:
         allowed = arrays.allowed(searcher, req)
         by_date = req.sort == "date" or not req.q
         keep = req.page * req.per_page
-        relaxed = _relax(q)
         top: list[tuple[float, int]] | None = None
         if isinstance(q, wq.Every):
             matched = sorted(arrays.live(searcher) if allowed is None else allowed)
-        elif relaxed != q:
+        elif any(isinstance(leaf, wq.Phrase) for leaf in q.leaves()):
             # With a phrase, walking the postings is the cost: do it once, scoring as we go.
             matched, top = _collect(searcher, q, allowed, 0 if by_date else keep)
             top.sort(reverse=True)
@@ -125,10 +124,3 @@ def _collect(
                         heapq.heapreplace(top, entry)
             m.next()
     return matched, top
-
-
-def _relax(q: wq.Query) -> wq.Query:
-    """The query with each phrase replaced by an AND of its words (for scoring only)."""
-    if isinstance(q, wq.Phrase):
-        return wq.And([wq.Term(q.fieldname, w, boost=q.boost) for w in q.words])
-    return q.apply(_relax)

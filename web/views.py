@@ -12,8 +12,6 @@ from index import QueryError, SearchRequest
 
 from .core import Hatsugen
 
-SEARCH_PARAMS = ("q", "speaker", "lang", "kind", "topic", "since", "until", "sort", "page",
-                 "per_page")  # fmt: skip
 SPEAKER_PAGE_SIZE = 20
 
 
@@ -91,7 +89,7 @@ def speaker_data(app: Hatsugen, speaker_id: str, page: int = 1) -> dict[str, Any
     speaker = app.store.get_speaker(speaker_id)
     if speaker is None:
         return None
-    count = app.store.speaker_counts().get(speaker_id, 0)
+    count = app.store.count(speaker_id)
     records = app.store.statements_of(
         speaker_id, limit=SPEAKER_PAGE_SIZE, offset=(page - 1) * SPEAKER_PAGE_SIZE
     )
