@@ -183,6 +183,15 @@ def page_title(article: str) -> str | None:
     return parser.title.strip() if parser.title and parser.title.strip() else None
 
 
+def article_source(
+    article: str, url: str | None = None, title: str | None = None, publisher: str | None = None
+) -> dict | None:
+    """The `source` every candidate gets: what was given, the HTML <title> if no title."""
+    given = (("url", url), ("title", title or page_title(article)), ("publisher", publisher))
+    source = {key: value for key, value in given if value}
+    return source or None
+
+
 def looks_like_html(text: str) -> bool:
     return bool(re.search(r"<(html|body|p|div|article|br)\b", text[:5000], re.IGNORECASE))
 

@@ -389,7 +389,7 @@ def extract_cmd(
 
     Nothing is stored: review the candidates, then `hatsugen import` them.
     """
-    from archive.extract import extract, page_title
+    from archive.extract import article_source, extract
     from archive.records import parse_date, validate
 
     from .core import DB_NAME
@@ -398,9 +398,10 @@ def extract_cmd(
     if date:
         parse_date(date, "--date")
     text = _read_article(article)
-    source = {k: v for k, v in (("url", source_url), ("title", title or page_title(text)),
-                                ("publisher", publisher)) if v}  # fmt: skip
-    options = {"default_date": date, "source": source or None}
+    options = {
+        "default_date": date,
+        "source": article_source(text, source_url, title, publisher),
+    }
     lazy = ctx.find_object(_Lazy)
     if (resolve_home(lazy.home) / DB_NAME).exists():
         candidates = lazy.app.extract(text, **options)

@@ -169,7 +169,7 @@ MAX_ARTICLE_CHARS = 200_000
 
 def extract_data(app: Hatsugen, form: dict[str, Any]) -> dict[str, Any]:
     """Candidates for a pasted article (nothing stored). Raises QueryError on bad input."""
-    from archive.extract import page_title
+    from archive.extract import article_source
     from archive.records import URL_RE, parse_date
 
     text = form.get("text")
@@ -190,8 +190,6 @@ def extract_data(app: Hatsugen, form: dict[str, Any]) -> dict[str, Any]:
             raise QueryError(err.message, "date") from None
     if options["source_url"] and not URL_RE.match(options["source_url"]):
         raise QueryError("must be an http(s) URL", "source_url")
-    source = {key: value for key, value in (
-        ("url", options["source_url"]), ("title", options["title"] or page_title(text)),
-        ("publisher", options["publisher"])) if value}  # fmt: skip
-    candidates = app.extract(text, default_date=options["date"], source=source or None)
+    source = article_source(text, options["source_url"], options["title"], options["publisher"])
+    candidates = app.extract(text, default_date=options["date"], source=source)
     return {"candidates": candidates, "count": len(candidates)}
