@@ -151,14 +151,11 @@ class SearchIndex:
                 raise
             if progress:
                 progress(n % 1000)
-            old = self.current_name()
             self._set_current(name)
+            # Searchers still open on an old ix-N keep its files (POSIX); new ones read CURRENT.
             for stale in self.folder.glob("ix-*"):
-                if stale.name not in (name, old):
+                if stale.name != name:
                     shutil.rmtree(stale, ignore_errors=True)
-            if old and old != name:
-                # Open searchers keep their files (POSIX); new ones read CURRENT.
-                shutil.rmtree(self.folder / old, ignore_errors=True)
             return n
 
     # -- reading ---------------------------------------------------------------------------
