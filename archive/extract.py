@@ -474,7 +474,12 @@ def _record(
     date = c.date or default_date
     if date:
         record["date"] = date
-    record.update({"kind": c.kind, "lang": c.lang, "text": c.text})
+    record.update({"kind": c.kind, "lang": c.lang})
+    if c.kind != "post":
+        # A news article's quote may be the speaker's words, a translation or a tidied
+        # version; only a reviewer can say which. An embedded post is the speaker's own text.
+        record["wording"] = "quoted"
+    record["text"] = c.text
     if source:
         record["source"] = source
     record["context"] = c.context

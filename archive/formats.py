@@ -14,11 +14,15 @@ from pathlib import Path
 from typing import IO, Any
 
 from .errors import RecordError
+from .provenance import status_of
 from .store import Located, Store
 from .timeutil import now_utc
 
 EXPORT_FORMAT = "hatsugen-archive"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2
+# Version 1 lacked wording, spoken_lang, attribution and archived URLs; its records are valid
+# version 2 records, so its documents import unchanged.
+IMPORTABLE_VERSIONS = (1, 2)
 SCHEMA_PATH = Path(__file__).with_name("data") / "export.schema.json"
 
 _WS = " \t\r\n"
@@ -180,9 +184,10 @@ def _parse_array(text: str, start: int, name: str) -> Iterator[Located]:
 def _parse_export(doc: dict, text: str, name: str) -> list[Located]:
     if doc.get("format") != EXPORT_FORMAT:
         raise RecordError(f"is not a {EXPORT_FORMAT} export", "format", source=name)
-    if doc.get("version") != EXPORT_VERSION:
+    if doc.get("version") not in IMPORTABLE_VERSIONS:
         raise RecordError(
-            f"version {doc.get('version')!r} is not supported (expected {EXPORT_VERSION})",
+            f"version {doc.get('version')!r} is not supported (this hatsugen reads versions"
+            f" {', '.join(map(str, IMPORTABLE_VERSIONS))})",
             "version",
             source=name,
         )
@@ -242,6 +247,7 @@ def write_export(store: Store, out: IO[str], fmt: str = "json") -> int:
             "by_lang": {},
             "by_kind": {},
             "by_topic": {},
+            "by_status": {},
         }
         total = store.count()
         out.write("{" + f'"format": "{EXPORT_FORMAT}", "version": {EXPORT_VERSION}, ')
@@ -264,6 +270,7 @@ def write_export(store: Store, out: IO[str], fmt: str = "json") -> int:
                 indexes["by_kind"].setdefault(record["kind"], []).append(rid)
             for topic in record.get("topics", []):
                 indexes["by_topic"].setdefault(topic, []).append(rid)
+            indexes["by_status"].setdefault(status_of(record), []).append(rid)
         out.write("\n ],\n" if n else "],\n")
         sorted_indexes = {k: dict(sorted(v.items())) for k, v in indexes.items()}
         out.write(' "indexes": ' + _dumps(sorted_indexes) + "}\n")

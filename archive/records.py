@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from .errors import RecordError
+from .provenance import WORDINGS, check_url, check_wording, validate_attribution
 
 KINDS = (
     "post",
@@ -33,6 +34,8 @@ STATEMENT_FIELDS = (
     "date",
     "kind",
     "lang",
+    "spoken_lang",
+    "wording",
     "text",
     "translations",
     "source",
@@ -41,15 +44,17 @@ STATEMENT_FIELDS = (
     "topics",
     "context",
     "notes",
+    "attribution",
 )
+# Accepted on input and never stored: what `extract` says to the reviewer about a candidate.
+REVIEW_FIELD = "review"
 SPEAKER_FIELDS = ("id", "name", "reading", "aliases")
-TRANSLATION_FIELDS = ("lang", "text", "by")
-SOURCE_FIELDS = ("url", "title", "publisher", "date")
+TRANSLATION_FIELDS = ("lang", "text", "by", "original")
+SOURCE_FIELDS = ("url", "archived_url", "title", "publisher", "date")
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$")
 LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-URL_RE = re.compile(r"^https?://[^\s]+$", re.IGNORECASE)
 
 
 def parse_date(value: str, field: str = "date") -> str:
@@ -195,6 +200,16 @@ def _translation(value: Any, field: str) -> dict:
         "text": _string(value["text"], field + ".text"),
     }
     by = value.get("by")
+    original = value.get("original")
+    if original is not None and not isinstance(original, bool):
+        raise RecordError("must be true or false", field + ".original")
+    if original:
+        if by is not None:
+            raise RecordError(
+                "the speaker's own words have no translator; drop 'by' or 'original'",
+                field + ".by",
+            )
+        out["original"] = True
     if by is not None:
         if by not in TRANSLATORS:
             raise RecordError(f"{by!r} is not one of: {', '.join(TRANSLATORS)}", field + ".by")
@@ -213,8 +228,8 @@ def _source(value: Any, field: str = "source") -> dict:
         text = _optional_string(value, key, f"{field}.{key}")
         if text is None:
             continue
-        if key == "url" and not URL_RE.match(text):
-            raise RecordError(f"{text!r} is not an http(s) URL", field + ".url")
+        if key in ("url", "archived_url"):
+            check_url(text, f"{field}.{key}")
         if key == "date":
             parse_date(text, field + ".date")
         out[key] = text
@@ -229,7 +244,7 @@ def validate(record: Any) -> dict:
     """
     if not isinstance(record, dict):
         raise RecordError(f"a statement must be a JSON object, not {type(record).__name__}")
-    _check_keys(record, STATEMENT_FIELDS, "")
+    _check_keys(record, (*STATEMENT_FIELDS, REVIEW_FIELD), "")
     for required in ("speaker", "lang", "text"):
         if record.get(required) is None:
             raise RecordError("is required", required)
@@ -254,6 +269,13 @@ def validate(record: Any) -> dict:
             raise RecordError(f"{kind!r} is not one of: {', '.join(KINDS)}", "kind")
         out["kind"] = kind
     out["lang"] = _lang(record["lang"], "lang")
+    if record.get("spoken_lang") is not None:
+        out["spoken_lang"] = _lang(record["spoken_lang"], "spoken_lang")
+    wording = record.get("wording")
+    if wording is not None and wording != "original":
+        if wording not in WORDINGS:
+            raise RecordError(f"{wording!r} is not one of: {', '.join(WORDINGS)}", "wording")
+        out["wording"] = wording
     out["text"] = _string(record["text"], "text")
     translations = record.get("translations")
     if translations is not None:
@@ -276,7 +298,14 @@ def validate(record: Any) -> dict:
     for key in ("context", "notes"):
         if (v := _optional_string(record, key, key)) is not None:
             out[key] = v
-    return out
+    check_wording(out)
+    if out.get("spoken_lang") == out["lang"] and "wording" not in out:
+        del out["spoken_lang"]  # an original's spoken language is its language: say it once
+    if record.get("attribution") is not None:
+        attribution = validate_attribution(record["attribution"])
+        if attribution is not None:
+            out["attribution"] = attribution
+    return {k: out[k] for k in STATEMENT_FIELDS if k in out}
 
 
 def content_id(speaker_id: str, record: dict) -> str:

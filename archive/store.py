@@ -12,20 +12,30 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import speakers as sp
+from .duplicates import NEAR_SHARE, TextKeys, overlap_share, statement_texts, text_keys
 from .errors import ArchiveError, NotFound, RecordError
+from .provenance import status_of
 from .records import STATEMENT_FIELDS, changed_fields, content_id, validate
+from .roles import same_role
 from .timeutil import now_utc
 
 BUSY_TIMEOUT_S = 60.0
 
-MIGRATIONS: list[str] = [
+
+def _add_text_keys(tx: sqlite3.Connection) -> None:
+    """Version 2: keys for duplicate detection of every statement already stored."""
+    for rid, record in list(tx.execute("SELECT id, record FROM statements")):
+        _insert_keys(tx, rid, json.loads(record))
+
+
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     # version 1
     """
     CREATE TABLE speakers (
@@ -65,6 +75,22 @@ MIGRATIONS: list[str] = [
     );
     CREATE UNIQUE INDEX revisions_statement ON revisions(statement_id, version);
     """,
+    # version 2: attribution status, the reason given for a change, duplicate keys
+    """
+    ALTER TABLE statements ADD COLUMN status TEXT NOT NULL DEFAULT 'unverified';
+    ALTER TABLE statements ADD COLUMN reason TEXT;
+    ALTER TABLE revisions ADD COLUMN reason TEXT;
+    CREATE INDEX statements_status ON statements(status);
+    CREATE TABLE text_keys (
+        key INTEGER NOT NULL,
+        statement_id TEXT NOT NULL REFERENCES statements(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        weight INTEGER NOT NULL
+    );
+    CREATE INDEX text_keys_key ON text_keys(key);
+    CREATE INDEX text_keys_statement ON text_keys(statement_id);
+    """,
+    _add_text_keys,  # version 3
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -92,6 +118,18 @@ def _fault(point: str) -> None:
 
 
 @dataclass
+class Finding:
+    """Something an import noticed about a record it accepted or skipped, and where."""
+
+    where: str
+    message: str
+    existing: str | None = None  # the stored statement it concerns
+
+    def __str__(self) -> str:
+        return f"{self.where + ': ' if self.where else ''}{self.message}"
+
+
+@dataclass
 class ImportReport:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
@@ -99,6 +137,9 @@ class ImportReport:
     ids: list[str] = field(default_factory=list)  # every stored record's id, in input order
     speakers_changed: set[str] = field(default_factory=set)  # existing speakers that changed
     rejected: list[RecordError] = field(default_factory=list)
+    duplicates: list[Finding] = field(default_factory=list)  # skipped: already archived
+    near_duplicates: list[Finding] = field(default_factory=list)  # kept, with a warning
+    roles: list[Finding] = field(default_factory=list)  # role wordings mapped onto stored ones
 
     @property
     def changed(self) -> list[str]:
@@ -184,7 +225,11 @@ class Store:
         with self.transaction() as tx:
             version = tx.execute("PRAGMA user_version").fetchone()[0]
             for number in range(version, SCHEMA_VERSION):
-                for statement in MIGRATIONS[number].split(";"):
+                step = MIGRATIONS[number]
+                if callable(step):
+                    step(tx)
+                    continue
+                for statement in step.split(";"):
                     if statement.strip():
                         tx.execute(statement)
             tx.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -291,17 +336,25 @@ class Store:
     CHUNK = 1000
 
     def import_records(
-        self, records: Iterable[Located], *, by: str, skip_invalid: bool = False
+        self,
+        records: Iterable[Located],
+        *,
+        by: str,
+        skip_invalid: bool = False,
+        allow_duplicates: bool = False,
+        reason: str | None = None,
     ) -> ImportReport:
         """Validate and write records in one transaction, streaming in chunks.
 
         All-or-nothing unless `skip_invalid`: after a bad record the rest are still checked, so
         ImportRejected can list every bad record, and then the transaction is rolled back.
+        A new statement that repeats one already archived (same speaker, same normalised text)
+        is skipped and reported, unless `allow_duplicates`. `reason` is kept with each change.
         """
         report = ImportReport()
         now = now_utc()
         with self.transaction() as tx:
-            cache: dict[Any, str] = {}
+            batch = _Batch()
             chunk: dict[str, dict] = {}
             for raw, where in records:
                 if isinstance(raw, RecordError):  # the reader could not even parse it
@@ -310,26 +363,147 @@ class Store:
                 try:
                     record = validate(raw)
                     record["speaker"] = self._resolve_speaker(
-                        tx, record["speaker"], cache, report.speakers_changed
+                        tx, record["speaker"], batch.speakers, report.speakers_changed
                     )
+                    if "id" not in record:
+                        record["id"] = content_id(record["speaker"], record)
+                    self._resolve_said_by(record, batch)
                 except RecordError as err:
                     report.rejected.append(_locate(err, where))
                     continue
                 if report.rejected and not skip_invalid:
                     continue  # only checking from here on; nothing will be kept
-                if "id" not in record:
-                    record["id"] = content_id(record["speaker"], record)
                 rid = record["id"]
+                place = _where(where)
+                if rid not in batch.ids and not self.exists(rid):
+                    keys = [text_keys(record["speaker"], t) for t in statement_texts(record)]
+                    twin = self._duplicate_of(keys, batch)
+                    if twin is not None and not allow_duplicates:
+                        report.duplicates.append(Finding(place, (
+                            f"duplicate of {twin} (same speaker and text); not added"
+                            " — pass --allow-duplicates to add it anyway"), twin))  # fmt: skip
+                        continue
+                    for other, share in self._near_duplicates(keys[0], batch):
+                        report.near_duplicates.append(Finding(place, (
+                            f"{rid} is a near-duplicate of {other} ({share:.0%} of the shorter"
+                            " text is shared); kept — check whether both should stay"),
+                            other))  # fmt: skip
+                    batch.remember(rid, keys)
+                self._same_role(record, batch, report, place)
+                batch.ids.add(rid)
                 if rid in chunk or len(chunk) >= self.CHUNK:
-                    self._write_chunk(tx, chunk, report, now, by)
+                    self._write_chunk(tx, chunk, report, now, by, reason)
                     chunk = {}
                 chunk[rid] = {k: record[k] for k in STATEMENT_FIELDS if k in record}
                 report.ids.append(rid)
             if report.rejected and not skip_invalid:
                 raise ImportRejected(report.rejected)
-            self._write_chunk(tx, chunk, report, now, by)
+            self._write_chunk(tx, chunk, report, now, by, reason)
             _fault("before-commit")
         return report
+
+    def exists(self, statement_id: str) -> bool:
+        row = self.conn.execute("SELECT 1 FROM statements WHERE id = ?", (statement_id,))
+        return row.fetchone() is not None
+
+    def _resolve_said_by(self, record: dict, batch: _Batch) -> None:
+        """`actually_said_by` names a known speaker (to an id) or a stored statement."""
+        said_by = (record.get("attribution") or {}).get("actually_said_by")
+        if not said_by or "origin" in said_by:
+            return
+        field_name = "attribution.actually_said_by"
+        if "statement" in said_by:
+            target = said_by["statement"]
+            if target == record["id"]:
+                raise RecordError("names this statement itself", field_name + ".statement")
+            if target not in batch.ids and not self.exists(target):
+                raise RecordError(f"no statement with id {target!r} in this archive",
+                                  field_name + ".statement")  # fmt: skip
+            return
+        name = said_by["speaker"]
+        ids = self.find_speaker_ids(name)
+        if not ids:
+            raise RecordError(
+                f"{name!r} is no speaker id, name, alias or handle in this archive; add the"
+                ' speaker first, or use {"origin": "unknown"}',
+                field_name + ".speaker",
+            )
+        if len(ids) > 1:
+            raise RecordError(f"{name!r} could be any of {', '.join(ids)}; give the id",
+                              field_name + ".speaker")  # fmt: skip
+        if ids[0] == record["speaker"]:
+            raise RecordError("is the speaker the quote is attributed to; a misattributed quote"
+                              " was said by someone else", field_name + ".speaker")  # fmt: skip
+        said_by["speaker"] = ids[0]
+
+    def similar(self, speaker_id: str, record: dict) -> tuple[str | None, list[tuple[str, float]]]:
+        """The stored statement `record` would duplicate, and those it nearly duplicates."""
+        keys = [text_keys(speaker_id, t) for t in statement_texts(record)]
+        empty = _Batch()
+        return self._duplicate_of(keys, empty), self._near_duplicates(keys[0], empty)
+
+    def _duplicate_of(self, keys: list[TextKeys], batch: _Batch) -> str | None:
+        wholes = [k.whole for k in keys]
+        for key in wholes:
+            if key in batch.wholes:
+                return batch.wholes[key]
+        row = self.conn.execute(
+            f"SELECT statement_id FROM text_keys WHERE key IN ({','.join('?' * len(wholes))})"
+            " AND kind = 'text' ORDER BY statement_id LIMIT 1",
+            wholes,
+        ).fetchone()
+        return row[0] if row else None
+
+    def _near_duplicates(self, keys: TextKeys, batch: _Batch) -> list[tuple[str, float]]:
+        """Statements of the same speaker sharing most sentences with this one."""
+        if not keys.parts:
+            return []
+        shared: dict[str, int] = {}
+        for key, weight in keys.parts:
+            for other in batch.sentences.get(key, ()):
+                shared[other] = shared.get(other, 0) + weight
+        marks = ",".join("?" * len(keys.parts))
+        for other, weight in self.conn.execute(
+            f"SELECT statement_id, sum(weight) FROM text_keys WHERE key IN ({marks})"
+            " AND kind = 'sentence' GROUP BY statement_id",
+            [k for k, _ in keys.parts],
+        ):
+            shared[other] = max(shared.get(other, 0), weight)
+        out = []
+        for other, weight in sorted(shared.items()):
+            total = batch.sentence_chars.get(other)
+            if total is None:
+                row = self.conn.execute(
+                    "SELECT max(weight) FROM text_keys WHERE statement_id = ? AND kind = 'text'",
+                    (other,),
+                ).fetchone()
+                total = row[0] or 0
+            share = overlap_share(keys, weight, total)
+            if share >= NEAR_SHARE:
+                out.append((other, share))
+        return out
+
+    def _same_role(self, record: dict, batch: _Batch, report: ImportReport, place: str) -> None:
+        """Map a role that differs only in wording onto the speaker's stored wording."""
+        role = record.get("role")
+        if not role:
+            return
+        sid = record["speaker"]
+        known = batch.roles.get(sid)
+        if known is None:
+            known = batch.roles[sid] = self.roles_of(sid)
+        stored = same_role(known, role)
+        if stored is not None:
+            record["role"] = stored
+            report.roles.append(
+                Finding(
+                    place,
+                    f"role {role!r} recorded as {stored!r},"
+                    " the wording already used for this speaker",
+                )
+            )
+        elif role not in known:
+            known.append(role)
 
     def _write_chunk(
         self,
@@ -338,47 +512,58 @@ class Store:
         report: ImportReport,
         now: str,
         by: str,
+        reason: str | None = None,
     ) -> None:
         if not chunk:
             return
         ids = list(chunk)
         rows = tx.execute(
-            "SELECT id, record, version, changed, updated_at, updated_by FROM statements"
+            "SELECT id, record, version, changed, updated_at, updated_by, reason FROM statements"
             f" WHERE id IN ({','.join('?' * len(ids))})",
             ids,
         ).fetchall()
         existing = {row[0]: row for row in rows}
-        inserts, updates, revisions = [], [], []
+        inserts, updates, revisions, rekeyed = [], [], [], []
         for rid, record in chunk.items():
-            text = _dumps(record)
             row = existing.get(rid)
-            columns = (record["speaker"], record["lang"], record.get("kind"), record.get("date"))
+            old = json.loads(row[1]) if row is not None else None
+            _stamp_attribution(record, old, now, by, reason)
+            text = _dumps(record)
+            columns = (record["speaker"], record["lang"], record.get("kind"), record.get("date"),
+                       status_of(record))  # fmt: skip
             if row is None:
-                inserts.append((rid, *columns, text, '["created"]', now, now, by))
+                inserts.append((rid, *columns, text, '["created"]', now, now, by, reason))
                 report.added.append(rid)
+                rekeyed.append(rid)
             elif row[1] == text:
                 report.unchanged += 1
             else:
-                _, old_text, version, old_changed, old_at, old_by = row
-                revisions.append((rid, version, old_text, old_changed, old_at, old_by))
-                changed = _dumps(changed_fields(json.loads(old_text), record))
-                updates.append((*columns, text, version + 1, changed, now, by, rid))
+                _, old_text, version, old_changed, old_at, old_by, old_reason = row
+                revisions.append((rid, version, old_text, old_changed, old_at, old_by, old_reason))
+                changed = _dumps(changed_fields(old, record))
+                updates.append((*columns, text, version + 1, changed, now, by, reason, rid))
                 report.updated.append(rid)
+                rekeyed.append(rid)
         tx.executemany(
-            "INSERT INTO statements (id, speaker_id, lang, kind, date, record, changed, version,"
-            " created_at, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
+            "INSERT INTO statements (id, speaker_id, lang, kind, date, status, record, changed,"
+            " version, created_at, updated_at, updated_by, reason)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
             inserts,
         )
         tx.executemany(
-            "INSERT INTO revisions (statement_id, version, record, changed, at, by)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO revisions (statement_id, version, record, changed, at, by, reason)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
             revisions,
         )
         tx.executemany(
-            "UPDATE statements SET speaker_id = ?, lang = ?, kind = ?, date = ?, record = ?,"
-            " version = ?, changed = ?, updated_at = ?, updated_by = ? WHERE id = ?",
+            "UPDATE statements SET speaker_id = ?, lang = ?, kind = ?, date = ?, status = ?,"
+            " record = ?, version = ?, changed = ?, updated_at = ?, updated_by = ?, reason = ?"
+            " WHERE id = ?",
             updates,
         )
+        for rid in rekeyed:
+            tx.execute("DELETE FROM text_keys WHERE statement_id = ?", (rid,))
+            _insert_keys(tx, rid, chunk[rid])
 
     def get(self, statement_id: str) -> dict:
         """The stored record (speaker as an id); NotFound if there is none."""
@@ -403,29 +588,33 @@ class Store:
 
     def meta(self, statement_id: str) -> dict:
         row = self.conn.execute(
-            "SELECT version, created_at, updated_at FROM statements WHERE id = ?", (statement_id,)
+            "SELECT version, created_at, updated_at, updated_by FROM statements WHERE id = ?",
+            (statement_id,),
         ).fetchone()
         if row is None:
             raise NotFound(f"no statement with id {statement_id!r}")
-        return {"version": row[0], "created_at": row[1], "updated_at": row[2]}
+        return {"version": row[0], "created_at": row[1], "updated_at": row[2],
+                "updated_by": row[3]}  # fmt: skip
 
     def history(self, statement_id: str) -> list[dict]:
         """Every version of a statement, oldest first, with what changed from the one before."""
         current = self.conn.execute(
-            "SELECT version, record, changed, updated_at, updated_by FROM statements WHERE id = ?",
+            "SELECT version, record, changed, updated_at, updated_by, reason FROM statements"
+            " WHERE id = ?",
             (statement_id,),
         ).fetchone()
         if current is None:
             raise NotFound(f"no statement with id {statement_id!r}")
         rows = self.conn.execute(
-            "SELECT version, record, changed, at, by FROM revisions WHERE statement_id = ?"
-            " ORDER BY version",
+            "SELECT version, record, changed, at, by, reason FROM revisions"
+            " WHERE statement_id = ? ORDER BY version",
             (statement_id,),
         ).fetchall()
         return [
-            {"version": v, "at": at, "by": by, "changed": json.loads(ch), "record": json.loads(r)}
-            for v, r, ch, at, by in [*rows, current]
-        ]
+            {"version": v, "at": at, "by": by, "reason": why, "changed": json.loads(ch),
+             "record": json.loads(r)}
+            for v, r, ch, at, by, why in [*rows, current]
+        ]  # fmt: skip
 
     def iter_records(self) -> Iterator[dict]:
         """All statements by date then id (undated first), streamed from one query."""
@@ -510,6 +699,82 @@ class Store:
                 " GROUP BY 1 ORDER BY 1"
             ),
         }
+
+
+class _Batch:
+    """What one import has accepted so far, so records within it are checked like stored ones."""
+
+    def __init__(self) -> None:
+        self.ids: set[str] = set()
+        self.speakers: dict[Any, str] = {}  # speaker reference -> id
+        self.roles: dict[str, list[str]] = {}  # speaker id -> role wordings known
+        self.wholes: dict[int, str] = {}  # whole-text key -> statement id
+        self.sentences: dict[int, list[str]] = {}  # sentence key -> statement ids
+        self.sentence_chars: dict[str, int] = {}
+
+    def remember(self, statement_id: str, keys: list[TextKeys]) -> None:
+        for k in keys:
+            self.wholes.setdefault(k.whole, statement_id)
+        self.sentence_chars[statement_id] = keys[0].sentence_chars
+        for key, _ in keys[0].parts:
+            self.sentences.setdefault(key, []).append(statement_id)
+
+
+def _insert_keys(tx: sqlite3.Connection, statement_id: str, record: dict) -> None:
+    rows = []
+    for text in statement_texts(record):
+        rows.extend(text_keys(record["speaker"], text).rows())
+    tx.executemany(
+        "INSERT INTO text_keys (key, statement_id, kind, weight) VALUES (?, ?, ?, ?)",
+        [(key, statement_id, kind, weight) for key, kind, weight in rows],
+    )
+
+
+def _stamp_attribution(
+    record: dict, old: dict | None, now: str, by: str, reason: str | None
+) -> None:
+    """Who added each piece of evidence and when; an append-only history of status changes.
+
+    Evidence that was already stored keeps its stamps when a file repeats it without them; a
+    history entry is never dropped by an import that omits it; a change of status that the
+    record does not itself log is logged with this write's time, author and reason.
+    """
+    attribution = record.get("attribution")
+    old_attr = (old or {}).get("attribution") or {}
+    if attribution is None and not old_attr.get("history"):
+        return
+    attribution = record.setdefault("attribution", {"status": "unverified"})
+    stamped = {_evidence_key(e): e for e in old_attr.get("evidence", [])}
+    for item in attribution.get("evidence", []):
+        before = stamped.get(_evidence_key(item), {})
+        item.setdefault("added_by", before.get("added_by", by))
+        item.setdefault("added_at", before.get("added_at", now))
+    history = list(old_attr.get("history", []))
+    history += [h for h in attribution.get("history", []) if h not in history]
+    last = history[-1]["status"] if history else old_attr.get("status", "unverified")
+    if attribution["status"] != last:
+        entry = {"status": attribution["status"], "at": now, "by": by}
+        if reason:
+            entry["note"] = reason
+        history.append(entry)
+    if history:
+        attribution["history"] = history
+    else:
+        attribution.pop("history", None)
+    if attribution == {"status": "unverified"}:
+        del record["attribution"]
+    else:  # keep the contract's key order
+        record["attribution"] = {k: attribution[k] for k in
+                                 ("status", "actually_said_by", "evidence", "history")
+                                 if k in attribution}  # fmt: skip
+
+
+def _evidence_key(item: dict) -> tuple:
+    return tuple(item.get(k) for k in ("url", "archived_url", "kind", "note"))
+
+
+def _where(where: RecordError | None) -> str:
+    return where.where() if where is not None else ""
 
 
 def _locate(err: RecordError, where: RecordError | None) -> RecordError:

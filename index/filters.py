@@ -18,7 +18,7 @@ from whoosh.searching import Searcher
 
 from .query import SearchRequest
 
-FACETS = ("speaker_id", "lang", "kind", "year")
+FACETS = ("speaker_id", "lang", "kind", "year", "status")
 CACHE_SIZE = 16  # filter results kept per index version (each up to one int per document)
 
 
@@ -55,7 +55,7 @@ class DocArrays:
         if not req.has_filters:
             return None
         key = (tuple(sorted(req.speakers)), req.lang, req.kind, (req.topic or "").lower(),
-               req.since_key, req.until_key)  # fmt: skip
+               req.since_key, req.until_key, req.status)  # fmt: skip
         cached = self._filters.get(key)
         if cached is not None:
             self._filters.move_to_end(key)
@@ -70,6 +70,8 @@ class DocArrays:
             terms.append(wq.Term("kind", req.kind))
         if req.topic:
             terms.append(wq.Term("topic", req.topic.lower().strip()))
+        if req.status:
+            terms.append(wq.Term("status", req.status))
         if terms:
             q = terms[0] if len(terms) == 1 else wq.And(terms)
             sets.append(frozenset(searcher.docs_for_query(q)))

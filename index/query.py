@@ -14,6 +14,7 @@ from whoosh import query as wq
 from whoosh.qparser import AndGroup, MultifieldParser
 
 from archive.errors import RecordError
+from archive.provenance import STATUSES
 from archive.records import KINDS, LANG_RE, date_bounds, parse_date
 
 from .phrase import adjacent_phrases
@@ -28,6 +29,7 @@ QUERY_FIELDS = {
     "lang": "original language",
     "kind": "kind of statement",
     "year": "year",
+    "status": "attribution status (unverified, verified, disputed, misattributed)",
     "topic": "topic",
     "id": "statement id",
 }
@@ -51,6 +53,7 @@ class SearchRequest:
     topic: str | None = None
     since: str | None = None
     until: str | None = None
+    status: str | None = None
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
@@ -64,6 +67,8 @@ class SearchRequest:
             raise QueryError(f"{self.lang!r} is not a language code such as ja or en", "lang")
         if self.kind is not None and self.kind not in KINDS:
             raise QueryError(f"{self.kind!r} is not one of: {', '.join(KINDS)}", "kind")
+        if self.status is not None and self.status not in STATUSES:
+            raise QueryError(f"{self.status!r} is not one of: {', '.join(STATUSES)}", "status")
         for name in ("since", "until"):
             value = getattr(self, name)
             if value is not None:
@@ -92,7 +97,7 @@ class SearchRequest:
     @property
     def has_filters(self) -> bool:
         return bool(self.speakers or self.lang or self.kind or self.topic or self.since
-                    or self.until)  # fmt: skip
+                    or self.until or self.status)  # fmt: skip
 
 
 def check_syntax(q: str) -> None:

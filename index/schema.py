@@ -12,6 +12,7 @@ import zlib
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 
+from archive.provenance import status_of
 from archive.records import date_bounds
 
 from .analysis import english_analyzer, japanese_analyzer
@@ -20,6 +21,9 @@ TEXT_FIELDS = ("ja", "en", "other")
 SEARCH_FIELDS = ("ja", "en", "other", "speaker", "meta")
 FIELD_BOOSTS = {"ja": 1.0, "en": 1.0, "other": 1.0, "speaker": 1.5, "meta": 0.5}
 NO_VALUE = "-"  # for a statement without a kind or a date, so facets can count it
+# Bumped whenever the schema or the analysis changes: an index of another format must be
+# rebuilt from the store, never mixed with documents of this one.
+INDEX_FORMAT = 2
 
 
 def build_schema() -> Schema:
@@ -38,6 +42,7 @@ def build_schema() -> Schema:
         lang=ID(sortable=True),
         kind=ID(sortable=True),
         year=ID(sortable=True),
+        status=ID(sortable=True),
         topic=KEYWORD(commas=True, lowercase=True, scorable=False),
         date_start=NUMERIC(int, bits=32, sortable=True),
         date_end=NUMERIC(int, bits=32, sortable=True),
@@ -83,6 +88,7 @@ def document(record: dict, speaker: dict, version: int) -> dict:
         "lang": record["lang"],
         "kind": record.get("kind", NO_VALUE),
         "year": record["date"][:4] if record.get("date") else NO_VALUE,
+        "status": status_of(record),
     }
     for name, values in texts.items():
         if values:

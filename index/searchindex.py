@@ -22,11 +22,12 @@ from whoosh.searching import Searcher
 
 from archive.errors import ArchiveError
 
-from .schema import build_schema
+from .schema import INDEX_FORMAT, build_schema
 from .scoring import ListLengthBM25F
 
 LOCK_TIMEOUT_S = float(os.environ.get("HATSUGEN_INDEX_LOCK_TIMEOUT", "120"))
 WRITER_LIMIT_MB = 128
+FORMAT_FILE = "hatsugen-format"  # inside each ix-N: the INDEX_FORMAT it was built with
 
 
 class IndexBusy(ArchiveError):
@@ -73,9 +74,20 @@ class SearchIndex:
     def _create_empty(self) -> str:
         name = self._next_name()
         (self.folder / name).mkdir()
-        whoosh_index.create_in(str(self.folder / name), build_schema())
+        _create(self.folder / name)
         self._set_current(name)
         return name
+
+    def format_current(self) -> bool:
+        """Whether the live index was built with this version's schema and analysis."""
+        name = self.current_name()
+        if name is None or not whoosh_index.exists_in(self.folder / name):
+            return True  # nothing built yet: the first writer creates it in this format
+        try:
+            built = (self.folder / name / FORMAT_FILE).read_text(encoding="ascii").strip()
+        except (FileNotFoundError, UnicodeDecodeError):
+            return False
+        return built == str(INDEX_FORMAT)
 
     def _next_name(self) -> str:
         numbers = [int(p.name[3:]) for p in self.folder.glob("ix-*") if p.name[3:].isdigit()]
@@ -136,7 +148,7 @@ class SearchIndex:
             path = self.folder / name
             path.mkdir()
             try:
-                ix = whoosh_index.create_in(str(path), build_schema())
+                ix = _create(path)
                 writer = ix.writer(limitmb=WRITER_LIMIT_MB)
                 n = 0
                 for doc in docs:
@@ -176,3 +188,9 @@ class SearchIndex:
         """id → stamp for every document in the index (for `check`)."""
         with self.searcher() as s:
             return {f["id"]: f["stamp"] for f in s.all_stored_fields()}
+
+
+def _create(path: Path) -> Index:
+    ix = whoosh_index.create_in(str(path), build_schema())
+    (path / FORMAT_FILE).write_text(f"{INDEX_FORMAT}\n", encoding="ascii")
+    return ix

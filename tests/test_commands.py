@@ -31,7 +31,7 @@ def test_add_from_options_prints_the_id_and_show_displays_it(run: Cli) -> None:
     ]
     shown = run.ok("show", new_id).stdout
     assert "Our port will reopen in <b>spring</b>." in shown
-    assert "港は春に再開します。" in shown and "[ja, editor]" in shown
+    assert "港は春に再開します。" in shown and "[translation, ja, by editor]" in shown
     # Adding the same statement again finds the same id instead of duplicating it.
     again = run.ok(*add_args)
     assert again.stdout.strip() == new_id
@@ -93,7 +93,11 @@ def test_speaker_names_and_aliases_merge_and_are_found(run: Cli, tmp_path: Path)
         run.ok("add", "--speaker", name, "--lang", "ja", "--text", f"発言{i}。")
     assert run.json("stats")["by_speaker"] == {"mizuhara-aiko": 6}
     # A renamed English name keeps the old one as an alias: nothing is dropped.
-    renamed = statement(id="third", speaker={"id": "mizuhara-aiko", "name": {"en": "Aiko M."}})
+    renamed = statement(
+        id="third",
+        text="三つ目の発言。",
+        speaker={"id": "mizuhara-aiko", "name": {"en": "Aiko M."}},
+    )
     run.ok("import", str(write_jsonl(tmp_path / "3.jsonl", [renamed])))
     speaker = run.json("show", "third")["speaker"]
     assert speaker["name"]["en"] == "Aiko M." and "Aiko Mizuhara" in speaker["aliases"]
@@ -101,7 +105,11 @@ def test_speaker_names_and_aliases_merge_and_are_found(run: Cli, tmp_path: Path)
 
 def test_speaker_object_without_id_merges_by_name(run: Cli, tmp_path: Path) -> None:
     run.ok("import", str(write_jsonl(tmp_path / "1.jsonl", [statement(speaker=MIZUHARA)])))
-    by_name = statement(id="x", speaker={"name": {"en": "Aiko Mizuhara", "ko": "미즈하라 아이코"}})
+    by_name = statement(
+        id="x",
+        text="別の発言。",
+        speaker={"name": {"en": "Aiko Mizuhara", "ko": "미즈하라 아이코"}},
+    )
     run.ok("import", str(write_jsonl(tmp_path / "2.jsonl", [by_name])))
     speaker = run.json("show", "x")["speaker"]
     assert speaker["id"] == "mizuhara-aiko" and speaker["name"]["ko"] == "미즈하라 아이코"

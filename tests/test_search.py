@@ -189,11 +189,11 @@ def test_search_json_is_the_design_shape(run: Cli, tmp_path: Path) -> None:
     assert set(out) == {"query", "total", "page", "per_page", "results", "facets"}
     assert out["query"] == "協力" and out["total"] == 2
     assert set(out["results"][0]) == {
-        "id", "score", "speaker", "role", "date", "kind", "lang", "text", "translations",
-        "source", "highlights",
+        "id", "score", "speaker", "role", "date", "kind", "lang", "spoken_lang", "wording",
+        "status", "text", "translations", "source", "attribution", "highlights",
     }  # fmt: skip
     assert set(out["results"][0]["highlights"]) == {"text", "translations"}
-    assert set(out["facets"]) == {"speaker", "lang", "kind", "year"}
+    assert set(out["facets"]) == {"speaker", "lang", "kind", "year", "status"}
     filtered = json.loads(
         run.ok("search", "--speaker", "seo-minjun", "--since", "2025", "--json").stdout
     )

@@ -13,6 +13,7 @@ import click
 
 from archive import KINDS, TRANSLATORS, ArchiveError, ImportRejected, NotFound, RecordError
 from archive.formats import read_records
+from archive.provenance import EVIDENCE_KINDS, STATUSES, WORDINGS
 from index import SearchRequest
 from index.query import SORTS, QueryError
 
@@ -80,7 +81,7 @@ class _Lazy:
     @property
     def app(self) -> Hatsugen:
         if self._app is None:
-            self._app = Hatsugen(self.home)
+            self._app = Hatsugen(self.home, notify=lambda message: click.echo(message, err=True))
         return self._app
 
 
@@ -105,22 +106,37 @@ def _progress(
 
 
 def _report(report: Any) -> None:
+    skipped = f", {len(report.duplicates)} duplicates skipped" if report.duplicates else ""
     click.echo(
         f"{len(report.added)} added, {len(report.updated)} updated,"
-        f" {report.unchanged} unchanged, {len(report.rejected)} rejected"
+        f" {report.unchanged} unchanged{skipped}, {len(report.rejected)} rejected"
     )
-    for err in report.rejected:
-        click.echo(f"rejected: {err}", err=True)
+    for label, findings in (
+        ("duplicate", report.duplicates),
+        ("warning", report.near_duplicates),
+        ("role", report.roles),
+        ("rejected", report.rejected),
+    ):
+        for finding in findings:
+            click.echo(f"{label}: {finding}", err=True)
 
 
 @cli.command("import")
 @click.argument("files", nargs=-1, required=True)
 @click.option("--skip-invalid", is_flag=True, help="Import the valid records, list the rest.")
+@click.option(
+    "--allow-duplicates",
+    is_flag=True,
+    help="Add statements even when the archive holds the same speaker and text already.",
+)
 @click.pass_context
-def import_cmd(ctx: click.Context, files: tuple[str, ...], skip_invalid: bool) -> None:
+def import_cmd(
+    ctx: click.Context, files: tuple[str, ...], skip_invalid: bool, allow_duplicates: bool
+) -> None:
     """Import statements from JSON Lines, JSON array or export files ('-' for stdin).
 
-    All or nothing: one bad record and nothing is imported, unless --skip-invalid.
+    All or nothing: one bad record and nothing is imported, unless --skip-invalid. A new
+    statement that repeats an archived one (same speaker, same text) is skipped and listed.
     """
     app = _app(ctx)
     total = sum(Path(f).stat().st_size for f in files if f != "-" and Path(f).is_file())
@@ -132,7 +148,7 @@ def import_cmd(ctx: click.Context, files: tuple[str, ...], skip_invalid: bool) -
         with _progress(total, "importing") as progress:
             report = app.import_files(
                 files, by=actor("import"), skip_invalid=skip_invalid, progress=progress,
-                indexing=indexing,
+                indexing=indexing, allow_duplicates=allow_duplicates,
             )  # fmt: skip
     _report(report)
 
@@ -140,7 +156,13 @@ def import_cmd(ctx: click.Context, files: tuple[str, ...], skip_invalid: bool) -
 @cli.command()
 @click.option("--speaker", help="Speaker id, name, alias or handle.")
 @click.option("--lang", help="Language of the original text (ja, en, ko, …).")
-@click.option("--text", help="The statement, in its original language.")
+@click.option("--text", help="The statement as recorded (see --wording).")
+@click.option(
+    "--wording",
+    type=click.Choice(WORDINGS),
+    help="What the text is (default: original, the speaker's own words).",
+)
+@click.option("--spoken-lang", help="The language the speaker used, if not the text's.")
 @click.option("--date", help="YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--kind", type=click.Choice(KINDS), help="What kind of statement it is.")
 @click.option("--role", help="The speaker's role when speaking.")
@@ -148,6 +170,7 @@ def import_cmd(ctx: click.Context, files: tuple[str, ...], skip_invalid: bool) -
 @click.option("--source-url", help="Where the statement was published.")
 @click.option("--source-title", help="Title of the source.")
 @click.option("--publisher", help="Publisher of the source.")
+@click.option("--archived-url", help="An archived copy of the source (Wayback, archive.today).")
 @click.option("--event", help="Event (summit, press conference…).")
 @click.option("--place", help="Where it was said.")
 @click.option("--topic", "topics", multiple=True, help="A topic (repeatable).")
@@ -174,17 +197,21 @@ def import_cmd(ctx: click.Context, files: tuple[str, ...], skip_invalid: bool) -
     metavar="FILE",
     help="Read the statement as JSON from FILE ('-' for stdin) instead of options.",
 )
+@click.option("--allow-duplicates", is_flag=True, help="Add it even if already archived.")
 @click.pass_context
-def add(ctx: click.Context, from_file: str | None, **opts: Any) -> None:
+def add(ctx: click.Context, from_file: str | None, allow_duplicates: bool, **opts: Any) -> None:
     """Add one statement and print its id."""
     app = _app(ctx)
     if from_file:
         records = list(read_records(from_file))
         if len(records) != 1:
             raise InputError(f"{from_file}: expected one statement, found {len(records)}")
-        statement_id = app.import_located(records, by=actor("add")).ids[0]
+        record = records[0][0]
+        if isinstance(record, RecordError):
+            raise record
     else:
-        statement_id = app.add(_record_from_options(opts), by=actor("add"))
+        record = _record_from_options(opts)
+    statement_id = app.add(record, by=actor("add"), allow_duplicates=allow_duplicates)
     click.echo(statement_id)
 
 
@@ -197,7 +224,7 @@ def _record_from_options(opts: dict[str, Any]) -> dict:
         "lang": opts["lang"],
         "text": opts["text"],
     }
-    for key in ("date", "kind", "role", "event", "place", "notes"):
+    for key in ("date", "kind", "role", "event", "place", "notes", "wording", "spoken_lang"):
         if opts.get(key):
             record[key] = opts[key]
     if opts.get("record_id"):
@@ -212,6 +239,7 @@ def _record_from_options(opts: dict[str, Any]) -> dict:
             ("url", "source_url"),
             ("title", "source_title"),
             ("publisher", "publisher"),
+            ("archived_url", "archived_url"),
         )
         if opts.get(opt)
     }
@@ -302,8 +330,12 @@ def demo(ctx: click.Context) -> None:
     report = app.load_demo(by=actor("demo"))
     if report is None:
         click.echo(f"{app.home} already holds statements; demo not loaded")
-    else:
+    elif report.added:
         click.echo(f"demo archive loaded into {app.home}: {len(report.added)} statements")
+    elif report.updated:
+        click.echo(f"demo statements in {app.home} brought up to date: {len(report.updated)}")
+    else:
+        click.echo(f"{app.home} already holds the demo archive, up to date")
 
 
 @cli.command()
@@ -314,6 +346,7 @@ def demo(ctx: click.Context) -> None:
 @click.option("--topic", help="Topic, exactly as recorded.")
 @click.option("--since", metavar="DATE", help="From this date (2025, 2025-08, 2025-08-23).")
 @click.option("--until", metavar="DATE", help="Up to this date, inclusive.")
+@click.option("--status", type=click.Choice(STATUSES), help="Attribution status.")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--limit", "per_page", type=int, default=10, show_default=True, help="Per page.")
 @click.option("--page", type=int, default=1, show_default=True)
@@ -332,6 +365,68 @@ def search(ctx: click.Context, query: tuple[str, ...], as_json: bool, **opts: An
         return
     for line in textview.search_lines(result, req):
         click.echo(line)
+
+
+@cli.command()
+@click.argument("statement_id")
+@click.option("--status", type=click.Choice(STATUSES), help="The attribution status to set.")
+@click.option("--evidence", "evidence_url", metavar="URL", help="Evidence for it (http/https).")
+@click.option(
+    "--kind",
+    "evidence_kind",
+    type=click.Choice(EVIDENCE_KINDS),
+    help="What the evidence is (verified needs a primary kind: transcript, video, audio,"
+    " official post or record).",
+)
+@click.option("--archived-url", metavar="URL", help="An archived copy of the evidence.")
+@click.option(
+    "--actually-said-by",
+    metavar="SPEAKER|ID",
+    help="Who really said it (speaker id, name or handle, or a statement id); with"
+    " --status misattributed.",
+)
+@click.option("--origin-unknown", is_flag=True, help="Misattributed, and nobody knows by whom.")
+@click.option("--note", help="Why: kept with the change and shown in the history.")
+@click.pass_context
+def verify(
+    ctx: click.Context, statement_id: str, status: str | None, evidence_url: str | None,
+    evidence_kind: str | None, archived_url: str | None, actually_said_by: str | None,
+    origin_unknown: bool, note: str | None,
+) -> None:  # fmt: skip
+    """Set who really said a statement, and how we know: status, evidence, a note.
+
+    Every call is a new revision recording who made it, when and why (`hatsugen history`).
+    """
+    if status is None and evidence_url is None:
+        raise InputError("give --status, --evidence URL, or both")
+    if (archived_url or evidence_kind) and evidence_url is None:
+        raise InputError("--kind and --archived-url describe an --evidence URL; give one")
+    if evidence_url is not None and evidence_kind is None:
+        raise InputError("--evidence needs --kind (one of: " + ", ".join(EVIDENCE_KINDS) + ")")
+    if actually_said_by and origin_unknown:
+        raise InputError("give --actually-said-by or --origin-unknown, not both")
+    app = _app(ctx)
+    said_by = None
+    if origin_unknown:
+        said_by = {"origin": "unknown"}
+    elif actually_said_by:
+        kind = "statement" if app.store.exists(actually_said_by) else "speaker"
+        said_by = {kind: actually_said_by}
+    evidence = None
+    if evidence_url is not None:
+        evidence = {"url": evidence_url, "kind": evidence_kind}
+        if archived_url:
+            evidence["archived_url"] = archived_url
+        if note:
+            evidence["note"] = note
+    report = app.verify(
+        statement_id, by=actor("verify"), status=status, evidence=evidence,
+        actually_said_by=said_by, note=note,
+    )  # fmt: skip
+    record = app.store.get(statement_id)
+    state = (record.get("attribution") or {}).get("status", "unverified")
+    what = "updated" if report.updated else "unchanged"
+    click.echo(f"{statement_id}: {state} ({what})")
 
 
 @cli.command()

@@ -11,10 +11,11 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
-from archive import ArchiveError, ImportReport, NotFound, Store
+from archive import ArchiveError, ImportRejected, ImportReport, NotFound, RecordError, Store
 from archive.demo import DEMO_PATH
 from archive.extract import extract
 from archive.formats import full_record, read_records, write_export
+from archive.provenance import spoken_lang_of, status_of, wording_of
 from archive.store import Located
 from index import QueryError, SearchEngine, SearchIndex, SearchRequest
 from index.highlight import highlight
@@ -39,12 +40,16 @@ def actor(command: str) -> str:
 class Hatsugen:
     """An archive home: its store (the truth) and its search index (derived, rebuildable)."""
 
-    def __init__(self, home: str | Path | None = None) -> None:
+    def __init__(
+        self, home: str | Path | None = None, notify: Callable[[str], None] | None = None
+    ) -> None:
         self.home = resolve_home(home)
         self.home.mkdir(parents=True, exist_ok=True)
         self.store = Store(self.home / DB_NAME)
         self.index = SearchIndex(self.home / INDEX_DIR)
         self.engine = SearchEngine(self.index)
+        self.notify = notify or (lambda message: None)
+        self._index_format_checked = False
 
     def close(self) -> None:
         self.engine.close()
@@ -57,9 +62,14 @@ class Hatsugen:
         *,
         by: str,
         skip_invalid: bool = False,
+        allow_duplicates: bool = False,
+        reason: str | None = None,
         indexing: IndexingProgress | None = None,
     ) -> ImportReport:
-        report = self.store.import_records(records, by=by, skip_invalid=skip_invalid)
+        report = self.store.import_records(
+            records, by=by, skip_invalid=skip_invalid, allow_duplicates=allow_duplicates,
+            reason=reason,
+        )  # fmt: skip
         self._index_changes(report, indexing)
         return report
 
@@ -69,6 +79,7 @@ class Hatsugen:
         *,
         by: str,
         skip_invalid: bool = False,
+        allow_duplicates: bool = False,
         progress: Callable[[int], None] | None = None,
         indexing: IndexingProgress | None = None,
     ) -> ImportReport:
@@ -78,17 +89,71 @@ class Hatsugen:
         indexed and may return a function to hear of each one done.
         """
         records = (r for path in paths for r in read_records(path, progress))
-        return self.import_located(records, by=by, skip_invalid=skip_invalid, indexing=indexing)
+        return self.import_located(
+            records, by=by, skip_invalid=skip_invalid, allow_duplicates=allow_duplicates,
+            indexing=indexing,
+        )  # fmt: skip
 
-    def add(self, record: dict, *, by: str) -> str:
-        """Store one statement; return its id (new, or the existing one it updated)."""
-        return self.import_located([(record, None)], by=by).ids[0]
+    def add(self, record: dict, *, by: str, allow_duplicates: bool = False) -> str:
+        """Store one statement; return its id (new, or the existing one it updated).
+
+        A duplicate of an archived statement is refused (RecordError) unless allowed.
+        """
+        report = self._one(record, by=by, allow_duplicates=allow_duplicates)
+        if report.duplicates:
+            raise RecordError(report.duplicates[0].message, "text")
+        return report.ids[0]
+
+    def verify(
+        self,
+        statement_id: str,
+        *,
+        by: str,
+        status: str | None = None,
+        evidence: dict | None = None,
+        actually_said_by: dict | None = None,
+        note: str | None = None,
+    ) -> ImportReport:
+        """Set a statement's attribution status and/or add evidence, as a new revision.
+
+        The record's own rules apply (a verdict needs evidence, "verified" primary evidence,
+        "misattributed" who really said it); `note` is kept as the reason for the change.
+        """
+        record = self.store.get(statement_id)
+        attribution = dict(record.get("attribution") or {"status": "unverified"})
+        if evidence is not None:
+            known = attribution.get("evidence", [])
+            same = [e for e in known if e["url"] == evidence["url"]
+                    and e["kind"] == evidence.get("kind")]  # fmt: skip
+            if not same:
+                attribution["evidence"] = [*known, evidence]
+        if status is not None:
+            attribution["status"] = status
+            if status != "misattributed":
+                attribution.pop("actually_said_by", None)
+        if actually_said_by is not None:
+            attribution["actually_said_by"] = actually_said_by
+        record["attribution"] = attribution
+        return self._one(record, by=by, reason=note)
+
+    def _one(self, record: dict, **options: object) -> ImportReport:
+        """Write one record; its first problem is the error (not an import's list of them)."""
+        try:
+            return self.import_located([(record, None)], **options)  # type: ignore[arg-type]
+        except ImportRejected as err:
+            raise err.errors[0] from None
 
     def load_demo(self, *, by: str) -> ImportReport | None:
-        """Load the embedded demo archive if (and only if) this home is empty."""
+        """Load the embedded demo archive into an empty home, or bring its statements up to
+        date in a home it was loaded into before (those nobody has edited since)."""
+        demo = list(read_records(str(DEMO_PATH)))
         if self.store.count():
-            return None
-        return self.import_files([str(DEMO_PATH)], by=by)
+            ids = [record["id"] for record, _ in demo]
+            if not all(self.store.exists(i) for i in ids):
+                return None  # somebody's own archive, not the demo
+            demo = [(r, w) for r, w in demo
+                    if self.store.meta(r["id"])["updated_by"].startswith("demo ")]  # fmt: skip
+        return self.import_located(demo, by=by)
 
     def _index_changes(
         self, report: ImportReport, indexing: IndexingProgress | None = None
@@ -103,6 +168,8 @@ class Hatsugen:
         ))  # fmt: skip
         if not ids:
             return
+        if not self.ensure_index_format():
+            return  # rebuilt from the store, these statements included
         done = indexing(len(ids)) if indexing else None
         docs = self._documents(ids)
         if done is not None:
@@ -121,12 +188,32 @@ class Hatsugen:
             yield document(record, speakers[record["speaker"]], version)
 
     # -- index maintenance -------------------------------------------------------------------
+    def ensure_index_format(self) -> bool:
+        """Rebuild an index made by an older hatsugen (once per process); True if it was fine.
+
+        Documents of two schemas or analyses must never be mixed, and a search on an old
+        index would silently lack what this version records (attribution status).
+        """
+        if self._index_format_checked:
+            return True
+        self._index_format_checked = True
+        if self.index.format_current():
+            return True
+        count = self.store.count()
+        self.notify(
+            f"the search index in {self.index.folder} was built by an older hatsugen;"
+            f" rebuilding it from the archive ({count} statements)"
+        )
+        self.reindex()
+        return False
+
     def reindex(self, progress: Callable[[int], None] | None = None) -> int:
         """Rebuild the whole index from the store, swapping it in when complete."""
         return self.index.rebuild(self._documents(), progress)
 
     def check(self, *, repair: bool = False) -> dict[str, list[str]]:
         """Statements missing from, stale in, or extra in the index; repaired if asked."""
+        self.ensure_index_format()
         speakers = self.speakers_by_id()
         expected = {
             record["id"]: stamp(version, speakers[record["speaker"]])
@@ -170,8 +257,30 @@ class Hatsugen:
         return found
 
     def extract(self, article: str, **options: object) -> list[dict]:
-        """Candidate statements from an article, speakers matched against this archive."""
-        return extract(article, known_speaker=self.match_speaker, **options)  # type: ignore[arg-type]
+        """Candidate statements from an article, speakers matched against this archive.
+
+        A candidate already in the archive (same speaker, same text once typography is set
+        aside) carries `review.already_archived`; one that overlaps archived statements
+        carries `review.similar_to`. Import skips the first kind and warns of the second.
+        """
+        candidates = extract(article, known_speaker=self.match_speaker, **options)  # type: ignore[arg-type]
+        for candidate in candidates:
+            speaker_id = candidate["speaker"].get("id") or self._only_speaker(candidate)
+            if speaker_id is None:
+                continue
+            twin, near = self.store.similar(speaker_id, candidate)
+            if twin is not None:
+                candidate["review"] = {"already_archived": twin}
+            elif near:
+                candidate["review"] = {"similar_to": [other for other, _ in near]}
+        return candidates
+
+    def _only_speaker(self, candidate: dict) -> str | None:
+        """The one archive speaker any of a candidate's names or aliases refers to."""
+        speaker = candidate["speaker"]
+        found = {sid for key in [*speaker.get("name", {}).values(), *speaker.get("aliases", [])]
+                 for sid in self.store.find_speaker_ids(key)}  # fmt: skip
+        return found.pop() if len(found) == 1 else None
 
     # -- reads -------------------------------------------------------------------------------
     def speakers_by_id(self) -> dict[str, dict]:
@@ -199,6 +308,7 @@ class Hatsugen:
         nobody is an error rather than a silent empty result.
         """
         req.speakers = [self._speaker_filter(s) for s in req.speakers]
+        self.ensure_index_format()
         hits = self.engine.search(req)
         records = self.store.get_many([i for i, _ in hits.page])
         speakers = {
@@ -212,11 +322,13 @@ class Hatsugen:
                 continue
             speaker = speakers[record["speaker"]]
             text_hl, _ = highlight(record["text"], record["lang"], hits.terms)
-            translation_hl = {}
+            marks: dict = {"text": text_hl, "translations": {}}
             for t in record.get("translations", []):
                 marked, matched = highlight(t["text"], t["lang"], hits.terms)
-                if matched:
-                    translation_hl[t["lang"]] = marked
+                if matched and t.get("original"):
+                    marks["original"] = marked  # the speaker's own words, beside a translation
+                elif matched:
+                    marks["translations"][t["lang"]] = marked
             results.append(
                 {
                     "id": statement_id,
@@ -226,10 +338,14 @@ class Hatsugen:
                     "date": record.get("date"),
                     "kind": record.get("kind"),
                     "lang": record["lang"],
+                    "spoken_lang": spoken_lang_of(record),
+                    "wording": wording_of(record),
+                    "status": status_of(record),
                     "text": record["text"],
                     "translations": record.get("translations", []),
                     "source": record.get("source", {}),
-                    "highlights": {"text": text_hl, "translations": translation_hl},
+                    "attribution": record.get("attribution", {"status": "unverified"}),
+                    "highlights": marks,
                 }
             )
         facets = hits.facets
@@ -244,6 +360,7 @@ class Hatsugen:
                 "lang": facets["lang"],
                 "kind": facets["kind"],
                 "year": facets["year"],
+                "status": facets["status"],
             },
         }
 

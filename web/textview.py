@@ -5,7 +5,11 @@ from __future__ import annotations
 import html
 import re
 
+from archive.provenance import original_entry, spoken_lang_of, status_of, wording_of
+
 from .terminal import style, term_width, wrap
+
+STATUS_STYLE = {"verified": "green", "disputed": "yellow", "misattributed": "red"}
 
 
 def speaker_label(speaker: dict, prefer: str = "en") -> str:
@@ -16,26 +20,64 @@ def speaker_label(speaker: dict, prefer: str = "en") -> str:
 
 
 def statement_lines(
-    record: dict, *, text: str | None = None, translations: dict | None = None
+    record: dict,
+    *,
+    text: str | None = None,
+    translations: dict | None = None,
+    original: str | None = None,
 ) -> list[str]:
-    """A statement as terminal lines: header, the original, then each translation.
+    """A statement as terminal lines: header, the speaker's own words if known, the recorded
+    text labelled with what it is, then each translation.
 
-    `text`/`translations` may carry already-emphasised versions of the texts (search hits).
+    `text`/`translations`/`original` may carry emphasised versions of the texts (search hits).
     """
     width = term_width()
-    meta = " · ".join(x for x in (record.get("date"), record.get("kind"), record["lang"]) if x)
-    lines = [style(record["id"], fg="cyan") + "  " + meta]
+    kind = (record.get("kind") or "").replace("_", " ")
+    meta = " · ".join(x for x in (record.get("date"), kind) if x)
+    status = status_of(record)
+    badge = style(status.upper(), fg=STATUS_STYLE.get(status), bold=status != "unverified",
+                  dim=status == "unverified")  # fmt: skip
+    lines = [style(record["id"], fg="cyan") + "  " + meta + "  " + badge]
     who = style(speaker_label(record["speaker"]), bold=True)
     if record.get("role"):
         who += f" — {record['role']}"
     lines.append(who)
-    lines.extend(wrap(text or record["text"], width, "  "))
+    said_by = (record.get("attribution") or {}).get("actually_said_by")
+    if said_by:
+        lines.append(style("  " + said_by_label(said_by), fg="red"))
+    entry = original_entry(record)
+    if entry is not None:
+        lines.append(style(f"  [original, {entry['lang']}]", dim=True))
+        shown = original or entry["text"]
+        lines.extend(wrap(shown, width, "    "))
+    lines.append(style(f"  [{text_label(record)}]", dim=True))
+    lines.extend(wrap(text or record["text"], width, "    "))
     for t in record.get("translations", []):
-        by = f", {t['by']}" if t.get("by") else ""
-        lines.append(style(f"  [{t['lang']}{by}]", dim=True))
+        if t.get("original"):
+            continue
+        by = f", by {t['by']}" if t.get("by") else ""
+        lines.append(style(f"  [translation, {t['lang']}{by}]", dim=True))
         shown = (translations or {}).get(t["lang"]) or t["text"]
         lines.extend(wrap(shown, width, "    "))
     return lines
+
+
+def text_label(record: dict) -> str:
+    """What the recorded text is, never "original" unless it is the speaker's own words."""
+    wording = wording_of(record)
+    spoken = spoken_lang_of(record)
+    label = f"{wording.replace('_', ' ')}, {record['lang']}"
+    if wording != "original" and spoken:
+        label += f"; spoken in {spoken}"
+    return label
+
+
+def said_by_label(said_by: dict) -> str:
+    if "origin" in said_by:
+        return "misattributed: origin unknown"
+    if "speaker" in said_by:
+        return f"misattributed: actually said by {said_by['speaker']}"
+    return f"misattributed: see statement {said_by['statement']}"
 
 
 def statement_detail(record: dict, meta: dict | None = None) -> list[str]:
@@ -58,6 +100,14 @@ def statement_detail(record: dict, meta: dict | None = None) -> list[str]:
         lines.extend(wrap("Context: " + record["context"], term_width()))
     if record.get("notes"):
         lines.extend(wrap("Notes: " + record["notes"], term_width()))
+    attribution = record.get("attribution") or {}
+    for e in attribution.get("evidence", []):
+        archived = f" (archived: {e['archived_url']})" if e.get("archived_url") else ""
+        note = f" — {e['note']}" if e.get("note") else ""
+        lines.append(f"Evidence [{e['kind'].replace('_', ' ')}]: {e['url']}{archived}{note}")
+    for h in attribution.get("history", []):
+        note = f" — {h['note']}" if h.get("note") else ""
+        lines.append(style(f"Status {h['status']} since {h['at']} ({h['by']}){note}", dim=True))
     if meta:
         lines.append(
             style(
@@ -71,9 +121,15 @@ def statement_detail(record: dict, meta: dict | None = None) -> list[str]:
 
 def history_lines(versions: list[dict]) -> list[str]:
     lines = []
+    previous = "unverified"
     for v in versions:
         what = "created" if v["changed"] == ["created"] else "changed " + ", ".join(v["changed"])
-        lines.append(f"v{v['version']}  {v['at']}  {v['by']}: {what}")
+        status = status_of(v["record"])
+        if status != previous:
+            what += f"; status {previous} → {status}"
+            previous = status
+        why = f" — {v['reason']}" if v.get("reason") else ""
+        lines.append(f"v{v['version']}  {v['at']}  {v['by']}: {what}{why}")
     return lines
 
 
@@ -122,7 +178,9 @@ def search_lines(result: dict, req: object) -> list[str]:
         lines.append("")
         hl = r["highlights"]
         shown = {lang: emphasised(text) for lang, text in hl["translations"].items()}
-        lines.extend(statement_lines(r, text=emphasised(hl["text"]), translations=shown))
+        own = emphasised(hl["original"]) if hl.get("original") else None
+        lines.extend(statement_lines(r, text=emphasised(hl["text"]), translations=shown,
+                                     original=own))  # fmt: skip
     lines.append("")
     names = {}
     for r in result["results"]:
@@ -158,6 +216,13 @@ def candidate_lines(candidates: list[dict]) -> list[str]:
         meta = " · ".join(x for x in (c.get("role"), c.get("date"), c["kind"], c["lang"]) if x)
         lines.append("")
         lines.append(f"{n}. " + style(who, bold=True) + f" — {meta}")
+        review = c.get("review", {})
+        if review.get("already_archived"):
+            lines.append(style(f"   already archived as {review['already_archived']}"
+                               " (import will skip it)", fg="green"))  # fmt: skip
+        if review.get("similar_to"):
+            lines.append(style("   similar to archived " + ", ".join(review["similar_to"]),
+                               fg="yellow"))  # fmt: skip
         if c.get("notes"):
             lines.append(style("   " + c["notes"], fg="yellow"))
         lines.extend(wrap(c["text"], width, "   "))

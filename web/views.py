@@ -170,7 +170,8 @@ MAX_ARTICLE_CHARS = 200_000
 def extract_data(app: Hatsugen, form: dict[str, Any]) -> dict[str, Any]:
     """Candidates for a pasted article (nothing stored). Raises QueryError on bad input."""
     from archive.extract import article_source
-    from archive.records import URL_RE, parse_date
+    from archive.provenance import URL_RE
+    from archive.records import parse_date
 
     text = form.get("text")
     if not isinstance(text, str) or not text.strip():
@@ -188,7 +189,7 @@ def extract_data(app: Hatsugen, form: dict[str, Any]) -> dict[str, Any]:
             parse_date(options["date"], "date")
         except RecordError as err:
             raise QueryError(err.message, "date") from None
-    if options["source_url"] and not URL_RE.match(options["source_url"]):
+    if options["source_url"] and not URL_RE.fullmatch(options["source_url"]):
         raise QueryError("must be an http(s) URL", "source_url")
     source = article_source(text, options["source_url"], options["title"], options["publisher"])
     candidates = app.extract(text, default_date=options["date"], source=source)

@@ -1,0 +1,56 @@
+"""Role strings: "Japanese Prime Minister" and "Prime Minister of Japan" are one role.
+
+Roles come from many hands (editors, news copy, the extractor), each with its own word order.
+Left alone, one speaker collects a role string per outlet. The store keeps the first wording
+it saw for a speaker and maps later ones with the same key onto it (reporting each mapping),
+so a speaker page lists each role once. The key is deliberately simple: NFKC, case, word
+order, a few filler words and country adjectives; anything subtler stays a separate role.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_FILLER = {"of", "the", "for", "and", "&"}
+_PLACE_ADJECTIVES = {
+    "japanese": "japan",
+    "korean": "korea",
+    "american": "united states",
+    "us": "united states",
+    "u.s.": "united states",
+    "chinese": "china",
+    "british": "united kingdom",
+    "uk": "united kingdom",
+    "french": "france",
+    "german": "germany",
+    "indian": "india",
+    "australian": "australia",
+    "canadian": "canada",
+    "russian": "russia",
+    "taiwanese": "taiwan",
+    "philippine": "philippines",
+    "vietnamese": "vietnam",
+}
+_SAME_ROLE_JA = {"首相": "内閣総理大臣", "総理": "内閣総理大臣", "総理大臣": "内閣総理大臣"}
+_WORD = re.compile(r"[\w.]+", re.UNICODE)
+
+
+def role_key(role: str) -> str:
+    """The form roles are compared in."""
+    text = unicodedata.normalize("NFKC", role).casefold().strip()
+    text = re.sub(r"['’]s\b", "", text)
+    text = _SAME_ROLE_JA.get(text, text)
+    words: list[str] = []
+    for word in _WORD.findall(text):
+        word = word.strip(".") if word not in _PLACE_ADJECTIVES else word
+        if not word or word in _FILLER:
+            continue
+        words.extend(_PLACE_ADJECTIVES.get(word, word).split())
+    return " ".join(sorted(words))
+
+
+def same_role(stored: list[str], incoming: str) -> str | None:
+    """The stored wording of `incoming`'s role, if it differs only in wording."""
+    key = role_key(incoming)
+    return next((r for r in stored if r != incoming and role_key(r) == key), None)
