@@ -203,6 +203,12 @@ def spoken_lang_of(record: dict) -> str | None:
     return record["lang"] if wording_of(record) == "original" else None
 
 
+def primary_evidence(record: dict) -> dict | None:
+    """The first piece of primary evidence: what a "verified" badge links to."""
+    evidence = (record.get("attribution") or {}).get("evidence", [])
+    return next((e for e in evidence if e["kind"] in PRIMARY_EVIDENCE), None)
+
+
 def original_entry(record: dict) -> dict | None:
     """The speaker's own words attached to a translated record, if known."""
     return next((t for t in record.get("translations", []) if t.get("original")), None)

@@ -146,7 +146,15 @@ def test_keyboard_skip_link_and_labels(page: Page, server: str) -> None:
     page.goto(server + "/")
     page.keyboard.press("Tab")
     expect(page.locator("a.skip")).to_be_focused()
-    for label in ("Speaker", "Original language", "Kind", "From", "Until", "Sort by"):
+    for label in (
+        "Speaker",
+        "Language of the text",
+        "Kind",
+        "Attribution",
+        "From",
+        "Until",
+        "Sort by",
+    ):
         expect(page.get_by_label(label, exact=True)).to_be_visible()
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from archive import ArchiveError, NotFound
+from archive import ArchiveError, NotFound, provenance
 from index import QueryError
 
 from .core import Hatsugen
@@ -32,6 +32,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    for helper in ("status_of", "wording_of", "spoken_lang_of", "original_entry",
+                   "primary_evidence"):  # fmt: skip
+        app.add_template_global(getattr(provenance, helper), helper)
 
     @app.before_request
     def pick_language() -> None:

@@ -341,7 +341,7 @@ def demo(ctx: click.Context) -> None:
 @cli.command()
 @click.argument("query", nargs=-1)
 @click.option("--speaker", "speakers", multiple=True, metavar="ID", help="Speaker id (repeatable).")
-@click.option("--lang", help="Original language (ja, en, ko, …).")
+@click.option("--lang", help="Language of the recorded text (ja, en, ko, …).")
 @click.option("--kind", help="Kind of statement (post, remarks, …).")
 @click.option("--topic", help="Topic, exactly as recorded.")
 @click.option("--since", metavar="DATE", help="From this date (2025, 2025-08, 2025-08-23).")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from archive.provenance import EVIDENCE_KINDS, STATUSES, WORDINGS
 from archive.records import KINDS, TRANSLATORS
 
 _STR = {"type": "string"}
@@ -55,10 +56,15 @@ def openapi_document() -> dict[str, Any]:
                         _param(
                             "lang",
                             _LANG,
-                            "Original language, e.g. ja",
+                            "Language of the recorded text, e.g. ja",
                         ),
                         _param("kind", {"type": "string", "enum": ["", *KINDS]}, "Kind"),
                         _param("topic", _STR, "Topic"),
+                        _param(
+                            "status",
+                            {"type": "string", "enum": ["", *STATUSES]},
+                            "Attribution status",
+                        ),
                         _param("since", _DATE, "From date: YYYY, YYYY-MM or YYYY-MM-DD"),
                         _param("until", _DATE, "Until date (inclusive)"),
                         _param(
@@ -151,16 +157,33 @@ def _schemas() -> dict[str, Any]:
             "id": _STR, "name": _NAMES, "reading": _STR,
             "aliases": {"type": "array", "items": _STR}}},
         "Translation": {"type": "object", "required": ["lang", "text"], "properties": {
-            "lang": _STR, "text": _STR, "by": {"type": "string", "enum": list(TRANSLATORS)}}},
+            "lang": _STR, "text": _STR, "by": {"type": "string", "enum": list(TRANSLATORS)},
+            "original": {"type": "boolean", "description":
+                         "the speaker's own words, when the text is a translation"}}},
         "Source": {"type": "object", "properties": {
-            "url": _STR, "title": _STR, "publisher": _STR, "date": _STR}},
+            "url": _STR, "archived_url": _STR, "title": _STR, "publisher": _STR, "date": _STR}},
+        "Evidence": {"type": "object", "required": ["url", "kind"], "properties": {
+            "url": _STR, "archived_url": _STR,
+            "kind": {"type": "string", "enum": list(EVIDENCE_KINDS)}, "note": _STR,
+            "added_by": _STR, "added_at": _STR}},
+        "Attribution": {"type": "object", "required": ["status"], "properties": {
+            "status": {"type": "string", "enum": list(STATUSES)},
+            "actually_said_by": {"type": "object", "properties": {
+                "speaker": _STR, "statement": _STR, "origin": {"const": "unknown"}}},
+            "evidence": {"type": "array", "items": ref("Evidence")},
+            "history": {"type": "array", "items": {"type": "object",
+                "required": ["status", "at", "by"], "properties": {
+                    "status": {"type": "string", "enum": list(STATUSES)}, "at": _STR,
+                    "by": _STR, "note": _STR}}}}},
         "Statement": {"type": "object", "required": ["id", "speaker", "lang", "text"],
                       "properties": {
             "id": _STR, "speaker": ref("Speaker"), "role": _STR, "date": _STR,
-            "kind": {"type": "string", "enum": list(KINDS)}, "lang": _STR, "text": _STR,
-            "translations": {"type": "array", "items": ref("Translation")},
+            "kind": {"type": "string", "enum": list(KINDS)}, "lang": _STR,
+            "spoken_lang": _STR, "wording": {"type": "string", "enum": list(WORDINGS)},
+            "text": _STR, "translations": {"type": "array", "items": ref("Translation")},
             "source": ref("Source"), "event": _STR, "place": _STR,
-            "topics": {"type": "array", "items": _STR}, "context": _STR, "notes": _STR}},
+            "topics": {"type": "array", "items": _STR}, "context": _STR, "notes": _STR,
+            "attribution": ref("Attribution")}},
         "SearchResult": {"type": "object",
                          "required": ["query", "total", "page", "per_page", "results", "facets"],
                          "properties": {
@@ -172,13 +195,16 @@ def _schemas() -> dict[str, Any]:
                     "id": _STR, "score": {"type": "number"},
                     "speaker": {"type": "object", "properties": {"id": _STR, "name": _NAMES}},
                     "role": _NULLABLE_STR, "date": _NULLABLE_STR, "kind": _NULLABLE_STR,
-                    "lang": _STR, "text": _STR,
+                    "lang": _STR, "spoken_lang": _NULLABLE_STR,
+                    "wording": {"type": "string", "enum": list(WORDINGS)},
+                    "status": {"type": "string", "enum": list(STATUSES)}, "text": _STR,
                     "translations": {"type": "array", "items": ref("Translation")},
-                    "source": ref("Source"),
+                    "source": ref("Source"), "attribution": ref("Attribution"),
                     "highlights": {"type": "object", "properties": {
-                        "text": _STR, "translations": _NAMES}}}}},
+                        "text": _STR, "translations": _NAMES, "original": _STR}}}}},
             "facets": {"type": "object", "properties": {
-                "speaker": counts, "lang": counts, "kind": counts, "year": counts}}}},
+                "speaker": counts, "lang": counts, "kind": counts, "year": counts,
+                "status": counts}}}},
         "StatementPage": {"type": "object",
                           "required": ["statement", "meta", "history", "citation", "csl"],
                           "properties": {
@@ -187,8 +213,11 @@ def _schemas() -> dict[str, Any]:
                 "version": {"type": "integer"}, "created_at": _STR, "updated_at": _STR}},
             "history": {"type": "array", "items": {"type": "object", "properties": {
                 "version": {"type": "integer"}, "at": _STR, "by": _STR,
+                "reason": _NULLABLE_STR,
                 "changed": {"type": "array", "items": _STR}, "record": {"type": "object"}}}},
-            "citation": _STR, "csl": {"type": "object"}}},
+            "citation": _STR, "csl": {"type": "object"},
+            "speakers": {"type": "object", "additionalProperties": ref("Speaker"),
+                         "description": "speakers that a misattribution names"}}},
         "Article": {"type": "object", "required": ["text"], "properties": {
             "text": {"type": "string", "minLength": 1, "maxLength": 200000},
             "source_url": {"type": "string", "format": "uri"}, "publisher": _STR, "title": _STR,
@@ -200,8 +229,11 @@ def _schemas() -> dict[str, Any]:
                     "speaker": {"type": "object", "properties": {"id": _STR, "name": _NAMES,
                         "aliases": {"type": "array", "items": _STR}}},
                     "role": _STR, "date": _STR, "kind": {"type": "string", "enum": list(KINDS)},
-                    "lang": _STR, "text": _STR, "source": ref("Source"), "context": _STR,
-                    "notes": _STR}}}}},
+                    "lang": _STR, "wording": {"type": "string", "enum": list(WORDINGS)},
+                    "text": _STR, "source": ref("Source"), "context": _STR, "notes": _STR,
+                    "review": {"type": "object", "properties": {
+                        "already_archived": _STR,
+                        "similar_to": {"type": "array", "items": _STR}}}}}}}},
         "SpeakerList": {"type": "object", "required": ["speakers"], "properties": {
             "speakers": {"type": "array", "items": {"allOf": [ref("Speaker"), {
                 "type": "object", "properties": {"count": {"type": "integer"}}}]}}}},
@@ -211,5 +243,6 @@ def _schemas() -> dict[str, Any]:
             "speaker": ref("Speaker"), "roles": {"type": "array", "items": _STR},
             "total": {"type": "integer"}, "page": {"type": "integer"},
             "per_page": {"type": "integer"},
-            "statements": {"type": "array", "items": ref("Statement")}}},
+            "statements": {"type": "array", "items": ref("Statement")},
+            "speakers": {"type": "object", "additionalProperties": ref("Speaker")}}},
     }  # fmt: skip

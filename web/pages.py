@@ -10,6 +10,7 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from archive import NotFound
+from archive.provenance import STATUSES
 from archive.records import KINDS
 from index import SearchRequest
 
@@ -54,7 +55,7 @@ def search_args(req: SearchRequest) -> str:
     """A SearchRequest as the query string of the search page (defaults left out)."""
     pairs: list[tuple[str, object]] = [("q", req.q)] if req.q else []
     pairs += [("speaker", s) for s in req.speakers]
-    for name in ("lang", "kind", "topic", "since", "until"):
+    for name in ("lang", "kind", "topic", "since", "until", "status"):
         if getattr(req, name):
             pairs.append((name, getattr(req, name)))
     if req.sort != "relevance":
@@ -83,6 +84,7 @@ def search() -> ResponseReturnValue:
         speakers=speakers,
         langs=app.store.languages(),
         kinds=KINDS,
+        statuses=STATUSES,
     )
 
 
@@ -93,7 +95,7 @@ def statement(statement_id: str) -> ResponseReturnValue:
 
 @bp.get("/s/<statement_id>/csl.json")
 def statement_csl(statement_id: str) -> ResponseReturnValue:
-    data = views.csl_json(core().statement(statement_id))
+    data = views.statement_data(core(), statement_id)["csl"]
     return Response(
         json.dumps([data], ensure_ascii=False, indent=2),
         mimetype="application/vnd.citationstyles.csl+json",

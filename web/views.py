@@ -8,6 +8,7 @@ from werkzeug.datastructures import MultiDict
 
 from archive.errors import RecordError
 from archive.formats import full_record
+from archive.provenance import original_entry, spoken_lang_of, status_of, wording_of
 from index import QueryError, SearchRequest
 
 from .core import Hatsugen
@@ -39,6 +40,7 @@ def search_request(args: MultiDict) -> SearchRequest:
         topic=text("topic"),
         since=text("since"),
         until=text("until"),
+        status=text("status"),
         sort=text("sort") or "relevance",
         page=number("page", 1),
         per_page=number("per_page", 10),
@@ -56,7 +58,7 @@ def page_number(args: MultiDict, top: int = 10_000) -> int:
 def suggestions(app: Hatsugen, req: SearchRequest) -> list[dict[str, Any]]:
     """For an empty result: the same search without each filter, or with each word alone."""
     out: list[dict[str, Any]] = []
-    for name in ("speakers", "lang", "kind", "topic", "since", "until"):
+    for name in ("speakers", "lang", "kind", "topic", "since", "until", "status"):
         if not getattr(req, name):
             continue
         relaxed = SearchRequest(**{**req.__dict__, name: [] if name == "speakers" else None})
@@ -76,13 +78,27 @@ def suggestions(app: Hatsugen, req: SearchRequest) -> list[dict[str, Any]]:
 
 def statement_data(app: Hatsugen, statement_id: str) -> dict[str, Any]:
     record = app.statement(statement_id)
+    speakers = referenced_speakers(app, [record])
     return {
         "statement": record,
         "meta": app.store.meta(statement_id),
         "history": app.history(statement_id),
-        "citation": citation(record),
-        "csl": csl_json(record),
+        "citation": citation(record, speakers),
+        "csl": csl_json(record, speakers),
+        "speakers": speakers,
     }
+
+
+def referenced_speakers(app: Hatsugen, records: list[dict]) -> dict[str, dict]:
+    """Speakers that misattributed statements name as the ones who really said them."""
+    out = {}
+    for record in records:
+        said_by = (record.get("attribution") or {}).get("actually_said_by") or {}
+        if "speaker" in said_by and said_by["speaker"] not in out:
+            speaker = app.store.get_speaker(said_by["speaker"])
+            if speaker is not None:
+                out[speaker["id"]] = speaker
+    return out
 
 
 def speaker_data(app: Hatsugen, speaker_id: str, page: int = 1) -> dict[str, Any] | None:
@@ -100,6 +116,7 @@ def speaker_data(app: Hatsugen, speaker_id: str, page: int = 1) -> dict[str, Any
         "page": page,
         "per_page": SPEAKER_PAGE_SIZE,
         "statements": [full_record(r, {speaker_id: speaker}) for r in records],
+        "speakers": referenced_speakers(app, records),
     }
 
 
@@ -117,8 +134,42 @@ def _speaker_label(speaker: dict) -> str:
     return en or (others[0] if others else speaker.get("id", ""))
 
 
-def citation(record: dict) -> str:
-    """A plain-text citation a journalist can paste: who, when, what, where it was published."""
+_LANG_NAMES = {"ja": "Japanese", "en": "English", "ko": "Korean", "zh": "Chinese"}
+
+
+def _lang_name(code: str) -> str:
+    return _LANG_NAMES.get(code.split("-")[0], code)
+
+
+def provenance_note(record: dict, speakers: dict[str, dict] | None = None) -> str | None:
+    """What a citation must say besides the words: translated? checked? misattributed?
+
+    A quote cited without "press translation" or "misattributed" beside it misleads.
+    """
+    notes = []
+    wording = wording_of(record)
+    if wording != "original":
+        spoken = spoken_lang_of(record)
+        said = f", spoken in {_lang_name(spoken)}" if spoken else ""
+        notes.append(f"{wording.replace('_', ' ')} in {_lang_name(record['lang'])}{said}")
+    status = status_of(record)
+    if status == "misattributed":
+        said_by = record["attribution"]["actually_said_by"]
+        if "speaker" in said_by:
+            other = (speakers or {}).get(said_by["speaker"], {"id": said_by["speaker"]})
+            notes.append(f"misattributed: actually said by {_speaker_label(other)}")
+        elif "statement" in said_by:
+            notes.append(f"misattributed: see hatsugen id {said_by['statement']}")
+        else:
+            notes.append("misattributed: origin unknown")
+    elif status != "unverified":
+        notes.append(f"attribution {status}")
+    return "; ".join(notes) or None
+
+
+def citation(record: dict, speakers: dict[str, dict] | None = None) -> str:
+    """A plain-text citation a journalist can paste: who, when, what, where it was published,
+    and what the quoted words are (a translation? a misattribution?)."""
     parts = [_speaker_label(record["speaker"])]
     if record.get("date"):
         parts.append(record["date"])
@@ -126,6 +177,9 @@ def citation(record: dict) -> str:
         parts.append(record["kind"].replace("_", " "))
     text = record["text"] if len(record["text"]) <= 200 else record["text"][:200] + "…"
     parts.append(f"“{text}”")
+    note = provenance_note(record, speakers)
+    if note:
+        parts.append(f"[{note}]")
     source = record.get("source", {})
     published = ", ".join(source[k] for k in ("title", "publisher", "date") if source.get(k))
     if published:
@@ -133,13 +187,13 @@ def citation(record: dict) -> str:
     if source.get("url"):
         parts.append(source["url"])
     parts.append(f"hatsugen id {record['id']}")
-    return ". ".join(p.rstrip(".") for p in parts) + "."
+    return " ".join(p if p.endswith("”") else p.rstrip(".") + "." for p in parts)
 
 
 _CSL_TYPES = {"post": "post", "speech": "speech", "interview": "interview"}
 
 
-def csl_json(record: dict) -> dict[str, Any]:
+def csl_json(record: dict, speakers: dict[str, dict] | None = None) -> dict[str, Any]:
     """The statement as a CSL-JSON item, for reference managers."""
     item: dict[str, Any] = {
         "id": record["id"],
@@ -161,6 +215,12 @@ def csl_json(record: dict) -> dict[str, Any]:
         item["event-title"] = record["event"]
     if record.get("place"):
         item["event-place"] = record["place"]
+    own = original_entry(record)
+    if own is not None:
+        item["original-title"] = own["text"]
+    note = provenance_note(record, speakers)
+    if note:
+        item["note"] = note
     return item
 
 
