@@ -27,6 +27,7 @@ from .roles import same_role
 from .timeutil import now_utc
 
 BUSY_TIMEOUT_S = 60.0
+_SAID_BY = "attribution.actually_said_by"
 
 
 def _add_text_keys(tx: sqlite3.Connection) -> None:
@@ -367,7 +368,7 @@ class Store:
                     )
                     if "id" not in record:
                         record["id"] = content_id(record["speaker"], record)
-                    self._resolve_said_by(record, batch)
+                    self._resolve_said_by(record, batch, where)
                 except RecordError as err:
                     report.rejected.append(_locate(err, where))
                     continue
@@ -399,6 +400,9 @@ class Store:
             if report.rejected and not skip_invalid:
                 raise ImportRejected(report.rejected)
             self._write_chunk(tx, chunk, report, now, by, reason)
+            unsettled = self._settle_pending(tx, batch)
+            if unsettled:  # already written: the whole import goes, whatever --skip-invalid says
+                raise ImportRejected(unsettled)
             _fault("before-commit")
         return report
 
@@ -406,35 +410,62 @@ class Store:
         row = self.conn.execute("SELECT 1 FROM statements WHERE id = ?", (statement_id,))
         return row.fetchone() is not None
 
-    def _resolve_said_by(self, record: dict, batch: _Batch) -> None:
-        """`actually_said_by` names a known speaker (to an id) or a stored statement."""
+    def _resolve_said_by(self, record: dict, batch: _Batch, where: RecordError | None) -> None:
+        """`actually_said_by` names a known speaker (to an id) or a stored statement.
+
+        What is not known yet may come later in the same import (an export lists statements
+        by date, not by who quotes whom): that is settled once every record is in.
+        """
         said_by = (record.get("attribution") or {}).get("actually_said_by")
         if not said_by or "origin" in said_by:
             return
-        field_name = "attribution.actually_said_by"
+        if said_by.get("statement") == record["id"]:
+            raise RecordError("names this statement itself", _SAID_BY + ".statement")
+        if not self._settle_said_by(record["speaker"], said_by):
+            batch.pending.append((record["id"], record["speaker"], said_by, where))
+
+    def _settle_said_by(self, speaker_id: str, said_by: dict) -> bool:
+        """Resolve a reference in place; False if it names nothing (yet)."""
         if "statement" in said_by:
-            target = said_by["statement"]
-            if target == record["id"]:
-                raise RecordError("names this statement itself", field_name + ".statement")
-            if target not in batch.ids and not self.exists(target):
-                raise RecordError(f"no statement with id {target!r} in this archive",
-                                  field_name + ".statement")  # fmt: skip
-            return
+            return self.exists(said_by["statement"])
         name = said_by["speaker"]
         ids = self.find_speaker_ids(name)
         if not ids:
-            raise RecordError(
-                f"{name!r} is no speaker id, name, alias or handle in this archive; add the"
-                ' speaker first, or use {"origin": "unknown"}',
-                field_name + ".speaker",
-            )
+            return False
         if len(ids) > 1:
             raise RecordError(f"{name!r} could be any of {', '.join(ids)}; give the id",
-                              field_name + ".speaker")  # fmt: skip
-        if ids[0] == record["speaker"]:
+                              _SAID_BY + ".speaker")  # fmt: skip
+        if ids[0] == speaker_id:
             raise RecordError("is the speaker the quote is attributed to; a misattributed quote"
-                              " was said by someone else", field_name + ".speaker")  # fmt: skip
+                              " was said by someone else", _SAID_BY + ".speaker")  # fmt: skip
         said_by["speaker"] = ids[0]
+        return True
+
+    def _settle_pending(self, tx: sqlite3.Connection, batch: _Batch) -> list[RecordError]:
+        """References to speakers or statements that this import itself brought in."""
+        errors = []
+        for rid, speaker_id, said_by, where in batch.pending:
+            given = dict(said_by)
+            try:
+                found = self._settle_said_by(speaker_id, said_by)
+            except RecordError as err:
+                errors.append(_locate(err, where))
+                continue
+            if not found:
+                form, target = next(iter(given.items()))
+                message = (
+                    f"no statement with id {target!r} in this archive" if form == "statement"
+                    else f"{target!r} is no speaker id, name, alias or handle in this archive;"
+                    ' add the speaker first, or use {"origin": "unknown"}'
+                )  # fmt: skip
+                errors.append(_locate(RecordError(message, f"{_SAID_BY}.{form}"), where))
+            elif said_by != given:
+                tx.execute(
+                    "UPDATE statements SET record = json_set(record,"
+                    " '$.attribution.actually_said_by.speaker', ?) WHERE id = ?",
+                    (said_by["speaker"], rid),
+                )
+        return errors
 
     def similar(self, speaker_id: str, record: dict) -> tuple[str | None, list[tuple[str, float]]]:
         """The stored statement `record` would duplicate, and those it nearly duplicates."""
@@ -711,6 +742,8 @@ class _Batch:
         self.wholes: dict[int, str] = {}  # whole-text key -> statement id
         self.sentences: dict[int, list[str]] = {}  # sentence key -> statement ids
         self.sentence_chars: dict[str, int] = {}
+        # (statement id, its speaker, actually_said_by, where) to settle at the end
+        self.pending: list[tuple[str, str, dict, RecordError | None]] = []
 
     def remember(self, statement_id: str, keys: list[TextKeys]) -> None:
         for k in keys:

@@ -174,3 +174,65 @@ def test_screenshot_of_the_demo_search_for_the_readme(
         page.screenshot(path=str(target), full_page=False)
         assert target.stat().st_size > 10_000
         context.close()
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from web.core import Hatsugen
+
+    home = tmp_path_factory.mktemp("demo-trust") / "home"
+    Hatsugen(home).load_demo(by="test")
+    yield from serve(home)
+
+
+@pytest.fixture(scope="module")
+def trust_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from trust_corpus import TRUST_CORPUS
+
+    from web.core import Hatsugen
+
+    from conftest import write_jsonl
+
+    home = tmp_path_factory.mktemp("trust-browser") / "home"
+    app = Hatsugen(home)
+    app.import_files([str(write_jsonl(home.parent / "t.jsonl", TRUST_CORPUS))], by="test")
+    app.close()
+    yield from serve(home)
+
+
+def test_demo_press_translations_are_labelled_as_such(page: Page, demo_server: str) -> None:
+    page.goto(demo_server + "/?q=cooperation")
+    for name in ("Shigeru Ishiba", "Lee Jae Myung"):
+        card = page.locator("article.result", has=page.get_by_role("link", name=name))
+        expect(card.locator(".badge.wording")).to_have_text("Quoted in translation (press)")
+        expect(card.locator(".text.original")).to_have_count(0)
+        expect(card.locator(".text.recorded .label")).to_contain_text("spoken in")
+        expect(card.locator(".not-located")).to_be_visible()
+        expect(card.locator(".badge.status")).to_have_text("Unverified")
+    page.get_by_role("link", name="日本語").click()
+    expect(page.locator(".badge.wording").first).to_have_text("報道機関の翻訳による引用")
+    page.goto(demo_server + "/?q=日韓関係")
+    post = page.locator("article.result", has=page.locator("blockquote[lang=ja]")).first
+    expect(post.locator(".text.original .label")).to_contain_text("原文")
+
+
+def test_status_badges_filter_and_actually_said_by(page: Page, trust_server: str) -> None:
+    page.goto(trust_server + "/?q=museum")
+    card = page.locator("#r-viral-port")
+    badge = card.locator(".badge.status")
+    expect(badge).to_have_text("✗ Misattributed")
+    red = badge.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert red == "rgb(161, 29, 29)"
+    card.get_by_role("link", name="actually said by Seo Min-jun").click()
+    expect(page).to_have_url(trust_server + "/speakers/seo-minjun")
+    page.goto(trust_server + "/")
+    page.locator(".facets").get_by_role("link", name="Verified", exact=True).click()
+    expect(page.locator("#results-title")).to_have_text("1 statement")
+    verified = page.locator("#r-verified-library")
+    expect(verified.get_by_role("link", name="primary source: video")).to_have_attribute(
+        "href", "https://example.org/aozora/council-video"
+    )
+    page.get_by_label("Attribution").select_option("disputed")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.locator("#results-title")).to_have_text("1 statement")
+    expect(page.locator("#r-disputed-bridge .badge.status")).to_have_text("? Disputed")

@@ -84,3 +84,78 @@ def test_export_to_an_unwritable_place_fails_clearly(run: Cli, tmp_path: Path) -
     run.ok("demo")
     result = run("export", "-o", str(tmp_path / "missing-dir" / "x.json"))
     assert result.exit_code == 1 and "cannot write" in result.stderr
+
+
+def test_every_trust_field_survives_a_round_trip(run: Cli, tmp_path: Path) -> None:
+    """Wording, spoken language, an attached original, archived URLs, status, evidence and
+    its history — and a misattribution naming a speaker who is only exported later."""
+    rich = [
+        statement(
+            id="a-early-misattributed", date="2020-01-01", lang="en", wording="quoted",
+            text="Ports are the lungs of a city.", translations=None,
+            source={"url": "https://example.org/viral", "archived_url":
+                    "https://web.archive.org/web/2020/https://example.org/viral"},
+            attribution={"status": "misattributed",
+                         "actually_said_by": {"speaker": "Seo Min-jun"},
+                         "evidence": [{"url": "https://example.org/fc", "kind": "fact_check",
+                                       "note": "traced to a 2019 speech"}]},
+        ),
+        statement(
+            id="b-interpreted", date="2023-05-05", lang="en", spoken_lang="ja",
+            wording="interpretation", text="We will open the library.",
+            translations=[{"lang": "ja", "text": "図書館を開きます。", "original": True},
+                          {"lang": "ko", "text": "도서관을 열겠습니다.", "by": "machine"}],
+            attribution={"status": "verified", "evidence": [
+                {"url": "https://example.org/video", "kind": "video",
+                 "archived_url": "https://archive.example.org/v"}]},
+        ),
+        statement(id="c-later", speaker=SEO, date="2024-01-01", lang="ko",
+                  text="항구는 도시의 허파입니다.", translations=None,
+                  attribution={"status": "disputed", "evidence": [
+                      {"url": "https://example.org/a", "kind": "press_report"}]}),
+        statement(id="d-points-at-later", date="2019-01-01", text="港は都市の肺だ。",
+                  translations=None,
+                  attribution={"status": "misattributed", "evidence": [
+                      {"url": "https://example.org/b", "kind": "fact_check"}],
+                      "actually_said_by": {"statement": "c-later"}}),
+    ]  # fmt: skip
+    run.ok("import", str(write_jsonl(tmp_path / "rich.jsonl", rich)))
+    run.ok("verify", "c-later", "--status", "verified", "--evidence", "https://example.org/m",
+           "--kind", "primary_transcript", "--note", "minutes found")  # fmt: skip
+    first = tmp_path / "first.json"
+    run.ok("export", "-o", str(first))
+    doc = json.loads(first.read_text(encoding="utf-8"))
+    validate_export(doc)
+    assert doc["version"] == 2
+    assert doc["indexes"]["by_status"] == {
+        "misattributed": ["d-points-at-later", "a-early-misattributed"],
+        "verified": ["b-interpreted", "c-later"],
+    }
+    exported = {s["id"]: s for s in doc["statements"]}
+    assert exported["a-early-misattributed"]["attribution"]["actually_said_by"] == {
+        "speaker": "seo-minjun"
+    }
+    history = exported["c-later"]["attribution"]["history"]
+    assert [h["status"] for h in history] == ["disputed", "verified"]
+    assert history[-1]["note"] == "minutes found"
+    other = Cli(tmp_path / "other")
+    assert "4 added" in other.ok("import", str(first)).stdout
+    second = tmp_path / "second.json"
+    other.ok("export", "-o", str(second))
+    again = json.loads(second.read_text(encoding="utf-8"))
+    doc.pop("exported_at")
+    again.pop("exported_at")
+    assert again == doc
+    assert "4 unchanged" in other.ok("import", str(first)).stdout
+
+
+def test_a_misattribution_naming_nobody_in_the_whole_import_refuses_it(
+    run: Cli, tmp_path: Path
+) -> None:
+    bad = statement(id="x", attribution={"status": "misattributed",
+                    "actually_said_by": {"speaker": "Nobody Here"},
+                    "evidence": [{"url": "https://example.org/b", "kind": "fact_check"}]})  # fmt: skip
+    result = run("import", str(write_jsonl(tmp_path / "bad.jsonl", [statement(id="ok"), bad])))
+    assert result.exit_code == 2
+    assert "bad.jsonl, line 2: field 'attribution.actually_said_by.speaker'" in result.stderr
+    assert run.json("stats")["statements"] == 0

@@ -264,7 +264,8 @@ def show(ctx: click.Context, statement_id: str, as_json: bool) -> None:
     if as_json:
         _echo_json(record)
         return
-    for line in textview.statement_detail(record, app.store.meta(statement_id)):
+    meta = app.store.meta(statement_id)
+    for line in textview.statement_detail(record, meta, app.speakers_by_id()):
         click.echo(line)
 
 
@@ -363,7 +364,7 @@ def search(ctx: click.Context, query: tuple[str, ...], as_json: bool, **opts: An
     if as_json:
         _echo_json(result)
         return
-    for line in textview.search_lines(result, req):
+    for line in textview.search_lines(result, req, _app(ctx).speakers_by_id()):
         click.echo(line)
 
 
@@ -406,6 +407,11 @@ def verify(
     if actually_said_by and origin_unknown:
         raise InputError("give --actually-said-by or --origin-unknown, not both")
     app = _app(ctx)
+    current = (app.store.get(statement_id).get("attribution") or {}).get("actually_said_by")
+    if status == "misattributed" and not (actually_said_by or origin_unknown or current):
+        raise InputError(
+            "--status misattributed needs --actually-said-by SPEAKER|ID or --origin-unknown"
+        )
     said_by = None
     if origin_unknown:
         said_by = {"origin": "unknown"}

@@ -25,6 +25,7 @@ def statement_lines(
     text: str | None = None,
     translations: dict | None = None,
     original: str | None = None,
+    speakers: dict[str, dict] | None = None,
 ) -> list[str]:
     """A statement as terminal lines: header, the speaker's own words if known, the recorded
     text labelled with what it is, then each translation.
@@ -44,7 +45,7 @@ def statement_lines(
     lines.append(who)
     said_by = (record.get("attribution") or {}).get("actually_said_by")
     if said_by:
-        lines.append(style("  " + said_by_label(said_by), fg="red"))
+        lines.append(style("  " + said_by_label(said_by, speakers), fg="red"))
     entry = original_entry(record)
     if entry is not None:
         lines.append(style(f"  [original, {entry['lang']}]", dim=True))
@@ -72,16 +73,20 @@ def text_label(record: dict) -> str:
     return label
 
 
-def said_by_label(said_by: dict) -> str:
+def said_by_label(said_by: dict, speakers: dict[str, dict] | None = None) -> str:
     if "origin" in said_by:
         return "misattributed: origin unknown"
     if "speaker" in said_by:
-        return f"misattributed: actually said by {said_by['speaker']}"
+        other = (speakers or {}).get(said_by["speaker"])
+        name = f"{speaker_label(other)} [{other['id']}]" if other else said_by["speaker"]
+        return f"misattributed: actually said by {name}"
     return f"misattributed: see statement {said_by['statement']}"
 
 
-def statement_detail(record: dict, meta: dict | None = None) -> list[str]:
-    lines = statement_lines(record)
+def statement_detail(
+    record: dict, meta: dict | None = None, speakers: dict[str, dict] | None = None
+) -> list[str]:
+    lines = statement_lines(record, speakers=speakers)
     source = record.get("source", {})
     if source:
         parts = [
@@ -166,7 +171,7 @@ def emphasised(marked_html: str) -> str:
     )
 
 
-def search_lines(result: dict, req: object) -> list[str]:
+def search_lines(result: dict, req: object, speakers: dict[str, dict] | None = None) -> list[str]:
     total, page, per_page = result["total"], result["page"], result["per_page"]
     query = f" for {result['query']!r}" if result["query"] else ""
     if not total:
@@ -180,7 +185,7 @@ def search_lines(result: dict, req: object) -> list[str]:
         shown = {lang: emphasised(text) for lang, text in hl["translations"].items()}
         own = emphasised(hl["original"]) if hl.get("original") else None
         lines.extend(statement_lines(r, text=emphasised(hl["text"]), translations=shown,
-                                     original=own))  # fmt: skip
+                                     original=own, speakers=speakers))  # fmt: skip
     lines.append("")
     names = {}
     for r in result["results"]:
