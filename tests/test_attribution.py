@@ -117,7 +117,7 @@ def test_wording_and_url_mistakes_name_the_field(overrides: dict, field: str) ->
                 "actually_said_by": {"origin": "somewhere"},
             },
             "attribution.actually_said_by.origin",
-        ),  # fmt: skip
+        ),
         ({"status": "verified", "evidence": [PRIMARY], "colour": "x"}, "attribution.colour"),
     ],
 )

@@ -85,8 +85,8 @@ def test_a_near_duplicate_is_kept_with_a_warning_naming_both(archive: Cli, tmp_p
     result = archive.ok("import", str(write_jsonl(tmp_path / "near.jsonl", [near])))
     assert "1 added" in result.stdout
     assert "warning:" in result.stderr and "longer is a near-duplicate of speech" in result.stderr
-    unrelated = statement(id="other", speaker=TAKANASHI, lang="en", translations=None,
-                          text="The ferry timetable will not change during the works at all.")  # fmt: skip
+    ferry = "The ferry timetable will not change during the works at all."
+    unrelated = statement(id="other", speaker=TAKANASHI, lang="en", translations=None, text=ferry)
     result = archive.ok("import", str(write_jsonl(tmp_path / "u.jsonl", [unrelated])))
     assert "near-duplicate" not in result.stderr
 

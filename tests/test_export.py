@@ -152,9 +152,15 @@ def test_every_trust_field_survives_a_round_trip(run: Cli, tmp_path: Path) -> No
 def test_a_misattribution_naming_nobody_in_the_whole_import_refuses_it(
     run: Cli, tmp_path: Path
 ) -> None:
-    bad = statement(id="x", attribution={"status": "misattributed",
-                    "actually_said_by": {"speaker": "Nobody Here"},
-                    "evidence": [{"url": "https://example.org/b", "kind": "fact_check"}]})  # fmt: skip
+    fact_check = {"url": "https://example.org/b", "kind": "fact_check"}
+    bad = statement(
+        id="x",
+        attribution={
+            "status": "misattributed",
+            "evidence": [fact_check],
+            "actually_said_by": {"speaker": "Nobody Here"},
+        },
+    )
     result = run("import", str(write_jsonl(tmp_path / "bad.jsonl", [statement(id="ok"), bad])))
     assert result.exit_code == 2
     assert "bad.jsonl, line 2: field 'attribution.actually_said_by.speaker'" in result.stderr
