@@ -31,8 +31,9 @@ def make_previous_version_home(home: Path) -> None:
     for record in OLD:
         speaker = record["speaker"]
         speakers[speaker["id"]] = speaker
+        data = json.dumps(speaker, ensure_ascii=False)
         conn.execute("INSERT OR IGNORE INTO speakers VALUES (?, ?, ?, ?)",
-                     (speaker["id"], json.dumps(speaker, ensure_ascii=False), NOW, NOW))  # fmt: skip
+                     (speaker["id"], data, NOW, NOW))  # fmt: skip
         stored = {**record, "speaker": speaker["id"]}
         conn.execute(
             "INSERT INTO statements VALUES (?, ?, ?, ?, ?, ?, 1, '[\"created\"]', ?, ?, ?)",
