@@ -93,6 +93,14 @@ def date_bounds(value: str) -> tuple[str, str]:
     return value, value
 
 
+def same_date(a: str | None, b: str | None) -> bool:
+    """Whether two partial dates may be the same day: unknown or one containing the other."""
+    if not a or not b:
+        return True
+    (a0, a1), (b0, b1) = date_bounds(a), date_bounds(b)
+    return (a0 <= b0 and b1 <= a1) or (b0 <= a0 and a1 <= b1)
+
+
 def _string(value: Any, field: str, *, allow_empty: bool = False) -> str:
     if not isinstance(value, str):
         raise RecordError(f"must be a string, not {type(value).__name__}", field)

@@ -22,7 +22,7 @@ from . import speakers as sp
 from .duplicates import NEAR_SHARE, TextKeys, overlap_share, statement_texts, text_keys
 from .errors import ArchiveError, NotFound, RecordError
 from .provenance import status_of
-from .records import STATEMENT_FIELDS, changed_fields, content_id, validate
+from .records import STATEMENT_FIELDS, changed_fields, content_id, same_date, validate
 from .roles import same_role
 from .timeutil import now_utc
 
@@ -378,18 +378,23 @@ class Store:
                 place = _where(where)
                 if rid not in batch.ids and not self.exists(rid):
                     keys = [text_keys(record["speaker"], t) for t in statement_texts(record)]
-                    twin = self._duplicate_of(keys, batch)
+                    twin, repeats = self._same_words(keys, record, batch)
                     if twin is not None and not allow_duplicates:
                         report.duplicates.append(Finding(place, (
-                            f"duplicate of {twin} (same speaker and text); not added"
-                            " — pass --allow-duplicates to add it anyway"), twin))  # fmt: skip
+                            f"duplicate of {twin} (same speaker, text, date and event);"
+                            " not added — pass --allow-duplicates to add it anyway"),
+                            twin))  # fmt: skip
                         continue
+                    for other in repeats:
+                        report.near_duplicates.append(Finding(place, (
+                            f"{rid} has the same words as {other}, said on another date or at"
+                            " another event; kept as a separate statement"), other))  # fmt: skip
                     for other, share in self._near_duplicates(keys[0], batch):
                         report.near_duplicates.append(Finding(place, (
                             f"{rid} is a near-duplicate of {other} ({share:.0%} of the shorter"
                             " text is shared); kept — check whether both should stay"),
                             other))  # fmt: skip
-                    batch.remember(rid, keys)
+                    batch.remember(Occasion(rid, record.get("date"), record.get("event")), keys)
                 self._same_role(record, batch, report, place)
                 batch.ids.add(rid)
                 if rid in chunk or len(chunk) >= self.CHUNK:
@@ -471,19 +476,34 @@ class Store:
         """The stored statement `record` would duplicate, and those it nearly duplicates."""
         keys = [text_keys(speaker_id, t) for t in statement_texts(record)]
         empty = _Batch()
-        return self._duplicate_of(keys, empty), self._near_duplicates(keys[0], empty)
+        twin, _ = self._same_words(keys, {"id": "", **record}, empty)
+        return twin, self._near_duplicates(keys[0], empty)
 
-    def _duplicate_of(self, keys: list[TextKeys], batch: _Batch) -> str | None:
+    def _same_words(
+        self, keys: list[TextKeys], record: dict, batch: _Batch
+    ) -> tuple[str | None, list[str]]:
+        """(the statement this one duplicates, others with the same words on other occasions).
+
+        The same words on another date or at another event are another statement: ministers
+        read the same text in both Houses, politicians repeat lines. Only the same occasion
+        (compatible dates, same event, either unknown counting as the same) is a duplicate.
+        """
         wholes = [k.whole for k in keys]
-        for key in wholes:
-            if key in batch.wholes:
-                return batch.wholes[key]
-        row = self.conn.execute(
-            f"SELECT statement_id FROM text_keys WHERE key IN ({','.join('?' * len(wholes))})"
-            " AND kind = 'text' ORDER BY statement_id LIMIT 1",
-            wholes,
-        ).fetchone()
-        return row[0] if row else None
+        found: list[Occasion] = [o for key in wholes for o in batch.wholes.get(key, ())]
+        found += [
+            Occasion(sid, date, event)
+            for sid, date, event in self.conn.execute(
+                "SELECT DISTINCT k.statement_id, s.date, json_extract(s.record, '$.event')"
+                " FROM text_keys k JOIN statements s ON s.id = k.statement_id"
+                f" WHERE k.key IN ({','.join('?' * len(wholes))}) AND k.kind = 'text'"
+                " ORDER BY k.statement_id",
+                wholes,
+            )
+        ]
+        mine = Occasion(record["id"], record.get("date"), record.get("event"))
+        same = [o.statement_id for o in found if o.same_occasion(mine)]
+        other = [o.statement_id for o in found if not o.same_occasion(mine)]
+        return (same[0] if same else None), list(dict.fromkeys(other))
 
     def _near_duplicates(self, keys: TextKeys, batch: _Batch) -> list[tuple[str, float]]:
         """Statements of the same speaker sharing most sentences with this one."""
@@ -732,6 +752,22 @@ class Store:
         }
 
 
+@dataclass(frozen=True)
+class Occasion:
+    """When and where a statement was made, as far as its record tells."""
+
+    statement_id: str
+    date: str | None
+    event: str | None
+
+    def same_occasion(self, other: Occasion) -> bool:
+        return same_date(self.date, other.date) and _same_event(self.event, other.event)
+
+
+def _same_event(a: str | None, b: str | None) -> bool:
+    return not a or not b or sp.name_key(a) == sp.name_key(b)
+
+
 class _Batch:
     """What one import has accepted so far, so records within it are checked like stored ones."""
 
@@ -739,15 +775,16 @@ class _Batch:
         self.ids: set[str] = set()
         self.speakers: dict[Any, str] = {}  # speaker reference -> id
         self.roles: dict[str, list[str]] = {}  # speaker id -> role wordings known
-        self.wholes: dict[int, str] = {}  # whole-text key -> statement id
+        self.wholes: dict[int, list[Occasion]] = {}  # whole-text key -> statements with it
         self.sentences: dict[int, list[str]] = {}  # sentence key -> statement ids
         self.sentence_chars: dict[str, int] = {}
         # (statement id, its speaker, actually_said_by, where) to settle at the end
         self.pending: list[tuple[str, str, dict, RecordError | None]] = []
 
-    def remember(self, statement_id: str, keys: list[TextKeys]) -> None:
+    def remember(self, occasion: Occasion, keys: list[TextKeys]) -> None:
+        statement_id = occasion.statement_id
         for k in keys:
-            self.wholes.setdefault(k.whole, statement_id)
+            self.wholes.setdefault(k.whole, []).append(occasion)
         self.sentence_chars[statement_id] = keys[0].sentence_chars
         for key, _ in keys[0].parts:
             self.sentences.setdefault(key, []).append(statement_id)

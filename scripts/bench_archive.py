@@ -3,14 +3,17 @@
 
 Each size runs in a fresh child process so its peak RSS is its own.
 
-    .venv/bin/python scripts/bench_archive.py            # 10k and 100k
+    .venv/bin/python scripts/bench_archive.py            # 10k and 100k generated
     .venv/bin/python scripts/bench_archive.py 20000
+    .venv/bin/python scripts/bench_archive.py ../shared/data/kokkai-paragraphs-100k.jsonl.gz
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -22,7 +25,8 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 
-def one(count: int) -> dict:
+def one(what: str) -> dict:
+    """Import, re-import and export `what`: a number of generated statements, or a file."""
     from archive.formats import read_records, write_export
     from archive.store import Store
 
@@ -30,16 +34,21 @@ def one(count: int) -> dict:
 
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "in.jsonl"
-        generate([str(count), "-o", str(data)])
+        if what.isdigit():
+            generate([what, "-o", str(data)])
+        else:
+            with gzip.open(what, "rb") if what.endswith(".gz") else open(what, "rb") as src:
+                with open(data, "wb") as dst:
+                    shutil.copyfileobj(src, dst)
         store = Store(Path(tmp) / "archive.sqlite3")  # the store alone: no index
         t0 = time.perf_counter()
         report = store.import_records(read_records(str(data)), by="bench")
         t_import = time.perf_counter() - t0
-        assert len(report.added) == count
+        count = len(report.ids) + len(report.duplicates)
         t0 = time.perf_counter()
         again = store.import_records(read_records(str(data)), by="bench")
         t_reimport = time.perf_counter() - t0
-        assert again.unchanged == count
+        assert again.unchanged == len(report.added)
         t0 = time.perf_counter()
         with open(Path(tmp) / "out.json", "w", encoding="utf-8") as out:
             write_export(store, out)
@@ -48,6 +57,8 @@ def one(count: int) -> dict:
         db_bytes = store.path.stat().st_size
         return {
             "statements": count,
+            "duplicates": len(report.duplicates),
+            "warnings": len(report.near_duplicates),
             "input_mb": round(data.stat().st_size / 1e6, 1),
             "import_s": round(t_import, 2),
             "import_per_s": round(count / t_import),
@@ -60,18 +71,19 @@ def one(count: int) -> dict:
 
 def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "--one":
-        print(json.dumps(one(int(sys.argv[2]))))
+        print(json.dumps(one(sys.argv[2])))
         return
-    sizes = [int(a) for a in sys.argv[1:]] or [10_000, 100_000]
-    for n in sizes:
+    for what in sys.argv[1:] or ["10000", "100000"]:
         out = subprocess.run(
-            [sys.executable, __file__, "--one", str(n)], check=True, capture_output=True, text=True
+            [sys.executable, __file__, "--one", what], check=True, capture_output=True, text=True
         ).stdout
         r = json.loads(out.strip().splitlines()[-1])
         print(
             f"{r['statements']:>7} statements ({r['input_mb']} MB JSONL): import {r['import_s']} s"
-            f" = {r['import_per_s']:,}/s, identical re-import {r['reimport_noop_s']} s,"
-            f" export {r['export_s']} s, db {r['db_mb']} MB, peak RSS {r['peak_rss_mb']} MB"
+            f" = {r['import_per_s']:,}/s ({r['duplicates']} duplicates skipped,"
+            f" {r['warnings']} repeat/near-duplicate warnings), identical re-import"
+            f" {r['reimport_noop_s']} s, export {r['export_s']} s, db {r['db_mb']} MB,"
+            f" peak RSS {r['peak_rss_mb']} MB"
         )
 
 

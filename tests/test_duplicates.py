@@ -56,6 +56,36 @@ def test_a_duplicate_is_reported_with_where_and_what_and_not_added(
     assert archive.json("stats")["statements"] == 1
 
 
+@pytest.mark.parametrize(
+    ("date", "event"),
+    [
+        ("2025-03-01", "Harbour board meeting"),  # another day
+        ("2025-02-01", "City council meeting"),  # the same day, elsewhere
+        ("2025-02", "Harbour board"),  # a month that holds the day, another event
+    ],
+)
+def test_the_same_words_on_another_occasion_are_another_statement(
+    run: Cli, tmp_path: Path, date: str, event: str
+) -> None:
+    """Ministers read the same text in both Houses; politicians repeat lines (both seen in the
+    real Diet data): the same words on another date or at another event are kept, with a
+    warning, while an unknown date or event is taken as the same occasion."""
+    first = statement(id="first", speaker=TAKANASHI, lang="en", text=SPEECH, translations=None,
+                      date="2025-02-01", event="Harbour board meeting")  # fmt: skip
+    run.ok("import", str(write_jsonl(tmp_path / "1.jsonl", [first])))
+    again = statement(id="again", speaker=TAKANASHI, lang="en", text=SPEECH, translations=None,
+                      date=date, event=event)  # fmt: skip
+    result = run.ok("import", str(write_jsonl(tmp_path / "2.jsonl", [again])))
+    assert "1 added" in result.stdout
+    assert "again has the same words as first, said on another date or at another event" in (
+        result.stderr
+    )
+    undated = statement(id="undated", speaker=TAKANASHI, lang="en", text=SPEECH,
+                        translations=None, date=None, event=None)  # fmt: skip
+    result = run.ok("import", str(write_jsonl(tmp_path / "3.jsonl", [undated])))
+    assert "1 duplicates skipped" in result.stdout
+
+
 def test_the_same_words_by_another_speaker_are_not_a_duplicate(
     archive: Cli, tmp_path: Path
 ) -> None:

@@ -117,8 +117,10 @@ def _report(report: Any) -> None:
         ("role", report.roles),
         ("rejected", report.rejected),
     ):
-        for finding in findings:
+        for finding in findings[:MAX_ERRORS_SHOWN]:
             click.echo(f"{label}: {finding}", err=True)
+        if len(findings) > MAX_ERRORS_SHOWN:
+            click.echo(f"{label}: … and {len(findings) - MAX_ERRORS_SHOWN} more", err=True)
 
 
 @cli.command("import")
