@@ -37,9 +37,9 @@ def one(what: str) -> dict:
         if what.isdigit():
             generate([what, "-o", str(data)])
         else:
-            with gzip.open(what, "rb") if what.endswith(".gz") else open(what, "rb") as src:
-                with open(data, "wb") as dst:
-                    shutil.copyfileobj(src, dst)
+            opener = gzip.open if what.endswith(".gz") else open
+            with opener(what, "rb") as src, open(data, "wb") as dst:
+                shutil.copyfileobj(src, dst)
         store = Store(Path(tmp) / "archive.sqlite3")  # the store alone: no index
         t0 = time.perf_counter()
         report = store.import_records(read_records(str(data)), by="bench")
