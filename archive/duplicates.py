@@ -15,7 +15,12 @@ import unicodedata
 from dataclasses import dataclass
 
 QUOTE_MARKS = "\"'`“”„‟‘’‚‛«»‹›「」『』〝〞〟＂＇"
-_QUOTES = str.maketrans("", "", QUOTE_MARKS)
+# Quote marks (after NFKC) and the invisible format characters (Unicode category Cf) that
+# make look-alike texts: soft hyphen, zero-width spaces and joiners, direction marks, BOM.
+_INVISIBLE_OR_QUOTE = re.compile(
+    "[" + re.escape(QUOTE_MARKS) + "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
 _EDGE_PUNCT = " .,;:!?…。、，．！？：；・-–—"
 _SPACES = re.compile(r"\s+")
 _CJK = r"\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
@@ -27,9 +32,8 @@ NEAR_SHARE = 0.8  # of the shorter statement's sentences found in the other
 
 def normalise(text: str) -> str:
     """The text as compared: what differs only in typography compares equal."""
-    text = unicodedata.normalize("NFKC", text)
-    text = "".join(c for c in text if unicodedata.category(c) != "Cf")  # zero-width and such
-    text = _SPACES.sub(" ", text.translate(_QUOTES)).strip(_EDGE_PUNCT)
+    text = _INVISIBLE_OR_QUOTE.sub("", unicodedata.normalize("NFKC", text))
+    text = _SPACES.sub(" ", text).strip(_EDGE_PUNCT)
     return _CJK_SPACE.sub("", text).casefold()
 
 

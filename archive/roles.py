@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _FILLER = {"of", "the", "for", "and", "&"}
 _PLACE_ADJECTIVES = {
@@ -36,6 +37,7 @@ _SAME_ROLE_JA = {"首相": "内閣総理大臣", "総理": "内閣総理大臣",
 _WORD = re.compile(r"[\w.]+", re.UNICODE)
 
 
+@lru_cache(maxsize=8192)
 def role_key(role: str) -> str:
     """The form roles are compared in."""
     text = unicodedata.normalize("NFKC", role).casefold().strip()
@@ -50,7 +52,14 @@ def role_key(role: str) -> str:
     return " ".join(sorted(words))
 
 
-def same_role(stored: list[str], incoming: str) -> str | None:
-    """The stored wording of `incoming`'s role, if it differs only in wording."""
-    key = role_key(incoming)
-    return next((r for r in stored if r != incoming and role_key(r) == key), None)
+class KnownRoles:
+    """One speaker's role wordings by key: the first wording seen for a key is the one kept."""
+
+    def __init__(self, wordings: list[str]) -> None:
+        self.by_key: dict[str, str] = {}
+        for wording in wordings:
+            self.by_key.setdefault(role_key(wording), wording)
+
+    def wording_for(self, role: str) -> str:
+        """The stored wording of `role` (itself when new, and then remembered)."""
+        return self.by_key.setdefault(role_key(role), role)

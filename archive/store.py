@@ -23,7 +23,7 @@ from .duplicates import NEAR_SHARE, TextKeys, overlap_share, statement_texts, te
 from .errors import ArchiveError, NotFound, RecordError
 from .provenance import status_of
 from .records import STATEMENT_FIELDS, changed_fields, content_id, same_date, validate
-from .roles import same_role
+from .roles import KnownRoles
 from .timeutil import now_utc
 
 BUSY_TIMEOUT_S = 60.0
@@ -31,9 +31,10 @@ _SAID_BY = "attribution.actually_said_by"
 
 
 def _add_text_keys(tx: sqlite3.Connection) -> None:
-    """Version 2: keys for duplicate detection of every statement already stored."""
-    for rid, record in list(tx.execute("SELECT id, record FROM statements")):
-        _insert_keys(tx, rid, json.loads(record))
+    """Version 3: keys for duplicate detection of every statement already stored."""
+    rows = tx.execute("SELECT id, record FROM statements")
+    while batch := rows.fetchmany(1000):
+        _insert_keys(tx, [(rid, json.loads(record), None) for rid, record in batch])
 
 
 MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
@@ -378,7 +379,7 @@ class Store:
                 place = _where(where)
                 if rid not in batch.ids and not self.exists(rid):
                     keys = [text_keys(record["speaker"], t) for t in statement_texts(record)]
-                    twin, repeats = self._same_words(keys, record, batch)
+                    twin, repeats, near = self._compare(keys, record, batch)
                     if twin is not None and not allow_duplicates:
                         report.duplicates.append(Finding(place, (
                             f"duplicate of {twin} (same speaker, text, date and event);"
@@ -389,22 +390,23 @@ class Store:
                         report.near_duplicates.append(Finding(place, (
                             f"{rid} has the same words as {other}, said on another date or at"
                             " another event; kept as a separate statement"), other))  # fmt: skip
-                    for other, share in self._near_duplicates(keys[0], batch):
+                    for other, share in near:
                         report.near_duplicates.append(Finding(place, (
                             f"{rid} is a near-duplicate of {other} ({share:.0%} of the shorter"
                             " text is shared); kept — check whether both should stay"),
                             other))  # fmt: skip
                     batch.remember(Occasion(rid, record.get("date"), record.get("event")), keys)
+                    batch.keys[rid] = keys
                 self._same_role(record, batch, report, place)
                 batch.ids.add(rid)
                 if rid in chunk or len(chunk) >= self.CHUNK:
-                    self._write_chunk(tx, chunk, report, now, by, reason)
+                    self._write_chunk(tx, chunk, report, now, by, reason, batch.keys)
                     chunk = {}
                 chunk[rid] = {k: record[k] for k in STATEMENT_FIELDS if k in record}
                 report.ids.append(rid)
             if report.rejected and not skip_invalid:
                 raise ImportRejected(report.rejected)
-            self._write_chunk(tx, chunk, report, now, by, reason)
+            self._write_chunk(tx, chunk, report, now, by, reason, batch.keys)
             unsettled = self._settle_pending(tx, batch)
             if unsettled:  # already written: the whole import goes, whatever --skip-invalid says
                 raise ImportRejected(unsettled)
@@ -475,64 +477,64 @@ class Store:
     def similar(self, speaker_id: str, record: dict) -> tuple[str | None, list[tuple[str, float]]]:
         """The stored statement `record` would duplicate, and those it nearly duplicates."""
         keys = [text_keys(speaker_id, t) for t in statement_texts(record)]
-        empty = _Batch()
-        twin, _ = self._same_words(keys, {"id": "", **record}, empty)
-        return twin, self._near_duplicates(keys[0], empty)
+        twin, _, near = self._compare(keys, {"id": "", **record}, _Batch())
+        return twin, near
 
-    def _same_words(
+    def _compare(
         self, keys: list[TextKeys], record: dict, batch: _Batch
-    ) -> tuple[str | None, list[str]]:
-        """(the statement this one duplicates, others with the same words on other occasions).
+    ) -> tuple[str | None, list[str], list[tuple[str, float]]]:
+        """How a new statement relates to stored ones of its speaker (and earlier ones in this
+        import): the one it duplicates, those with the same words on other occasions, and
+        those it nearly duplicates (with the share of text in common).
 
         The same words on another date or at another event are another statement: ministers
         read the same text in both Houses, politicians repeat lines. Only the same occasion
         (compatible dates, same event, either unknown counting as the same) is a duplicate.
+        One indexed query answers all three in the common case of no match at all.
         """
-        wholes = [k.whole for k in keys]
+        wholes = {k.whole for k in keys}
+        parts = dict(keys[0].parts)
         found: list[Occasion] = [o for key in wholes for o in batch.wholes.get(key, ())]
-        found += [
-            Occasion(sid, date, event)
-            for sid, date, event in self.conn.execute(
-                "SELECT DISTINCT k.statement_id, s.date, json_extract(s.record, '$.event')"
-                " FROM text_keys k JOIN statements s ON s.id = k.statement_id"
-                f" WHERE k.key IN ({','.join('?' * len(wholes))}) AND k.kind = 'text'"
-                " ORDER BY k.statement_id",
-                wholes,
-            )
-        ]
-        mine = Occasion(record["id"], record.get("date"), record.get("event"))
-        same = [o.statement_id for o in found if o.same_occasion(mine)]
-        other = [o.statement_id for o in found if not o.same_occasion(mine)]
-        return (same[0] if same else None), list(dict.fromkeys(other))
-
-    def _near_duplicates(self, keys: TextKeys, batch: _Batch) -> list[tuple[str, float]]:
-        """Statements of the same speaker sharing most sentences with this one."""
-        if not keys.parts:
-            return []
         shared: dict[str, int] = {}
-        for key, weight in keys.parts:
+        for key, weight in parts.items():
             for other in batch.sentences.get(key, ()):
                 shared[other] = shared.get(other, 0) + weight
-        marks = ",".join("?" * len(keys.parts))
-        for other, weight in self.conn.execute(
-            f"SELECT statement_id, sum(weight) FROM text_keys WHERE key IN ({marks})"
-            " AND kind = 'sentence' GROUP BY statement_id",
-            [k for k, _ in keys.parts],
+        all_keys = [*wholes, *parts]
+        stored_texts: set[str] = set()
+        for sid, key, kind in self.conn.execute(
+            "SELECT statement_id, key, kind FROM text_keys"
+            f" WHERE key IN ({','.join('?' * len(all_keys))})",
+            all_keys,
         ):
-            shared[other] = max(shared.get(other, 0), weight)
-        out = []
-        for other, weight in sorted(shared.items()):
-            total = batch.sentence_chars.get(other)
+            if kind == "text" and key in wholes:
+                stored_texts.add(sid)
+            elif kind == "sentence" and key in parts:
+                shared[sid] = shared.get(sid, 0) + parts[key]
+        if stored_texts:
+            found += [
+                Occasion(sid, date, event)
+                for sid, date, event in self._where_id_in(
+                    "id, date, json_extract(record, '$.event')", sorted(stored_texts)
+                )
+            ]
+        mine = Occasion(record["id"], record.get("date"), record.get("event"))
+        same = sorted(o.statement_id for o in found if o.same_occasion(mine))
+        other = sorted({o.statement_id for o in found} - set(same))
+        near = []
+        for sid, weight in sorted(shared.items()):
+            if sid in same or sid in other:
+                continue  # the same words: said above
+            total = batch.sentence_chars.get(sid)
             if total is None:
                 row = self.conn.execute(
                     "SELECT max(weight) FROM text_keys WHERE statement_id = ? AND kind = 'text'",
-                    (other,),
+                    (sid,),
                 ).fetchone()
                 total = row[0] or 0
-            share = overlap_share(keys, weight, total)
+            share = overlap_share(keys[0], weight, total)
             if share >= NEAR_SHARE:
-                out.append((other, share))
-        return out
+                near.append((sid, share))
+        return (same[0] if same else None), other, near
 
     def _same_role(self, record: dict, batch: _Batch, report: ImportReport, place: str) -> None:
         """Map a role that differs only in wording onto the speaker's stored wording."""
@@ -542,9 +544,9 @@ class Store:
         sid = record["speaker"]
         known = batch.roles.get(sid)
         if known is None:
-            known = batch.roles[sid] = self.roles_of(sid)
-        stored = same_role(known, role)
-        if stored is not None:
+            known = batch.roles[sid] = KnownRoles(self.roles_of(sid))
+        stored = known.wording_for(role)
+        if stored != role:
             record["role"] = stored
             report.roles.append(
                 Finding(
@@ -553,8 +555,6 @@ class Store:
                     " the wording already used for this speaker",
                 )
             )
-        elif role not in known:
-            known.append(role)
 
     def _write_chunk(
         self,
@@ -564,9 +564,11 @@ class Store:
         now: str,
         by: str,
         reason: str | None = None,
+        keys: dict[str, list[TextKeys]] | None = None,
     ) -> None:
         if not chunk:
             return
+        keys = keys or {}
         ids = list(chunk)
         rows = tx.execute(
             "SELECT id, record, version, changed, updated_at, updated_by, reason FROM statements"
@@ -612,9 +614,10 @@ class Store:
             " WHERE id = ?",
             updates,
         )
-        for rid in rekeyed:
-            tx.execute("DELETE FROM text_keys WHERE statement_id = ?", (rid,))
-            _insert_keys(tx, rid, chunk[rid])
+        tx.executemany(
+            "DELETE FROM text_keys WHERE statement_id = ?", [(r,) for r in rekeyed if r in existing]
+        )
+        _insert_keys(tx, [(rid, chunk[rid], keys.pop(rid, None)) for rid in rekeyed])
 
     def get(self, statement_id: str) -> dict:
         """The stored record (speaker as an id); NotFound if there is none."""
@@ -774,7 +777,8 @@ class _Batch:
     def __init__(self) -> None:
         self.ids: set[str] = set()
         self.speakers: dict[Any, str] = {}  # speaker reference -> id
-        self.roles: dict[str, list[str]] = {}  # speaker id -> role wordings known
+        self.roles: dict[str, KnownRoles] = {}  # speaker id -> role wordings known
+        self.keys: dict[str, list[TextKeys]] = {}  # statement id -> its keys, once computed
         self.wholes: dict[int, list[Occasion]] = {}  # whole-text key -> statements with it
         self.sentences: dict[int, list[str]] = {}  # sentence key -> statement ids
         self.sentence_chars: dict[str, int] = {}
@@ -790,13 +794,17 @@ class _Batch:
             self.sentences.setdefault(key, []).append(statement_id)
 
 
-def _insert_keys(tx: sqlite3.Connection, statement_id: str, record: dict) -> None:
+def _insert_keys(
+    tx: sqlite3.Connection, statements: list[tuple[str, dict, list[TextKeys] | None]]
+) -> None:
+    """Store the duplicate keys of (id, record, keys if already computed) statements."""
     rows = []
-    for text in statement_texts(record):
-        rows.extend(text_keys(record["speaker"], text).rows())
+    for statement_id, record, keys in statements:
+        if keys is None:
+            keys = [text_keys(record["speaker"], text) for text in statement_texts(record)]
+        rows += [(key, statement_id, kind, w) for k in keys for key, kind, w in k.rows()]
     tx.executemany(
-        "INSERT INTO text_keys (key, statement_id, kind, weight) VALUES (?, ?, ?, ?)",
-        [(key, statement_id, kind, weight) for key, kind, weight in rows],
+        "INSERT INTO text_keys (key, statement_id, kind, weight) VALUES (?, ?, ?, ?)", rows
     )
 
 
