@@ -542,6 +542,9 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
     from .app import create_app
 
     app = create_app({"HATSUGEN_HOME": str(_app(ctx).home)})
+    core = app.extensions["hatsugen"]
+    core.notify = lambda message: click.echo(message, err=True)
+    core.ensure_index_format()  # before the first request, not during it
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"hatsugen is serving {app.extensions['hatsugen'].home} at http://{shown}:{port}/")
     click.echo("press Ctrl+C to stop")
