@@ -752,6 +752,9 @@ class Store:
                 "SELECT coalesce(substr(date, 1, 4), 'undated'), count(*) FROM statements"
                 " GROUP BY 1 ORDER BY 1"
             ),
+            "by_status": grouped(
+                "SELECT status, count(*) n FROM statements GROUP BY 1 ORDER BY n DESC, 1"
+            ),
         }
 
 

@@ -248,6 +248,7 @@ def test_misattributed_quotes_stay_findable_and_can_be_filtered(archive: Cli) ->
     only = archive.json("search", "--status", "misattributed")
     assert [r["id"] for r in only["results"]] == ["port"]
     assert archive.json("search", "status:misattributed")["total"] == 1
+    assert archive.json("stats")["by_status"] == {"unverified": 2, "misattributed": 1}
     assert "MISATTRIBUTED" in archive.ok("search", "port").stdout
 
 

@@ -68,6 +68,7 @@ def test_stats_counts_by_speaker_language_kind_and_year(run: Cli, tmp_path: Path
     assert stats["by_lang"] == {"ja": 2, "en": 1}
     assert stats["by_kind"] == {"remarks": 1, "speech": 1, "unknown": 1}
     assert stats["by_year"] == {"2023": 1, "2024": 1, "undated": 1}
+    assert stats["by_status"] == {"unverified": 3}
     human = run.ok("stats").stdout
     assert "3 statements by 2 speakers" in human and "Aiko Mizuhara (水原愛子)" in human
 

@@ -148,6 +148,7 @@ def stats_lines(stats: dict, speakers: dict[str, dict]) -> list[str]:
         ("By language", "by_lang"),
         ("By kind", "by_kind"),
         ("By year", "by_year"),
+        ("By attribution status", "by_status"),
     )
     for title, key in sections:
         if not stats[key]:
