@@ -93,6 +93,16 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     CREATE INDEX text_keys_statement ON text_keys(statement_id);
     """,
     _add_text_keys,  # version 3
+    # version 4: the index outbox. Every write logs, in its own transaction, which statements
+    # the search index must (re)index; whoever holds the index writer works the log off, and
+    # each index folder records how far it got (`index_marks`), as does a running reindex.
+    """
+    CREATE TABLE index_log (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        statement_id TEXT NOT NULL
+    );
+    CREATE TABLE index_marks (name TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -142,6 +152,7 @@ class ImportReport:
     duplicates: list[Finding] = field(default_factory=list)  # skipped: already archived
     near_duplicates: list[Finding] = field(default_factory=list)  # kept, with a warning
     roles: list[Finding] = field(default_factory=list)  # role wordings mapped onto stored ones
+    queued: int = 0  # stored, but left for a busy index writer to index
 
     @property
     def changed(self) -> list[str]:
@@ -410,6 +421,12 @@ class Store:
             unsettled = self._settle_pending(tx, batch)
             if unsettled:  # already written: the whole import goes, whatever --skip-invalid says
                 raise ImportRejected(unsettled)
+            changed = [*report.added, *report.updated]
+            changed += self.statement_ids_of(report.speakers_changed)
+            tx.executemany(
+                "INSERT INTO index_log (statement_id) VALUES (?)",
+                [(i,) for i in dict.fromkeys(changed)],
+            )
             _fault("before-commit")
         return report
 
@@ -618,6 +635,47 @@ class Store:
             "DELETE FROM text_keys WHERE statement_id = ?", [(r,) for r in rekeyed if r in existing]
         )
         _insert_keys(tx, [(rid, chunk[rid], keys.pop(rid, None)) for rid in rekeyed])
+
+    # -- the index outbox ----------------------------------------------------------------------
+    def last_change(self) -> int:
+        """The sequence number of the latest logged change (0 before any)."""
+        row = self.conn.execute(
+            "SELECT seq FROM sqlite_sequence WHERE name = 'index_log'"
+        ).fetchone()
+        return row[0] if row else 0
+
+    def changes_since(self, seq: int, limit: int = 5000) -> tuple[list[str], int]:
+        """Statements changed after `seq` (each once, at most `limit`) and the last seq read."""
+        rows = self.conn.execute(
+            "SELECT seq, statement_id FROM index_log WHERE seq > ? ORDER BY seq LIMIT ?",
+            (seq, limit),
+        ).fetchall()
+        if not rows:
+            return [], seq
+        return list(dict.fromkeys(r[1] for r in rows)), rows[-1][0]
+
+    def pending_since(self, seq: int) -> int:
+        row = self.conn.execute(
+            "SELECT count(DISTINCT statement_id) FROM index_log WHERE seq > ?", (seq,)
+        ).fetchone()
+        return row[0]
+
+    def mark(self, name: str) -> int | None:
+        row = self.conn.execute("SELECT seq FROM index_marks WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def set_mark(self, name: str, seq: int | None) -> None:
+        """Record how far index `name` got in the log (None forgets the mark)."""
+        with self.transaction() as tx:
+            if seq is None:
+                tx.execute("DELETE FROM index_marks WHERE name = ?", (name,))
+            else:
+                tx.execute("INSERT OR REPLACE INTO index_marks VALUES (?, ?)", (name, seq))
+
+    def prune_log(self, upto: int) -> None:
+        """Forget log entries that every index (and a running reindex) has already taken in."""
+        with self.transaction() as tx:
+            tx.execute("DELETE FROM index_log WHERE seq <= ?", (upto,))
 
     def get(self, statement_id: str) -> dict:
         """The stored record (speaker as an id); NotFound if there is none."""

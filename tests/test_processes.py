@@ -42,7 +42,7 @@ def test_two_imports_at_once_both_succeed(tmp_path: Path) -> None:
         assert "locked" not in err
     app = Hatsugen(home)
     assert app.store.count() == 6000
-    assert app.check() == {"missing": [], "stale": [], "extra": []}
+    assert app.check() == {"missing": [], "stale": [], "extra": [], "queued": []}
     # Both files' statements are searchable.
     assert {r["id"] for r in app.search(SearchRequest(q="id:s1-0000007 OR id:s2-0000007"))[
         "results"]} == {"s1-0000007", "s2-0000007"}  # fmt: skip
@@ -65,7 +65,7 @@ def test_kill_9_mid_import_leaves_the_archive_as_it_was(tmp_path: Path) -> None:
     proc.wait(timeout=10)
     app = Hatsugen(home)
     assert app.store.count() == 500
-    assert app.check() == {"missing": [], "stale": [], "extra": []}
+    assert app.check() == {"missing": [], "stale": [], "extra": [], "queued": []}
     assert app.store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     app.close()
     # The archive is not left locked: the same import now goes through.
@@ -74,4 +74,4 @@ def test_kill_9_mid_import_leaves_the_archive_as_it_was(tmp_path: Path) -> None:
     assert again.returncode == 0, err
     app = Hatsugen(home)
     assert app.store.count() == 2500
-    assert app.check() == {"missing": [], "stale": [], "extra": []}
+    assert app.check() == {"missing": [], "stale": [], "extra": [], "queued": []}

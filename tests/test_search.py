@@ -186,7 +186,9 @@ def test_bad_requests_are_clear_errors(app: Hatsugen, params: dict, field: str) 
 def test_search_json_is_the_design_shape(run: Cli, tmp_path: Path) -> None:
     run.ok("import", str(write_jsonl(tmp_path / "c.jsonl", CORPUS)))
     out = json.loads(run.ok("search", "協力", "--json").stdout)
-    assert set(out) == {"query", "total", "page", "per_page", "results", "facets"}
+    assert set(out) == {
+        "query", "total", "page", "per_page", "results", "facets", "queued_for_indexing",
+    }  # fmt: skip
     assert out["query"] == "協力" and out["total"] == 2
     assert set(out["results"][0]) == {
         "id", "score", "speaker", "role", "date", "kind", "lang", "spoken_lang", "wording",

@@ -13,7 +13,9 @@ from conftest import XSS
 
 def test_search_page_and_api_show_the_same_results(client) -> None:
     api = client.get("/api/search?q=協力").get_json()
-    assert set(api) == {"query", "total", "page", "per_page", "results", "facets"}
+    assert set(api) == {
+        "query", "total", "page", "per_page", "results", "facets", "queued_for_indexing",
+    }  # fmt: skip
     assert {r["id"] for r in api["results"]} == {"korea", "shuttle"}
     page = client.get("/?q=協力").get_data(as_text=True)
     assert "2 statements" in page

@@ -121,6 +121,17 @@ def _report(report: Any) -> None:
             click.echo(f"{label}: {finding}", err=True)
         if len(findings) > MAX_ERRORS_SHOWN:
             click.echo(f"{label}: … and {len(findings) - MAX_ERRORS_SHOWN} more", err=True)
+    _queued_notice(report.queued)
+
+
+def _queued_notice(queued: int) -> None:
+    if queued:
+        click.echo(
+            f"stored; {queued} statement{'s' if queued != 1 else ''} queued for indexing behind"
+            " another hatsugen command that is writing the search index (a reindex or an"
+            " import); they become searchable as soon as it is done",
+            err=True,
+        )
 
 
 @cli.command("import")
@@ -215,6 +226,7 @@ def add(ctx: click.Context, from_file: str | None, allow_duplicates: bool, **opt
         record = _record_from_options(opts)
     statement_id = app.add(record, by=actor("add"), allow_duplicates=allow_duplicates)
     click.echo(statement_id)
+    _queued_notice(app.pending())
 
 
 def _record_from_options(opts: dict[str, Any]) -> dict:
@@ -435,6 +447,7 @@ def verify(
     state = (record.get("attribution") or {}).get("status", "unverified")
     what = "updated" if report.updated else "unchanged"
     click.echo(f"{statement_id}: {state} ({what})")
+    _queued_notice(report.queued)
 
 
 @cli.command()
@@ -443,10 +456,16 @@ def reindex(ctx: click.Context) -> None:
     """Rebuild the search index from the store (searches keep working meanwhile)."""
     import time
 
+    from index.searchindex import ReindexRunning
+
     app = _app(ctx)
     started = time.perf_counter()
-    with _progress(app.store.count(), "indexing", minimum=2000) as progress:
-        n = app.reindex(progress)
+    try:
+        with _progress(app.store.count(), "indexing", minimum=2000) as progress:
+            n = app.reindex(progress)
+    except ReindexRunning as err:
+        click.echo(str(err))
+        return
     click.echo(f"indexed {n} statements in {time.perf_counter() - started:.1f} s")
 
 
@@ -460,12 +479,15 @@ def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
     Exit status 1 when problems were found and not repaired.
     """
     found = _app(ctx).check(repair=repair)
+    queued = found.pop("queued")
     problems = sum(len(v) for v in found.values())
     if as_json:
-        _echo_json({**found, "repaired": repair and problems > 0})
+        _echo_json({**found, "queued": queued, "repaired": repair and problems > 0})
     else:
         if not problems:
             click.echo("index and store agree")
+        if queued:
+            click.echo(f"{len(queued)} queued for indexing behind a busy writer (not a problem)")
         for kind, ids in found.items():
             if ids:
                 shown = ", ".join(ids[:10]) + (f" … (+{len(ids) - 10})" if len(ids) > 10 else "")
@@ -545,6 +567,7 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
     core = app.extensions["hatsugen"]
     core.notify = lambda message: click.echo(message, err=True)
     core.ensure_index_format()  # before the first request, not during it
+    core.start_indexer()
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"hatsugen is serving {app.extensions['hatsugen'].home} at http://{shown}:{port}/")
     click.echo("press Ctrl+C to stop")

@@ -7,23 +7,28 @@ full records from the store. Keeping both behind one object is what stops the fa
 from __future__ import annotations
 
 import getpass
+import os
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from archive import ArchiveError, ImportRejected, ImportReport, NotFound, RecordError, Store
+from archive import ImportRejected, ImportReport, NotFound, RecordError, Store
 from archive.demo import DEMO_PATH
 from archive.extract import extract
 from archive.formats import full_record, read_records, write_export
 from archive.provenance import spoken_lang_of, status_of, wording_of
 from archive.store import Located
-from index import QueryError, SearchEngine, SearchIndex, SearchRequest
+from index import IndexBusy, QueryError, SearchEngine, SearchIndex, SearchRequest
 from index.highlight import highlight
 from index.schema import document, stamp
 
 from .home import resolve_home
 
 DB_NAME = "archive.sqlite3"
+REINDEX_MARK = "reindex"  # the log position a running rebuild started from
 IndexingProgress = Callable[[int], Callable[[int], None] | None]
 INDEX_DIR = "index"
 
@@ -35,6 +40,12 @@ def actor(command: str) -> str:
     except (KeyError, OSError):
         user = "unknown"
     return f"{command} ({user})"
+
+
+@dataclass
+class Drained:
+    indexed: int  # statements (re)indexed by this call
+    pending: int  # statements still queued because another writer holds the index
 
 
 class Hatsugen:
@@ -158,29 +169,11 @@ class Hatsugen:
     def _index_changes(
         self, report: ImportReport, indexing: IndexingProgress | None = None
     ) -> None:
-        """Bring the index up to date with what an import stored.
-
-        The store has committed already; if indexing fails, the statements are kept and the
-        message says how to make them searchable.
+        """Index what a write stored, if the index writer can be had soon; else leave it
+        queued (the store logged it) for whoever holds the writer, and say so in the report.
         """
-        ids = list(dict.fromkeys(
-            [*report.changed, *self.store.statement_ids_of(report.speakers_changed)]
-        ))  # fmt: skip
-        if not ids:
-            return
-        if not self.ensure_index_format():
-            return  # rebuilt from the store, these statements included
-        done = indexing(len(ids)) if indexing else None
-        docs = self._documents(ids)
-        if done is not None:
-            docs = _counted(docs, done)
-        try:
-            self.index.write(docs)
-        except Exception as err:
-            raise ArchiveError(
-                f"{len(ids)} statements were stored but are not yet searchable ({err});"
-                " run `hatsugen check --repair` to index them"
-            ) from err
+        if report.changed or report.speakers_changed:
+            report.queued = self.drain(indexing=indexing).pending
 
     def _documents(self, ids: list[str] | None = None) -> Iterator[dict]:
         speakers = self.speakers_by_id()
@@ -188,6 +181,73 @@ class Hatsugen:
             yield document(record, speakers[record["speaker"]], version)
 
     # -- index maintenance -------------------------------------------------------------------
+    def drain(self, wait: float | None = None, indexing: IndexingProgress | None = None) -> Drained:
+        """Index every logged change the live index lacks, if the writer can be had within
+        `wait` seconds (default $HATSUGEN_INDEX_WAIT, 10 s); otherwise leave them queued.
+
+        Whoever holds the writer works off the whole log, other commands' changes included,
+        so a command never waits long for another one and nothing stays unindexed once the
+        busy writer finishes. Safe to kill at any point: the log is only pruned after the
+        index has committed, and indexing a statement twice is harmless.
+        """
+        if not self.ensure_index_format():
+            return Drained(indexed=self.store.count(), pending=0)  # rebuilt: all of it
+        wait = float(os.environ.get("HATSUGEN_INDEX_WAIT", "10")) if wait is None else wait
+        indexed = 0
+        try:
+            with self.index.write_lock(timeout=wait):
+                name = self.index.open(locked=True).hatsugen_name
+                mark = self.store.mark(name) or 0
+                while True:
+                    ids, top = self.store.changes_since(mark)
+                    if not ids:
+                        break
+                    done = indexing(len(ids)) if indexing else None
+                    indexed += self._index_ids(ids, done=done)
+                    self.store.set_mark(name, top)
+                    mark = top
+                rebuilding = self.store.mark(REINDEX_MARK)
+                self.store.prune_log(mark if rebuilding is None else min(mark, rebuilding))
+        except IndexBusy:
+            return Drained(indexed=indexed, pending=self.pending())
+        return Drained(indexed=indexed, pending=0)
+
+    def _index_ids(
+        self, ids: list[str], name: str | None = None, done: Callable[[int], None] | None = None
+    ) -> int:
+        """(Re)index these statements, or drop them from the index if the store lacks them."""
+        docs = self._documents(ids)
+        if done is not None:
+            docs = _counted(docs, done)
+        found: set[str] = set()
+        written = self.index.write_locked(_noting(docs, found), name=name)
+        gone = [i for i in ids if i not in found]
+        if gone:
+            self.index.write_locked([], deletes=gone, name=name)
+        return written
+
+    def start_indexer(self, interval: float = 2.0) -> threading.Thread:
+        """Work off the queue in the background (for `serve`): what another command left
+        queued becomes searchable without anyone running a command."""
+
+        def run() -> None:
+            while True:
+                time.sleep(interval)
+                try:
+                    if self.pending():
+                        self.drain(wait=0)
+                except Exception as err:  # keep serving; say what went wrong
+                    self.notify(f"background indexing failed, will retry: {err}")
+
+        thread = threading.Thread(target=run, name="hatsugen-indexer", daemon=True)
+        thread.start()
+        return thread
+
+    def pending(self) -> int:
+        """Statements stored but not yet in the live index (queued behind a busy writer)."""
+        name = self.index.current_name()
+        return self.store.pending_since(self.store.mark(name) or 0) if name else 0
+
     def ensure_index_format(self) -> bool:
         """Rebuild an index made by an older hatsugen (once per process); True if it was fine.
 
@@ -208,27 +268,62 @@ class Hatsugen:
         return False
 
     def reindex(self, progress: Callable[[int], None] | None = None) -> int:
-        """Rebuild the whole index from the store, swapping it in when complete."""
-        return self.index.rebuild(self._documents(), progress)
+        """Rebuild the whole index from the store beside the live one, then swap it in.
+
+        Writes go on meanwhile: they are indexed into the live index as usual, and, once the
+        new index is built, every change logged since the rebuild began is indexed into it
+        before the swap, so none is lost. Raises ReindexRunning if another rebuild runs.
+        """
+        with self.index.reindex_lock():
+            start = self.store.last_change()
+            self.store.set_mark(REINDEX_MARK, start)  # the log is kept from here on
+            try:
+                conn = self.store.conn
+                conn.execute("BEGIN")  # one snapshot of the store for the whole build
+                try:
+                    name = self.index.build(self._documents(), progress)
+                finally:
+                    conn.execute("COMMIT")
+                with self.index.write_lock():
+                    mark = start
+                    while True:
+                        ids, top = self.store.changes_since(mark)
+                        if not ids:
+                            break
+                        self._index_ids(ids, name=name)
+                        mark = top
+                    self.store.set_mark(name, mark)
+                    self.index.swap_in(name)
+            finally:
+                self.store.set_mark(REINDEX_MARK, None)
+        return self.store.count()
 
     def check(self, *, repair: bool = False) -> dict[str, list[str]]:
-        """Statements missing from, stale in, or extra in the index; repaired if asked."""
-        self.ensure_index_format()
+        """Statements missing from, stale in, or extra in the index; repaired if asked.
+
+        Statements queued behind a busy writer are listed as `queued`, not as problems.
+        """
+        self.drain(wait=0 if not repair else None)
         speakers = self.speakers_by_id()
         expected = {
             record["id"]: stamp(version, speakers[record["speaker"]])
             for record, version in self.store.rows()
         }
         actual = self.index.stamps()
+        name = self.index.current_name()
+        queued = set(self.store.changes_since(self.store.mark(name) or 0, limit=10**9)[0])
+        differ = {i for i in expected.keys() & actual.keys() if expected[i] != actual[i]}
         found = {
-            "missing": sorted(expected.keys() - actual.keys()),
-            "stale": sorted(i for i in expected.keys() & actual.keys() if expected[i] != actual[i]),
-            "extra": sorted(actual.keys() - expected.keys()),
+            "missing": sorted(expected.keys() - actual.keys() - queued),
+            "stale": sorted(differ - queued),
+            "extra": sorted(actual.keys() - expected.keys() - queued),
         }
         if repair and any(found.values()):
-            self.index.write(
-                self._documents(found["missing"] + found["stale"]), deletes=found["extra"]
-            )
+            with self.index.write_lock():
+                self.index.write_locked(
+                    self._documents(found["missing"] + found["stale"]), deletes=found["extra"]
+                )
+        found["queued"] = sorted(queued & expected.keys())
         return found
 
     def match_speaker(self, name: str) -> str | None:
@@ -296,7 +391,7 @@ class Hatsugen:
         return self.store.history(statement_id)
 
     def stats(self) -> dict:
-        return self.store.stats()
+        return {**self.store.stats(), "queued_for_indexing": self.pending()}
 
     def export(self, out: IO[str], fmt: str = "json") -> int:
         return write_export(self.store, out, fmt)
@@ -362,7 +457,15 @@ class Hatsugen:
                 "year": facets["year"],
                 "status": facets["status"],
             },
+            # Stored but not yet searchable: queued behind a writer that holds the index.
+            "queued_for_indexing": self.pending(),
         }
+
+
+def _noting(docs: Iterator[dict], seen: set[str]) -> Iterator[dict]:
+    for doc in docs:
+        seen.add(doc["id"])
+        yield doc
 
 
 def _counted(docs: Iterator[dict], done: Callable[[int], None]) -> Iterator[dict]:

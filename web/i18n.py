@@ -150,6 +150,8 @@ LABELS: dict[str, dict[str, str]] = {
         "already_archived": "Already archived as {id}; importing skips it.",
         "similar_to": "Similar to archived statements: {ids}",
         "reason": "reason: {reason}",
+        "queued_for_indexing": "{count} newly stored statements are being indexed and are not"
+        " searchable yet.",
     },
     "ja": {
         "site_tagline": "誰が、いつ、何を言ったか — 日本語と英語で",
@@ -290,6 +292,8 @@ LABELS: dict[str, dict[str, str]] = {
         "already_archived": "収録済み（{id}）。取り込み時には追加されません。",
         "similar_to": "類似の収録済み発言：{ids}",
         "reason": "理由：{reason}",
+        "queued_for_indexing": "新しく保存された {count} 件の発言は索引作成中のため、"
+        "まだ検索できません。",
     },
 }
 

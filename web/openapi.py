@@ -204,7 +204,9 @@ def _schemas() -> dict[str, Any]:
                         "text": _STR, "translations": _NAMES, "original": _STR}}}}},
             "facets": {"type": "object", "properties": {
                 "speaker": counts, "lang": counts, "kind": counts, "year": counts,
-                "status": counts}}}},
+                "status": counts}},
+            "queued_for_indexing": {"type": "integer", "description":
+                "statements stored but not yet searchable (behind a busy index writer)"}}},
         "StatementPage": {"type": "object",
                           "required": ["statement", "meta", "history", "citation", "csl"],
                           "properties": {

@@ -143,6 +143,8 @@ def stats_lines(stats: dict, speakers: dict[str, dict]) -> list[str]:
         f"{stats['statements']} statements by {stats['speakers']} speakers"
         f" ({stats['revisions']} revisions kept)"
     ]
+    if stats.get("queued_for_indexing"):
+        lines.append(f"{stats['queued_for_indexing']} queued for indexing (not yet searchable)")
     sections = (
         ("By speaker", "by_speaker"),
         ("By language", "by_lang"),
@@ -175,8 +177,10 @@ def emphasised(marked_html: str) -> str:
 def search_lines(result: dict, req: object, speakers: dict[str, dict] | None = None) -> list[str]:
     total, page, per_page = result["total"], result["page"], result["per_page"]
     query = f" for {result['query']!r}" if result["query"] else ""
+    waiting = result.get("queued_for_indexing")
+    note = [f"({waiting} statements are queued for indexing and not searchable yet)"]
     if not total:
-        return [f"no statements found{query}"]
+        return [f"no statements found{query}", *(note if waiting else [])]
     pages = (total + per_page - 1) // per_page
     lines = [style(f"{total} statement{'s' if total != 1 else ''}{query}", bold=True)
              + f" (page {page} of {pages})"]  # fmt: skip
@@ -196,6 +200,8 @@ def search_lines(result: dict, req: object, speakers: dict[str, dict] | None = N
             items = ", ".join(f"{names.get(k, k) if facet == 'speaker' else k} {n}"
                               for k, n in list(counts.items())[:8])  # fmt: skip
             lines.append(style(f"{facet}: ", dim=True) + items)
+    if waiting:
+        lines.extend(note)
     lines.append(style("hatsugen show ID for the whole statement", dim=True))
     return lines
 
