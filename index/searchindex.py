@@ -154,6 +154,20 @@ class SearchIndex:
                 )
             yield
 
+    def clear_orphans(self) -> bool:
+        """With no rebuild running, remove index folders nothing uses (a killed rebuild's).
+
+        Call with the write lock held; False (nothing done) while a rebuild runs.
+        """
+        with _flock(self.folder / "reindex.lock", 0) as free:
+            if not free:
+                return False
+            live = self.current_name()
+            for folder in self.folder.glob("ix-*"):
+                if folder.name != live:
+                    shutil.rmtree(folder, ignore_errors=True)
+            return True
+
     def write(self, upserts: Iterable[dict], deletes: Iterable[str] = ()) -> int:
         """Add or replace documents (by id) and delete ids in the live index, one commit."""
         with self.write_lock():

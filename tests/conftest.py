@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -140,3 +144,45 @@ def web_app(web_home: Path):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def client(web_app):  # type: ignore[no-untyped-def]
     return web_app.test_client()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(home: Path) -> Iterator[str]:
+    """The real `hatsugen serve` (waitress) on a free loopback port."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "web", "--home", str(home), "serve", "--port", str(port)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url + "/api/speakers", timeout=2)
+            break
+        except OSError:
+            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.1)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def generate(path: Path, count: int, seed: int) -> Path:
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "generate_archive.py"), str(count),
+         "-o", str(path), "--seed", str(seed)],
+        check=True,
+    )  # fmt: skip
+    # Different seeds reuse ids gen-0000000…; give each file its own id space.
+    text = path.read_text(encoding="utf-8").replace('"id": "gen-', f'"id": "s{seed}-')
+    path.write_text(text, encoding="utf-8")
+    return path

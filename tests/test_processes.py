@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -13,21 +11,9 @@ import pytest
 from index import SearchRequest
 from web.core import Hatsugen
 
-from conftest import ROOT, hatsugen_proc
+from conftest import generate, hatsugen_proc
 
 pytestmark = pytest.mark.slow
-
-
-def generate(path: Path, count: int, seed: int) -> Path:
-    subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "generate_archive.py"), str(count),
-         "-o", str(path), "--seed", str(seed)],
-        check=True,
-    )  # fmt: skip
-    # Different seeds reuse ids gen-0000000…; give each file its own id space.
-    text = path.read_text(encoding="utf-8").replace('"id": "gen-', f'"id": "s{seed}-')
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def test_two_imports_at_once_both_succeed(tmp_path: Path) -> None:

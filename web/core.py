@@ -207,6 +207,9 @@ class Hatsugen:
                     self.store.set_mark(name, top)
                     mark = top
                 rebuilding = self.store.mark(REINDEX_MARK)
+                if rebuilding is not None and self.index.clear_orphans():
+                    self.store.set_mark(REINDEX_MARK, None)  # its rebuild was killed
+                    rebuilding = None
                 self.store.prune_log(mark if rebuilding is None else min(mark, rebuilding))
         except IndexBusy:
             return Drained(indexed=indexed, pending=self.pending())
