@@ -8,10 +8,33 @@ indirect speech, "according to" paraphrases, 「」 around the name of a thing �
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from html.parser import HTMLParser
+
+from .errors import ArchiveError
+
+
+class ExtractionTooSlow(ArchiveError):
+    """An article took longer than its time budget: the caller answers clearly, never hangs."""
+
+
+def _deadline(budget: float | None) -> Callable[[], None]:
+    """A check to call as work goes on; raises ExtractionTooSlow once `budget` s have passed."""
+    if budget is None:
+        return lambda: None
+    end = time.monotonic() + budget
+
+    def check() -> None:
+        if time.monotonic() > end:
+            raise ExtractionTooSlow(
+                f"the article took longer than {budget:g} s to analyse; paste a shorter part"
+            )
+
+    return check
+
 
 # -- English vocabulary ----------------------------------------------------------------------
 VERBS = (
@@ -66,9 +89,13 @@ EMBED_RE = re.compile(
     r"^\s*[—–-]{1,2}\s*(?P<name>[^(@\n]+?)\s*\((?P<handle>@\w{1,30})\)\s*"
     r"(?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4})\s*$"
 )
-TRAILING_LINKS = re.compile(
-    r"(?:\s*(?:pic\.twitter\.com/\S+|https?://t\.co/\S+|https?://\S+))+\s*$"
-)
+LINK_TOKEN = re.compile(r"(?:pic\.twitter\.com/|https?://)\S*", re.IGNORECASE)
+# Every pattern here runs on pasted text, so none may backtrack more than a bounded amount:
+# attributions are looked for within WINDOW characters of their quote, embed signatures only
+# on short lines, and trailing links are taken off token by token instead of by one pattern
+# with nested repetition (which took minutes on "http://http://…").
+WINDOW = 400
+MAX_SIGNATURE = 300
 NOT_NAMES = {"The", "This", "That", "It", "We", "I", "They", "He", "She", "But", "And", "In",
              "On", "At", "Yet", "Both", "Despite", "Together", "For", "As"}  # fmt: skip
 
@@ -201,12 +228,26 @@ def is_japanese(text: str) -> bool:
     return bool(letters) and sum(bool(JA_SCRIPT.match(c)) for c in letters) > len(letters) / 3
 
 
+def _without_trailing_links(text: str) -> str:
+    """A post's text without the links a platform appends (pic.twitter.com/…, t.co/…)."""
+    tokens = text.split()
+    while tokens and LINK_TOKEN.fullmatch(tokens[-1]):
+        tokens.pop()
+    if not tokens:
+        return ""
+    end = text.rfind(tokens[-1]) + len(tokens[-1])
+    return text[:end].strip()
+
+
 def _sentence_of(paragraph: str, start: int, end: int) -> str:
-    """The sentence(s) around [start, end) in a paragraph, as context."""
-    left = max(paragraph.rfind(". ", 0, start), paragraph.rfind("。", 0, start))
-    right_candidates = [i for i in (paragraph.find(". ", end), paragraph.find("。", end)) if i >= 0]
-    right = min(right_candidates) + 1 if right_candidates else len(paragraph)
-    return paragraph[left + 1 if left >= 0 else 0 : right].strip()
+    """The sentence(s) around [start, end) in a paragraph, as context (within WINDOW)."""
+    low, high = max(0, start - WINDOW), min(len(paragraph), end + WINDOW)
+    left = max(paragraph.rfind(". ", low, start), paragraph.rfind("。", low, start))
+    found = [
+        i for i in (paragraph.find(". ", end, high), paragraph.find("。", end, high)) if i >= 0
+    ]
+    right = min(found) + 1 if found else high
+    return paragraph[left + 1 if left >= 0 else low : right].strip()
 
 
 class _People:
@@ -269,16 +310,23 @@ def extract(
     default_date: str | None = None,
     known_speaker: Callable[[str], str | None] | None = None,
     source: dict | None = None,
+    budget: float | None = None,
 ) -> list[dict]:
     """Candidate statements in the import format, each with its `context`, in article order.
 
     `known_speaker(name)` returns an archive speaker id for a name, alias or handle, if any.
+    `budget` (seconds) bounds the work: ExtractionTooSlow past it.
     """
+    tick = _deadline(budget)
     text = html_to_text(article) if looks_like_html(article) else article
     paragraphs = [p.strip() for p in text.replace("\r\n", "\n").split("\n")]
     people = _People()
     found: list[Candidate] = []
-    embeds = {i: m for i, p in enumerate(paragraphs) if (m := EMBED_RE.match(p))}
+    embeds = {
+        i: m
+        for i, p in enumerate(paragraphs)
+        if len(p) <= MAX_SIGNATURE and (m := EMBED_RE.match(p))
+    }
     post_bodies = {_body_index(paragraphs, i) for i in embeds}
     for i, paragraph in enumerate(paragraphs):
         if not paragraph or i in post_bodies:
@@ -288,11 +336,12 @@ def extract(
             if post:
                 found.append(post)
             continue
+        tick()
         people.scan(paragraph)
         if is_japanese(paragraph):
-            found.extend(_japanese(paragraph, people))
+            found.extend(_japanese(paragraph, people, tick))
         else:
-            found.extend(_english(paragraph, people))
+            found.extend(_english(paragraph, people, tick))
     return [_record(c, default_date, known_speaker, source) for c in found]
 
 
@@ -304,7 +353,7 @@ def _post(paragraphs: list[str], at: int, embed: re.Match) -> Candidate | None:
     """An embedded social post: the paragraph above `— Name (@handle) Month D, YYYY`."""
     j = _body_index(paragraphs, at)
     body = paragraphs[j] if j >= 0 else ""
-    body = TRAILING_LINKS.sub("", body).strip()
+    body = _without_trailing_links(body)
     if not body:
         return None
     try:
@@ -339,23 +388,24 @@ def _kind_from(sentence: str) -> str:
     return "remarks"
 
 
-def _english(paragraph: str, people: _People) -> list[Candidate]:
+def _english(paragraph: str, people: _People, tick: Callable[[], None]) -> list[Candidate]:
     out: list[Candidate] = []
     quotes = list(QUOTE_RE.finditer(paragraph))
     previous: Candidate | None = None
     k = 0
     while k < len(quotes):
+        tick()
         m = quotes[k]
         quote = (m.group(1) or m.group(2)).strip()
-        after = paragraph[m.end() :]
-        before = paragraph[: m.start()]
+        after = paragraph[m.end() : m.end() + WINDOW]
+        before = paragraph[max(0, m.start() - WINDOW) : m.start()]
         speaker, role = _attribution_after(after, people) or _attribution_before(before, people)
         # A split quote: "…," Ishiba said, "…" — the second half joins the first.
         parts = [quote]
         end = m.end()
         while speaker and k + 1 < len(quotes):
             gap = paragraph[end : quotes[k + 1].start()]
-            if not re.fullmatch(
+            if len(gap) > WINDOW or not re.fullmatch(
                 rf"[\s,]*(?:{NAME}|{PRONOUN})?\s*(?:{VERBS})[^.\"“”]*?[,:]\s*", gap
             ):
                 break
@@ -418,11 +468,13 @@ def _clean_quote(text: str) -> str:
     return text[:-1].rstrip() + "." if text.endswith(",") else text
 
 
-def _japanese(paragraph: str, people: _People) -> list[Candidate]:
+def _japanese(paragraph: str, people: _People, tick: Callable[[], None]) -> list[Candidate]:
     out: list[Candidate] = []
     last: Candidate | None = None
     for m in JA_QUOTE_RE.finditer(paragraph):
-        sentence_start = max(paragraph.rfind("。", 0, m.start()) + 1, 0)
+        tick()
+        low = max(0, m.start() - WINDOW)
+        sentence_start = max(paragraph.rfind("。", low, m.start()) + 1, low)
         # The subject is outside quotes: 「日本は…」と述べ、「…」 must not make 日本 a speaker.
         before = re.sub(r"「[^「」]*」", "", paragraph[sentence_start : m.start()])
         subjects = list(JA_SPEAKER_RE.finditer(before))
@@ -443,8 +495,8 @@ def _japanese(paragraph: str, people: _People) -> list[Candidate]:
             speaker, role = (last.speaker, last.role) if last else (people.last, None)
         if not speaker:
             continue
-        end = paragraph.find("。", m.end())
-        context = paragraph[sentence_start : end + 1 if end >= 0 else len(paragraph)].strip()
+        end = paragraph.find("。", m.end(), m.end() + WINDOW)
+        context = paragraph[sentence_start : end + 1 if end >= 0 else m.end() + WINDOW].strip()
         candidate = Candidate(speaker=speaker, role=role, text=m.group(1).strip(), lang="ja",
                               context=context, position=0)  # fmt: skip
         out.append(candidate)

@@ -42,7 +42,7 @@ def test_imports_reindex_and_readers_at_once(tmp_path: Path) -> None:
     stop = threading.Event()
     for url in serve(home):
 
-        def read(word: str) -> None:
+        def read(word: str, url: str = url) -> None:
             while not stop.is_set():
                 try:
                     with urllib.request.urlopen(f"{url}/api/search?q={word}", timeout=30) as r:

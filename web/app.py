@@ -8,6 +8,7 @@ from flask import Flask, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from archive import ArchiveError, NotFound, provenance
+from archive.extract import ExtractionTooSlow
 from index import QueryError
 
 from .core import Hatsugen
@@ -67,6 +68,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     def bad_query(err: QueryError):  # type: ignore[no-untyped-def]
         return error(400, f"{err.field}: {err.message}" if err.field else err.message,
                      "bad_request")  # fmt: skip
+
+    @app.errorhandler(ExtractionTooSlow)
+    def too_slow(err: ExtractionTooSlow):  # type: ignore[no-untyped-def]
+        return error(422, str(err), "extract_failed")
 
     @app.errorhandler(NotFound)
     def not_found(err: NotFound):  # type: ignore[no-untyped-def]

@@ -150,6 +150,7 @@ LABELS: dict[str, dict[str, str]] = {
         "already_archived": "Already archived as {id}; importing skips it.",
         "similar_to": "Similar to archived statements: {ids}",
         "reason": "reason: {reason}",
+        "extract_failed": "Those quotes could not be found",
         "queued_for_indexing": "{count} newly stored statements are being indexed and are not"
         " searchable yet.",
     },
@@ -292,6 +293,7 @@ LABELS: dict[str, dict[str, str]] = {
         "already_archived": "収録済み（{id}）。取り込み時には追加されません。",
         "similar_to": "類似の収録済み発言：{ids}",
         "reason": "理由：{reason}",
+        "extract_failed": "引用を抽出できませんでした",
         "queued_for_indexing": "新しく保存された {count} 件の発言は索引作成中のため、"
         "まだ検索できません。",
     },

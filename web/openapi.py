@@ -127,6 +127,14 @@ def openapi_document() -> dict[str, Any]:
                                 }
                             },
                         },
+                        "422": {
+                            "description": "The article took longer than the time budget",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Error"}
+                                }
+                            },
+                        },
                     },
                 }
             },

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from werkzeug.datastructures import MultiDict
 
 from archive.errors import RecordError
@@ -225,6 +226,7 @@ def csl_json(record: dict, speakers: dict[str, dict] | None = None) -> dict[str,
 
 
 MAX_ARTICLE_CHARS = 200_000
+EXTRACT_BUDGET_S = 10.0  # per request: a server thread is never held longer by one article
 
 
 def extract_data(app: Hatsugen, form: dict[str, Any]) -> dict[str, Any]:
@@ -252,5 +254,6 @@ def extract_data(app: Hatsugen, form: dict[str, Any]) -> dict[str, Any]:
     if options["source_url"] and not URL_RE.fullmatch(options["source_url"]):
         raise QueryError("must be an http(s) URL", "source_url")
     source = article_source(text, options["source_url"], options["title"], options["publisher"])
-    candidates = app.extract(text, default_date=options["date"], source=source)
+    budget = current_app.config.get("HATSUGEN_EXTRACT_BUDGET_S", EXTRACT_BUDGET_S)
+    candidates = app.extract(text, default_date=options["date"], source=source, budget=budget)
     return {"candidates": candidates, "count": len(candidates)}
