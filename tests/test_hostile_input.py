@@ -6,6 +6,7 @@ tens of times what the inputs take, so a slow machine does not make them fail.
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 import pytest
@@ -61,7 +62,7 @@ def timed(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
         "ja-no-period",
         "titles",
         "long-gap",
-    ],  # fmt: skip
+    ],
 )
 def test_adversarial_articles_are_analysed_in_bounded_time(article: str) -> None:
     _, took = timed(extract, article)
@@ -134,10 +135,8 @@ def test_any_query_is_answered_or_refused_clearly_in_bounded_time(
 )
 def test_pathological_queries(demo: Hatsugen, q: str) -> None:
     started = time.perf_counter()
-    try:
+    with contextlib.suppress(QueryError):  # a clear refusal is an answer too
         demo.search(SearchRequest(q=q[:MAX_QUERY_CHARS]))
-    except QueryError:
-        pass
     assert time.perf_counter() - started < LIMIT_S
 
 
