@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 from whoosh.qparser import AndGroup, MultifieldParser
 
-from archive.errors import RecordError
-from archive.provenance import STATUSES
-from archive.records import KINDS, LANG_RE, date_bounds, parse_date
+from hatsugen.archive.errors import RecordError
+from hatsugen.archive.provenance import STATUSES
+from hatsugen.archive.records import KINDS, LANG_RE, date_bounds, parse_date
 
 from .phrase import adjacent_phrases
 from .schema import FIELD_BOOSTS, SEARCH_FIELDS, date_key

@@ -20,7 +20,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
-from archive.errors import ArchiveError
+from hatsugen.archive.errors import ArchiveError
 
 from .schema import INDEX_FORMAT, build_schema
 from .scoring import ListLengthBM25F

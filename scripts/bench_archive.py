@@ -27,8 +27,8 @@ sys.path.insert(0, str(HERE))
 
 def one(what: str) -> dict:
     """Import, re-import and export `what`: a number of generated statements, or a file."""
-    from archive.formats import read_records, write_export
-    from archive.store import Store
+    from hatsugen.archive.formats import read_records, write_export
+    from hatsugen.archive.store import Store
 
     from generate_archive import main as generate
 

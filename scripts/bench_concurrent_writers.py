@@ -26,7 +26,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HATSUGEN = [sys.executable, "-m", "web"]
+HATSUGEN = [sys.executable, "-m", "hatsugen"]
 
 
 def generate(path: Path, count: int, seed: int, prefix: str) -> Path:

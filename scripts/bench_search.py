@@ -118,7 +118,7 @@ def _rss_mb() -> float:
 
 
 def step_prepare(home: Path, count: int) -> dict:
-    from web.core import Hatsugen
+    from hatsugen.core import Hatsugen
 
     from generate_archive import main as generate
 
@@ -134,8 +134,8 @@ def step_prepare(home: Path, count: int) -> dict:
 
 def step_tokenise(home: Path) -> dict:
     """Yardstick 1: SudachiPy tokenisation alone of the same Japanese texts."""
-    from index.analysis import _sudachi
-    from web.core import Hatsugen
+    from hatsugen.core import Hatsugen
+    from hatsugen.index.analysis import _sudachi
 
     texts = _texts(Hatsugen(home))
     tokenizer, _ = _sudachi()
@@ -146,7 +146,7 @@ def step_tokenise(home: Path) -> dict:
 
 
 def step_build(home: Path) -> dict:
-    from web.core import Hatsugen
+    from hatsugen.core import Hatsugen
 
     app = Hatsugen(home)
     t0 = time.perf_counter()
@@ -157,8 +157,8 @@ def step_build(home: Path) -> dict:
 
 
 def step_query(home: Path) -> dict:
-    from index import SearchRequest
-    from web.core import Hatsugen
+    from hatsugen.core import Hatsugen
+    from hatsugen.index import SearchRequest
 
     app = Hatsugen(home)
     app.search(SearchRequest(q="warm-up"))  # open the searcher once, as a server would
@@ -184,8 +184,8 @@ def step_query(home: Path) -> dict:
 def step_fts5(home: Path) -> dict:
     """Yardstick 2: FTS5 (unicode61 over the same analysed tokens) on the same queries:
     the total count and the top 10 by rank, filters joined from an indexed table."""
-    from index.analysis import english_analyzer, japanese_analyzer
-    from web.core import Hatsugen
+    from hatsugen.core import Hatsugen
+    from hatsugen.index.analysis import english_analyzer, japanese_analyzer
 
     ja_an, en_an = japanese_analyzer(), english_analyzer()
 

@@ -36,7 +36,7 @@ def free_port() -> int:
 
 
 def ensure_home(home: Path, count: int) -> None:
-    from web.core import Hatsugen
+    from hatsugen.core import Hatsugen
 
     from generate_archive import main as generate
 

@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from archive.extract import extract  # noqa: E402
+from hatsugen.extract import extract  # noqa: E402
 
 ARTICLES = ROOT / "tests" / "articles"
 SEED = ROOT.parent / "shared" / "seeds" / "000_d394adb5d99a2b33.txt"

@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner, Result
 from hypothesis import settings
 
-from web.cli import cli
+from hatsugen.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -101,7 +101,7 @@ def hatsugen_proc(home: Path, *args: str, **kwargs: object) -> subprocess.Popen:
     """Start the real `hatsugen` in its own process (for concurrency and kill tests)."""
     env = {**os.environ, "HATSUGEN_HOME": str(home), **kwargs.pop("env", {})}  # type: ignore[dict-item]
     return subprocess.Popen(
-        [sys.executable, "-m", "web", *args],
+        [sys.executable, "-m", "hatsugen", *args],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -117,7 +117,7 @@ XSS = "<script>alert(1)</script>"
 @pytest.fixture(scope="session")
 def web_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An archive with the fictional search corpus and a statement that tries XSS."""
-    from web.core import Hatsugen
+    from hatsugen.core import Hatsugen
 
     from search_corpus import CORPUS
 
@@ -136,7 +136,7 @@ def web_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def web_app(web_home: Path):  # type: ignore[no-untyped-def]
-    from web.app import create_app
+    from hatsugen.web.app import create_app
 
     return create_app({"HATSUGEN_HOME": str(web_home), "TESTING": True})
 
@@ -156,7 +156,7 @@ def serve(home: Path) -> Iterator[str]:
     """The real `hatsugen serve` (waitress) on a free loopback port."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "web", "--home", str(home), "serve", "--port", str(port)],
+        [sys.executable, "-m", "hatsugen", "--home", str(home), "serve", "--port", str(port)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"

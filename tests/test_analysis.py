@@ -5,9 +5,9 @@ from __future__ import annotations
 import pickle
 import threading
 
-from index.analysis import english_analyzer, japanese_analyzer
-from index.schema import build_schema
-from web.terminal import display_width, wrap
+from hatsugen.cli.terminal import display_width, wrap
+from hatsugen.index.analysis import english_analyzer, japanese_analyzer
+from hatsugen.index.schema import build_schema
 
 
 def terms(analyzer, text: str) -> list[str]:  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from schemathesis.specs.openapi.checks import (
     positive_data_acceptance,
 )
 
-from web.openapi import openapi_document
+from hatsugen.web.openapi import openapi_document
 
 schema = schemathesis.openapi.from_dict(openapi_document())
 

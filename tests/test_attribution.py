@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from archive import RecordError, validate
+from hatsugen.archive import RecordError, validate
 
 from conftest import SEO, TAKANASHI, Cli, statement, write_jsonl
 

@@ -126,7 +126,7 @@ def test_keyboard_skip_link_and_labels(page: Page, server: str) -> None:
 def test_screenshot_of_the_demo_search_for_the_readme(
     browser: Browser, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    from web.core import Hatsugen
+    from hatsugen.core import Hatsugen
 
     home = tmp_path_factory.mktemp("demo") / "home"
     Hatsugen(home).load_demo(by="test")
@@ -143,7 +143,7 @@ def test_screenshot_of_the_demo_search_for_the_readme(
 
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from web.core import Hatsugen
+    from hatsugen.core import Hatsugen
 
     home = tmp_path_factory.mktemp("demo-trust") / "home"
     Hatsugen(home).load_demo(by="test")
@@ -154,7 +154,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def trust_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from trust_corpus import TRUST_CORPUS
 
-    from web.core import Hatsugen
+    from hatsugen.core import Hatsugen
 
     from conftest import write_jsonl
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from web.cli import cli
+from hatsugen.cli import cli
 
 from conftest import MIZUHARA, TAKANASHI, Cli, statement, write_jsonl
 

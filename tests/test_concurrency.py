@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from web.core import Hatsugen
+from hatsugen.core import Hatsugen
 
 from conftest import generate, hatsugen_proc, serve
 

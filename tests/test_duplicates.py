@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from archive.duplicates import normalise
-from archive.roles import role_key
+from hatsugen.archive.duplicates import normalise
+from hatsugen.archive.roles import role_key
 
 from conftest import ROOT, TAKANASHI, Cli, statement, write_jsonl
 
@@ -135,7 +135,7 @@ def test_a_role_in_other_words_is_recorded_in_the_stored_wording(run: Cli, tmp_p
     result = run.ok("import", str(write_jsonl(tmp_path / "2.jsonl", [second, other])))
     assert "role 'Aozora City Mayor' recorded as 'Mayor of Aozora City'" in result.stderr
     assert run.json("show", "r2")["role"] == "Mayor of Aozora City"
-    from web.core import Hatsugen
+    from hatsugen.core import Hatsugen
 
     app = Hatsugen(run.home)  # the speaker page lists each role once
     assert app.store.roles_of("mizuhara-aiko") == [
@@ -173,7 +173,7 @@ def test_extract_then_import_of_the_seed_adds_nothing_to_the_demo_and_says_why(
     assert result.stderr.count("duplicate of") == 3
     stats = run.json("stats")
     assert stats["statements"] == 3
-    from web.core import Hatsugen
+    from hatsugen.core import Hatsugen
 
     app = Hatsugen(run.home)
     assert app.store.roles_of("ishiba-shigeru") == ["Prime Minister of Japan"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jsonschema
 
-from archive.formats import SCHEMA_PATH
+from hatsugen.archive.formats import SCHEMA_PATH
 
 from conftest import SEO, TAKANASHI, Cli, statement, write_jsonl
 

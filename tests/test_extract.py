@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from archive.extract import extract
-from archive.records import validate
+from hatsugen.archive.records import validate
+from hatsugen.extract import extract
 
 from conftest import MIZUHARA, Cli, statement
 

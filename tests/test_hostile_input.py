@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive.extract import ExtractionTooSlow, extract
-from index import QueryError, SearchRequest
-from index.highlight import highlight
-from index.query import MAX_QUERY_CHARS
-from web.core import Hatsugen
+from hatsugen.core import Hatsugen
+from hatsugen.extract import ExtractionTooSlow, extract
+from hatsugen.index import QueryError, SearchRequest
+from hatsugen.index.highlight import highlight
+from hatsugen.index.query import MAX_QUERY_CHARS
 
 LIMIT_S = 3.0
 SIGNATURE = "\n— Aiko Mizuhara (@aiko) August 23, 2025"

@@ -7,8 +7,8 @@ import shutil
 import time
 from pathlib import Path
 
-from index import SearchRequest
-from web.core import Hatsugen
+from hatsugen.core import Hatsugen
+from hatsugen.index import SearchRequest
 
 from conftest import MIZUHARA, Cli, hatsugen_proc, statement, write_jsonl
 
@@ -49,7 +49,7 @@ def test_check_finds_stale_and_extra_documents(run: Cli, home: Path) -> None:
     run.ok("demo")
     app = Hatsugen(home)
     ghost = {"id": "ghost", "speaker": "nobody", "lang": "en", "text": "ghost", "version": 1}
-    from index.schema import document
+    from hatsugen.index.schema import document
 
     stale = next(iter(app.store.rows(["lee-2025-08-23-joint"])))[0]
     app.index.write([

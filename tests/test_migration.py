@@ -8,8 +8,8 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from archive.store import MIGRATIONS, SCHEMA_VERSION
-from index.schema import build_schema, document
+from hatsugen.archive.store import MIGRATIONS, SCHEMA_VERSION
+from hatsugen.index.schema import build_schema, document
 
 from conftest import TAKANASHI, Cli, statement, write_jsonl
 

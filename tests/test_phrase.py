@@ -10,7 +10,7 @@ from whoosh import query as wq
 from whoosh.analysis import RegexTokenizer
 from whoosh.fields import ID, TEXT, Schema
 
-from index.phrase import AdjacentPhrase
+from hatsugen.index.phrase import AdjacentPhrase
 
 WORDS = ["a", "b", "c", "d", "e"]
 

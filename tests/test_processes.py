@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from index import SearchRequest
-from web.core import Hatsugen
+from hatsugen.core import Hatsugen
+from hatsugen.index import SearchRequest
 
 from conftest import generate, hatsugen_proc
 

@@ -9,8 +9,8 @@ import tempfile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive.records import KINDS, TRANSLATORS
-from web.core import Hatsugen
+from hatsugen.archive.records import KINDS, TRANSLATORS
+from hatsugen.core import Hatsugen
 
 PIECES = st.sampled_from(
     ["日韓関係", "경제 협력", "😀🇯🇵", "\n", "<script>alert(1)</script>", "&amp;", " ", "ｶﾞ", "\t"]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from index import QueryError, SearchRequest
-from web.core import Hatsugen
+from hatsugen.core import Hatsugen
+from hatsugen.index import QueryError, SearchRequest
 
 from conftest import Cli, write_jsonl
 from search_corpus import CORPUS
@@ -223,8 +223,8 @@ def test_cli_search_human_output_and_errors(run: Cli, tmp_path: Path) -> None:
 def test_list_length_scoring_gives_whooshs_own_scores(app: Hatsugen) -> None:
     from whoosh.scoring import BM25F
 
-    from index.query import parse
-    from index.scoring import ListLengthBM25F
+    from hatsugen.index.query import parse
+    from hatsugen.index.scoring import ListLengthBM25F
 
     ix = app.index.open()
     for q in ("協力", "tariff", '"経済安全保障"', "寿司 OR 観光"):
@@ -244,7 +244,7 @@ def test_phrase_results_rank_as_whoosh_ranks_their_words(app: Hatsugen) -> None:
     scored as an AND of the phrase's words."""
     from whoosh import query as wq
 
-    from index.query import parse
+    from hatsugen.index.query import parse
 
     def relax(q: wq.Query) -> wq.Query:
         if isinstance(q, wq.Phrase):

@@ -138,7 +138,7 @@ def test_interface_language_from_header_switch_and_cookie(client) -> None:
 
 
 def test_every_label_is_translated() -> None:
-    from web.i18n import LABELS
+    from hatsugen.web.i18n import LABELS
 
     assert set(LABELS["ja"]) == set(LABELS["en"])
     same = [k for k in LABELS["en"] if LABELS["en"][k] == LABELS["ja"][k] and k != "api"]
@@ -160,7 +160,7 @@ def test_openapi_document_is_valid_and_describes_every_api_route(client, web_app
 
 
 def test_a_statement_imported_while_serving_is_found_next_request(web_home, client) -> None:
-    from web.core import Hatsugen
+    from hatsugen.core import Hatsugen
 
     from conftest import statement
 

@@ -13,8 +13,8 @@ from conftest import XSS, write_jsonl
 
 @pytest.fixture(scope="module")
 def trust_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    from web.app import create_app
-    from web.core import Hatsugen
+    from hatsugen.core import Hatsugen
+    from hatsugen.web.app import create_app
 
     home = tmp_path_factory.mktemp("trust") / "home"
     app = Hatsugen(home)
@@ -93,8 +93,8 @@ def test_statement_page_shows_evidence_history_and_a_careful_citation(trust_clie
 
 
 def test_the_demo_cards_tell_the_truth(tmp_path: Path) -> None:
-    from web.app import create_app
-    from web.core import Hatsugen
+    from hatsugen.core import Hatsugen
+    from hatsugen.web.app import create_app
 
     home = tmp_path / "demo"
     Hatsugen(home).load_demo(by="test")

@@ -1,4 +1,5 @@
-"""The faces of hatsugen: the `hatsugen` command line and the Flask web app.
+"""The web face of hatsugen: the Flask app, its HTML pages and their JSON twins.
 
-Both use one `Hatsugen` object (core.py) that composes the store and the index.
+Pages and API both read the one `Hatsugen` core that `create_app` puts in the app's
+extensions (`views.core()`), never a module-level global.
 """

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from archive import NotFound
+from hatsugen.archive import NotFound
 
 from . import views
-from .app import core
 from .openapi import openapi_document
+from .views import core
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -41,7 +41,7 @@ def speaker(speaker_id: str) -> ResponseReturnValue:
 def extract() -> ResponseReturnValue:
     """Article in (JSON `{"text", "source_url", "publisher", "title", "date"}` or a form),
     candidate statements out. Nothing is stored."""
-    from index import QueryError
+    from hatsugen.index import QueryError
 
     body = request.get_json(silent=True) if request.is_json else request.form.to_dict()
     if not isinstance(body, dict):

@@ -7,11 +7,11 @@ from typing import Any
 from flask import Flask, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from archive import ArchiveError, NotFound, provenance
-from archive.extract import ExtractionTooSlow
-from index import QueryError
+from hatsugen.archive import ArchiveError, NotFound, provenance
+from hatsugen.core import Hatsugen
+from hatsugen.extract import ExtractionTooSlow
+from hatsugen.index import QueryError
 
-from .core import Hatsugen
 from .i18n import COOKIE, Translator, choose_ui
 
 CSP = (
@@ -94,9 +94,3 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         return error(500, "internal error; the details are in the server log", "server_error")
 
     return app
-
-
-def core() -> Hatsugen:
-    from flask import current_app
-
-    return current_app.extensions["hatsugen"]

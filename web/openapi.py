@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from archive.provenance import EVIDENCE_KINDS, STATUSES, WORDINGS
-from archive.records import KINDS, TRANSLATORS
+from hatsugen.archive.provenance import EVIDENCE_KINDS, STATUSES, WORDINGS
+from hatsugen.archive.records import KINDS, TRANSLATORS
 
 _STR = {"type": "string"}
 _NULLABLE_STR = {"type": ["string", "null"]}

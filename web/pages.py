@@ -9,13 +9,13 @@ from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from archive import NotFound
-from archive.provenance import STATUSES
-from archive.records import KINDS
-from index import SearchRequest
+from hatsugen.archive import NotFound
+from hatsugen.archive.provenance import STATUSES
+from hatsugen.archive.records import KINDS
+from hatsugen.index import SearchRequest
 
 from . import views
-from .app import core
+from .views import core
 
 bp = Blueprint("pages", __name__)
 

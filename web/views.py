@@ -7,14 +7,18 @@ from typing import Any
 from flask import current_app
 from werkzeug.datastructures import MultiDict
 
-from archive.errors import RecordError
-from archive.formats import full_record
-from archive.provenance import original_entry, spoken_lang_of, status_of, wording_of
-from index import QueryError, SearchRequest
-
-from .core import Hatsugen
+from hatsugen.archive.errors import RecordError
+from hatsugen.archive.formats import full_record
+from hatsugen.archive.provenance import original_entry, spoken_lang_of, status_of, wording_of
+from hatsugen.core import Hatsugen
+from hatsugen.index import QueryError, SearchRequest
 
 SPEAKER_PAGE_SIZE = 20
+
+
+def core() -> Hatsugen:
+    """The archive of the app handling this request (put there by `create_app`)."""
+    return current_app.extensions["hatsugen"]
 
 
 def search_request(args: MultiDict) -> SearchRequest:
@@ -231,9 +235,9 @@ EXTRACT_BUDGET_S = 10.0  # per request: a server thread is never held longer by 
 
 def extract_data(app: Hatsugen, form: dict[str, Any]) -> dict[str, Any]:
     """Candidates for a pasted article (nothing stored). Raises QueryError on bad input."""
-    from archive.extract import article_source
-    from archive.provenance import URL_RE
-    from archive.records import parse_date
+    from hatsugen.archive.provenance import URL_RE
+    from hatsugen.archive.records import parse_date
+    from hatsugen.extract import article_source
 
     text = form.get("text")
     if not isinstance(text, str) or not text.strip():

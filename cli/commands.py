@@ -11,14 +11,14 @@ from typing import Any
 
 import click
 
-from archive import KINDS, TRANSLATORS, ArchiveError, ImportRejected, NotFound, RecordError
-from archive.formats import read_records
-from archive.provenance import EVIDENCE_KINDS, STATUSES, WORDINGS
-from index import SearchRequest
-from index.query import SORTS, QueryError
+from hatsugen.archive import KINDS, TRANSLATORS, ArchiveError, ImportRejected, NotFound, RecordError
+from hatsugen.archive.formats import read_records
+from hatsugen.archive.provenance import EVIDENCE_KINDS, STATUSES, WORDINGS
+from hatsugen.core import Hatsugen, actor
+from hatsugen.index import SearchRequest
+from hatsugen.index.query import SORTS, QueryError
 
 from . import textview
-from .core import Hatsugen, actor
 
 MAX_ERRORS_SHOWN = 20
 
@@ -456,7 +456,7 @@ def reindex(ctx: click.Context) -> None:
     """Rebuild the search index from the store (searches keep working meanwhile)."""
     import time
 
-    from index.searchindex import ReindexRunning
+    from hatsugen.index.searchindex import ReindexRunning
 
     app = _app(ctx)
     started = time.perf_counter()
@@ -514,11 +514,10 @@ def extract_cmd(
 
     Nothing is stored: review the candidates, then `hatsugen import` them.
     """
-    from archive.extract import article_source, extract
-    from archive.records import parse_date, validate
-
-    from .core import DB_NAME
-    from .home import resolve_home
+    from hatsugen.archive.records import parse_date, validate
+    from hatsugen.core import DB_NAME
+    from hatsugen.extract import article_source, extract
+    from hatsugen.home import resolve_home
 
     if date:
         parse_date(date, "--date")
@@ -561,7 +560,7 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
     """Serve the web search with waitress (a production WSGI server)."""
     import waitress
 
-    from .app import create_app
+    from hatsugen.web.app import create_app
 
     app = create_app({"HATSUGEN_HOME": str(_app(ctx).home)})
     core = app.extensions["hatsugen"]

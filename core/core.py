@@ -15,15 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from archive import ImportRejected, ImportReport, NotFound, RecordError, Store
-from archive.demo import DEMO_PATH
-from archive.extract import extract
-from archive.formats import full_record, read_records, write_export
-from archive.provenance import spoken_lang_of, status_of, wording_of
-from archive.store import Located
-from index import IndexBusy, QueryError, SearchEngine, SearchIndex, SearchRequest
-from index.highlight import highlight
-from index.schema import document, stamp
+from hatsugen.archive import ImportRejected, ImportReport, NotFound, RecordError, Store
+from hatsugen.archive.demo import DEMO_PATH
+from hatsugen.archive.formats import full_record, read_records, write_export
+from hatsugen.archive.provenance import spoken_lang_of, status_of, wording_of
+from hatsugen.archive.store import Located
+from hatsugen.extract import extract
+from hatsugen.index import IndexBusy, QueryError, SearchEngine, SearchIndex, SearchRequest
+from hatsugen.index.highlight import highlight
+from hatsugen.index.schema import document, stamp
 
 from .home import resolve_home
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from archive.provenance import original_entry, spoken_lang_of, status_of, wording_of
+from hatsugen.archive.provenance import original_entry, spoken_lang_of, status_of, wording_of
 
 from .terminal import style, term_width, wrap
 

@@ -1,0 +1,104 @@
+"""Quote extraction: a news article (text or HTML, English or Japanese) → candidate statements.
+
+Rule-based on purpose: every candidate must be explainable by the sentence it came from (its
+`context`), and a person reviews the list before importing it. What is not a direct quote —
+indirect speech, "according to" paraphrases, 「」 around the name of a thing — is left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from . import english, japanese, posts
+from .candidate import Candidate
+from .limits import MAX_SIGNATURE, ExtractionTooSlow, deadline
+from .people import People
+from .text import JA_SCRIPT, html_to_text, is_japanese, looks_like_html, page_title
+
+__all__ = ["ExtractionTooSlow", "article_source", "extract"]
+
+
+def article_source(
+    article: str, url: str | None = None, title: str | None = None, publisher: str | None = None
+) -> dict | None:
+    """The `source` every candidate gets: what was given, the HTML <title> if no title."""
+    given = (("url", url), ("title", title or page_title(article)), ("publisher", publisher))
+    source = {key: value for key, value in given if value}
+    return source or None
+
+
+def extract(
+    article: str,
+    *,
+    default_date: str | None = None,
+    known_speaker: Callable[[str], str | None] | None = None,
+    source: dict | None = None,
+    budget: float | None = None,
+) -> list[dict]:
+    """Candidate statements in the import format, each with its `context`, in article order.
+
+    `known_speaker(name)` returns an archive speaker id for a name, alias or handle, if any.
+    `budget` (seconds) bounds the work: ExtractionTooSlow past it.
+    """
+    tick = deadline(budget)
+    text = html_to_text(article) if looks_like_html(article) else article
+    paragraphs = [p.strip() for p in text.replace("\r\n", "\n").split("\n")]
+    people = People()
+    found: list[Candidate] = []
+    embeds = {
+        i: m
+        for i, p in enumerate(paragraphs)
+        if len(p) <= MAX_SIGNATURE and (m := posts.EMBED_RE.match(p))
+    }
+    post_bodies = {posts.body_index(paragraphs, i) for i in embeds}
+    for i, paragraph in enumerate(paragraphs):
+        if not paragraph or i in post_bodies:
+            continue
+        if i in embeds:
+            post = posts.post(paragraphs, i, embeds[i])
+            if post:
+                found.append(post)
+            continue
+        tick()
+        people.scan(paragraph)
+        if is_japanese(paragraph):
+            found.extend(japanese.quotes(paragraph, people, tick))
+        else:
+            found.extend(english.quotes(paragraph, people, tick))
+    return [_record(c, default_date, known_speaker, source) for c in found]
+
+
+def _record(
+    c: Candidate,
+    default_date: str | None,
+    known_speaker: Callable[[str], str | None] | None,
+    source: dict | None,
+) -> dict:
+    name_lang = "ja" if JA_SCRIPT.search(c.speaker) else "en"
+    speaker: dict = {"name": {name_lang: c.speaker}}
+    if c.aliases:
+        speaker["aliases"] = c.aliases
+    if known_speaker is not None:
+        for key in [c.speaker, *c.aliases]:
+            sid = known_speaker(key)
+            if sid:
+                speaker["id"] = sid
+                break
+    record: dict = {"speaker": speaker}
+    if c.role:
+        record["role"] = c.role
+    date = c.date or default_date
+    if date:
+        record["date"] = date
+    record.update({"kind": c.kind, "lang": c.lang})
+    if c.kind != "post":
+        # A news article's quote may be the speaker's words, a translation or a tidied
+        # version; only a reviewer can say which. An embedded post is the speaker's own text.
+        record["wording"] = "quoted"
+    record["text"] = c.text
+    if source:
+        record["source"] = source
+    record["context"] = c.context
+    if c.partial:
+        record["notes"] = "partial quote: a few words quoted inside a sentence"
+    return record
