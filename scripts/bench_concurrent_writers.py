@@ -32,11 +32,9 @@ HATSUGEN = [sys.executable, "-m", "hatsugen"]
 def generate(path: Path, count: int, seed: int, prefix: str) -> Path:
     subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "generate_archive.py"), str(count),
-         "-o", str(path), "--seed", str(seed)],
+         "-o", str(path), "--seed", str(seed), "--id-prefix", prefix],
         check=True,
     )  # fmt: skip
-    text = path.read_text(encoding="utf-8").replace('"id": "gen-', f'"id": "{prefix}-')
-    path.write_text(text, encoding="utf-8")
     return path
 
 

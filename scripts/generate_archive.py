@@ -132,10 +132,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("-o", "--output", default="-")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--speakers", type=int, default=200)
+    parser.add_argument(
+        "--id-prefix", default="gen", help="ids are PREFIX-0000000…: give each file its own"
+    )
     args = parser.parse_args(argv)
     out = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")  # noqa: SIM115
     with out:
         for record in statements(args.count, args.seed, args.speakers):
+            record["id"] = record["id"].replace("gen-", f"{args.id_prefix}-", 1)
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 

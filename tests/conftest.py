@@ -177,12 +177,10 @@ def serve(home: Path) -> Iterator[str]:
 
 
 def generate(path: Path, count: int, seed: int) -> Path:
+    """A generated archive file whose ids (s{seed}-…) differ from other seeds' files."""
     subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "generate_archive.py"), str(count),
-         "-o", str(path), "--seed", str(seed)],
+         "-o", str(path), "--seed", str(seed), "--id-prefix", f"s{seed}"],
         check=True,
     )  # fmt: skip
-    # Different seeds reuse ids gen-0000000…; give each file its own id space.
-    text = path.read_text(encoding="utf-8").replace('"id": "gen-', f'"id": "s{seed}-')
-    path.write_text(text, encoding="utf-8")
     return path
