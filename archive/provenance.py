@@ -188,6 +188,19 @@ def validate_attribution(value: Any, field: str = "attribution") -> dict | None:
     return None if out == {"status": "unverified"} else out
 
 
+def validate_retraction(value: Any, field: str = "retracted") -> dict:
+    """A retracted statement stays in the archive, hidden from search, with who and why."""
+    item = _keys(value, ("at", "by", "reason"), field, "at, by, reason")
+    for key in ("at", "by", "reason"):
+        if key not in item:
+            raise RecordError("is required", f"{field}.{key}")
+    return {
+        "at": _timestamp(item["at"], field + ".at"),
+        "by": _text(item["by"], field + ".by"),
+        "reason": _text(item["reason"], field + ".reason"),
+    }
+
+
 def status_of(record: dict) -> str:
     return (record.get("attribution") or {}).get("status", "unverified")
 

@@ -13,7 +13,13 @@ import re
 from typing import Any
 
 from .errors import RecordError
-from .provenance import WORDINGS, check_url, check_wording, validate_attribution
+from .provenance import (
+    WORDINGS,
+    check_url,
+    check_wording,
+    validate_attribution,
+    validate_retraction,
+)
 
 KINDS = (
     "post",
@@ -45,6 +51,7 @@ STATEMENT_FIELDS = (
     "context",
     "notes",
     "attribution",
+    "retracted",
 )
 # Accepted on input and never stored: what `extract` says to the reviewer about a candidate.
 REVIEW_FIELD = "review"
@@ -313,6 +320,8 @@ def validate(record: Any) -> dict:
         attribution = validate_attribution(record["attribution"])
         if attribution is not None:
             out["attribution"] = attribution
+    if record.get("retracted") is not None:
+        out["retracted"] = validate_retraction(record["retracted"])
     return {k: out[k] for k in STATEMENT_FIELDS if k in out}
 
 

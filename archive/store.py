@@ -103,6 +103,32 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     );
     CREATE TABLE index_marks (name TEXT PRIMARY KEY, seq INTEGER NOT NULL);
     """,
+    # version 5: accounts for editing on the web (archive/accounts.py); never exported
+    """
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL,
+        password TEXT NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE sessions (
+        id_hash TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        expires REAL NOT NULL
+    );
+    CREATE TABLE api_tokens (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        token_hash TEXT NOT NULL UNIQUE,
+        label TEXT,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+    );
+    CREATE TABLE login_failures (key TEXT NOT NULL, at REAL NOT NULL);
+    CREATE INDEX login_failures_key ON login_failures(key, at);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -157,6 +183,17 @@ class ImportReport:
     @property
     def changed(self) -> list[str]:
         return self.added + self.updated
+
+
+class EditConflict(ArchiveError):
+    """The statement changed since the version an edit was based on: nothing was saved."""
+
+    def __init__(self, statement_id: str, based_on: int | None, current: int | None) -> None:
+        super().__init__(
+            f"{statement_id} was changed by someone else (version {current}) after the"
+            f" version this edit is based on ({based_on}); nothing was saved"
+        )
+        self.statement_id, self.based_on, self.current = statement_id, based_on, current
 
 
 class ImportRejected(RecordError):
@@ -356,6 +393,7 @@ class Store:
         skip_invalid: bool = False,
         allow_duplicates: bool = False,
         reason: str | None = None,
+        based_on: dict[str, int] | None = None,
     ) -> ImportReport:
         """Validate and write records in one transaction, streaming in chunks.
 
@@ -363,6 +401,8 @@ class Store:
         ImportRejected can list every bad record, and then the transaction is rolled back.
         A new statement that repeats one already archived (same speaker, same normalised text)
         is skipped and reported, unless `allow_duplicates`. `reason` is kept with each change.
+        `based_on` (id → version) makes an edit conditional: EditConflict, and nothing saved,
+        if the statement is no longer at that version.
         """
         report = ImportReport()
         now = now_utc()
@@ -411,13 +451,13 @@ class Store:
                 self._same_role(record, batch, report, place)
                 batch.ids.add(rid)
                 if rid in chunk or len(chunk) >= self.CHUNK:
-                    self._write_chunk(tx, chunk, report, now, by, reason, batch.keys)
+                    self._write_chunk(tx, chunk, report, now, by, reason, batch.keys, based_on)
                     chunk = {}
                 chunk[rid] = {k: record[k] for k in STATEMENT_FIELDS if k in record}
                 report.ids.append(rid)
             if report.rejected and not skip_invalid:
                 raise ImportRejected(report.rejected)
-            self._write_chunk(tx, chunk, report, now, by, reason, batch.keys)
+            self._write_chunk(tx, chunk, report, now, by, reason, batch.keys, based_on)
             unsettled = self._settle_pending(tx, batch)
             if unsettled:  # already written: the whole import goes, whatever --skip-invalid says
                 raise ImportRejected(unsettled)
@@ -582,6 +622,7 @@ class Store:
         by: str,
         reason: str | None = None,
         keys: dict[str, list[TextKeys]] | None = None,
+        based_on: dict[str, int] | None = None,
     ) -> None:
         if not chunk:
             return
@@ -596,6 +637,8 @@ class Store:
         inserts, updates, revisions, rekeyed = [], [], [], []
         for rid, record in chunk.items():
             row = existing.get(rid)
+            if based_on and rid in based_on and (row[2] if row else None) != based_on[rid]:
+                raise EditConflict(rid, based_on[rid], row[2] if row else None)
             old = json.loads(row[1]) if row is not None else None
             _stamp_attribution(record, old, now, by, reason)
             text = _dumps(record)
@@ -752,9 +795,10 @@ class Store:
         return [r[0] for r in rows]
 
     def statements_of(self, speaker_id: str, *, limit: int, offset: int = 0) -> list[dict]:
-        """A speaker's statements, newest first (undated last)."""
+        """A speaker's statements, newest first (undated last); retracted ones left out."""
         rows = self.conn.execute(
             "SELECT record FROM statements WHERE speaker_id = ?"
+            " AND json_extract(record, '$.retracted') IS NULL"
             " ORDER BY date IS NULL, date DESC, id LIMIT ? OFFSET ?",
             (speaker_id, limit, offset),
         )
@@ -778,11 +822,13 @@ class Store:
         return out
 
     def count(self, speaker_id: str | None = None) -> int:
-        """How many statements, of one speaker or of all."""
+        """How many statements, of one speaker (not counting retracted ones) or of all."""
         if speaker_id is None:
             return self.conn.execute("SELECT count(*) FROM statements").fetchone()[0]
         return self.conn.execute(
-            "SELECT count(*) FROM statements WHERE speaker_id = ?", (speaker_id,)
+            "SELECT count(*) FROM statements WHERE speaker_id = ?"
+            " AND json_extract(record, '$.retracted') IS NULL",
+            (speaker_id,),
         ).fetchone()[0]
 
     def stats(self) -> dict:

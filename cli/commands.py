@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from hatsugen.archive import KINDS, TRANSLATORS, ArchiveError, ImportRejected, NotFound, RecordError
+from hatsugen.archive.accounts import ROLES
 from hatsugen.archive.formats import read_records
 from hatsugen.archive.provenance import EVIDENCE_KINDS, STATUSES, WORDINGS
 from hatsugen.core import Hatsugen, actor
@@ -555,14 +556,23 @@ def _read_article(path: str) -> str:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--read-only", is_flag=True, help="Turn every kind of writing off (a public mirror).")
+@click.option(
+    "--secure-cookies",
+    is_flag=True,
+    help="Mark cookies Secure: use when the site is served over HTTPS (behind a proxy).",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
+def serve(
+    ctx: click.Context, host: str, port: int, threads: int, read_only: bool, secure_cookies: bool
+) -> None:
     """Serve the web search with waitress (a production WSGI server)."""
     import waitress
 
     from hatsugen.web.app import create_app
 
-    app = create_app({"HATSUGEN_HOME": str(_app(ctx).home)})
+    app = create_app({"HATSUGEN_HOME": str(_app(ctx).home), "READ_ONLY": read_only,
+                      "SECURE_COOKIES": secure_cookies})  # fmt: skip
     core = app.extensions["hatsugen"]
     core.notify = lambda message: click.echo(message, err=True)
     core.ensure_index_format()  # before the first request, not during it
@@ -571,6 +581,115 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
     click.echo(f"hatsugen is serving {app.extensions['hatsugen'].home} at http://{shown}:{port}/")
     click.echo("press Ctrl+C to stop")
     waitress.serve(app, host=host, port=port, threads=threads, ident="hatsugen")
+
+
+@cli.group()
+def user() -> None:
+    """Accounts for editing on the web: contributor, editor, admin."""
+
+
+def _password(from_stdin: bool, confirm: bool = True) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt("password", hide_input=True, confirmation_prompt=confirm)
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from stdin.")
+@click.pass_context
+def user_add(ctx: click.Context, name: str, role: str, password_stdin: bool) -> None:
+    """Add an account (the password is asked for, never taken as an argument)."""
+    _app(ctx).accounts.add(name, role, _password(password_stdin))
+    click.echo(f"user {name} added ({role})")
+
+
+@user.command("demo-editor")
+@click.pass_context
+def user_demo_editor(ctx: click.Context) -> None:
+    """Give this home an editor account `editor` with a new one-time password (scripts/run)."""
+    import secrets
+
+    accounts = _app(ctx).accounts
+    password = secrets.token_urlsafe(12)
+    if any(u["name"] == "editor" for u in accounts.users()):
+        accounts.set_password("editor", password)
+    else:
+        accounts.add("editor", "editor", password)
+    click.echo(f"sign in as editor with password {password}")
+
+
+@user.command("list")
+@click.pass_context
+def user_list(ctx: click.Context) -> None:
+    """Accounts with their role (passwords are never shown: only their hashes are kept)."""
+    for u in _app(ctx).accounts.users():
+        state = " (disabled)" if u["disabled"] else ""
+        click.echo(f"{u['name']}\t{u['role']}{state}\tsince {u['created_at']}")
+
+
+@user.command("passwd")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from stdin.")
+@click.pass_context
+def user_passwd(ctx: click.Context, name: str, password_stdin: bool) -> None:
+    """Set a new password (signs the user out everywhere)."""
+    _app(ctx).accounts.set_password(name, _password(password_stdin))
+    click.echo(f"password of {name} changed")
+
+
+@user.command("role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(ROLES))
+@click.pass_context
+def user_role(ctx: click.Context, name: str, role: str) -> None:
+    """Change what a user may do."""
+    _app(ctx).accounts.set_role(name, role)
+    click.echo(f"{name} is now {role}")
+
+
+@user.command("disable")
+@click.argument("name")
+@click.pass_context
+def user_disable(ctx: click.Context, name: str) -> None:
+    """Stop an account from signing in (its sessions end; its history stays)."""
+    _app(ctx).accounts.disable(name)
+    click.echo(f"{name} disabled")
+
+
+@cli.group()
+def token() -> None:
+    """API tokens for the JSON API's writes (stored hashed; shown once)."""
+
+
+@token.command("create")
+@click.argument("name")
+@click.option("--label", help="What the token is for.")
+@click.pass_context
+def token_create(ctx: click.Context, name: str, label: str | None) -> None:
+    """Create a token for user NAME and print it (the only time it is shown)."""
+    token_id, secret = _app(ctx).accounts.create_token(name, label)
+    click.echo(secret)
+    click.echo(f"token {token_id} for {name}: keep it secret; it is not shown again", err=True)
+
+
+@token.command("list")
+@click.pass_context
+def token_list(ctx: click.Context) -> None:
+    """Tokens by id, user and label (never the tokens themselves)."""
+    for t in _app(ctx).accounts.tokens():
+        state = f"revoked {t['revoked_at']}" if t["revoked_at"] else "active"
+        click.echo(f"{t['id']}\t{t['user']}\t{t['label'] or ''}\t{t['created_at']}\t{state}")
+
+
+@token.command("revoke")
+@click.argument("token_id", type=int)
+@click.pass_context
+def token_revoke(ctx: click.Context, token_id: int) -> None:
+    """Revoke a token at once."""
+    _app(ctx).accounts.revoke_token(token_id)
+    click.echo(f"token {token_id} revoked")
 
 
 def main() -> None:

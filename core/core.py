@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import IO
 
 from hatsugen.archive import ImportRejected, ImportReport, NotFound, RecordError, Store
+from hatsugen.archive.accounts import Accounts
 from hatsugen.archive.demo import DEMO_PATH
 from hatsugen.archive.formats import full_record, read_records, write_export
 from hatsugen.archive.provenance import spoken_lang_of, status_of, wording_of
 from hatsugen.archive.store import Located
+from hatsugen.archive.timeutil import now_utc
 from hatsugen.extract import extract
 from hatsugen.index import IndexBusy, QueryError, SearchEngine, SearchIndex, SearchRequest
 from hatsugen.index.highlight import highlight
@@ -60,6 +62,7 @@ class Hatsugen:
         self.index = SearchIndex(self.home / INDEX_DIR)
         self.engine = SearchEngine(self.index)
         self.notify = notify or (lambda message: None)
+        self.accounts = Accounts(self.store)
         self._index_format_checked = False
 
     def close(self) -> None:
@@ -154,6 +157,45 @@ class Hatsugen:
         except ImportRejected as err:
             raise err.errors[0] from None
 
+    def edit(
+        self, record: dict, *, by: str, reason: str, based_on: int | None = None
+    ) -> ImportReport:
+        """Replace a statement with an edited version, as a new revision with its reason.
+
+        `based_on` is the version the editor saw: if someone saved in between, EditConflict
+        is raised and nothing is saved (never a silent overwrite).
+        """
+        if not reason or not reason.strip():
+            raise RecordError("say briefly why (an edit summary)", "reason")
+        if "id" not in record:
+            raise RecordError("is required to edit a statement", "id")
+        self.store.get(record["id"])  # NotFound for an unknown id
+        versions = {record["id"]: based_on} if based_on is not None else None
+        return self._one(record, by=by, reason=reason.strip(), based_on=versions,
+                         allow_duplicates=True)  # fmt: skip
+
+    def retract(
+        self, statement_id: str, *, by: str, reason: str, based_on: int | None = None
+    ) -> ImportReport:
+        """Hide a statement from search and listings; its permalink still answers, with why."""
+        record = self.store.get(statement_id)
+        record["retracted"] = {"at": now_utc(), "by": by, "reason": (reason or "").strip()}
+        return self.edit(record, by=by, reason=reason, based_on=based_on)
+
+    def restore(self, statement_id: str, *, by: str, reason: str) -> ImportReport:
+        record = self.store.get(statement_id)
+        record.pop("retracted", None)
+        return self.edit(record, by=by, reason=reason)
+
+    def revert(self, statement_id: str, version: int, *, by: str, reason: str) -> ImportReport:
+        """Bring back an earlier version's record, as a new revision (nothing is undone)."""
+        versions = self.store.history(statement_id)
+        old = next((v for v in versions if v["version"] == version), None)
+        if old is None:
+            raise RecordError(f"{statement_id} has no version {version}", "version")
+        return self.edit(dict(old["record"]), by=by, reason=reason,
+                         based_on=versions[-1]["version"])  # fmt: skip
+
     def load_demo(self, *, by: str) -> ImportReport | None:
         """Load the embedded demo archive into an empty home, or bring its statements up to
         date in a home it was loaded into before (those nobody has edited since)."""
@@ -176,9 +218,11 @@ class Hatsugen:
             report.queued = self.drain(indexing=indexing).pending
 
     def _documents(self, ids: list[str] | None = None) -> Iterator[dict]:
+        """Index documents; a retracted statement has none (search never finds it)."""
         speakers = self.speakers_by_id()
         for record, version in self.store.rows(ids):
-            yield document(record, speakers[record["speaker"]], version)
+            if "retracted" not in record:
+                yield document(record, speakers[record["speaker"]], version)
 
     # -- index maintenance -------------------------------------------------------------------
     def drain(self, wait: float | None = None, indexing: IndexingProgress | None = None) -> Drained:
@@ -311,6 +355,7 @@ class Hatsugen:
         expected = {
             record["id"]: stamp(version, speakers[record["speaker"]])
             for record, version in self.store.rows()
+            if "retracted" not in record
         }
         actual = self.index.stamps()
         name = self.index.current_name()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, g, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 
 from hatsugen.archive import NotFound
+from hatsugen.archive.store import EditConflict
+from hatsugen.index import QueryError
 
 from . import views
+from .auth import requires
 from .openapi import openapi_document
 from .views import core
 
@@ -41,8 +44,6 @@ def speaker(speaker_id: str) -> ResponseReturnValue:
 def extract() -> ResponseReturnValue:
     """Article in (JSON `{"text", "source_url", "publisher", "title", "date"}` or a form),
     candidate statements out. Nothing is stored."""
-    from hatsugen.index import QueryError
-
     body = request.get_json(silent=True) if request.is_json else request.form.to_dict()
     if not isinstance(body, dict):
         raise QueryError("send a JSON object with at least a 'text' field", "text")
@@ -52,3 +53,81 @@ def extract() -> ResponseReturnValue:
 @bp.get("/openapi.json")
 def openapi() -> ResponseReturnValue:
     return jsonify(openapi_document())
+
+
+# -- writes: an API token (Authorization: Bearer …), never a cookie --------------------------
+def _body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise QueryError("send a JSON object", "body")
+    return body
+
+
+def _by() -> str:
+    return f"api ({g.user.name})"
+
+
+def _saved(statement_id: str, status: int = 200) -> ResponseReturnValue:
+    data = views.statement_data(core(), statement_id)
+    response = jsonify(data)
+    response.status_code = status
+    response.headers["ETag"] = f'"{data["meta"]["version"]}"'
+    response.headers["Location"] = url_for("api.statement", statement_id=statement_id)
+    return response
+
+
+@bp.post("/statements")
+@requires("contributor")
+def add_statement() -> ResponseReturnValue:
+    """A new statement in the import format; 201 with the stored record."""
+    return _saved(core().add(_body(), by=_by()), 201)
+
+
+@bp.patch("/statements/<statement_id>")
+@requires("editor")
+def edit_statement(statement_id: str) -> ResponseReturnValue:
+    """Replace fields of a statement. `If-Match: "<version>"` is required (the ETag of the
+    version the change is based on); `reason` in the body says why."""
+    match = request.headers.get("If-Match", "").strip().strip('"')
+    if not match:
+        return jsonify({"error": 'send If-Match: "<version>" (the ETag you read)'}), 428
+    if not match.isdigit():
+        raise QueryError("If-Match must be a version number in quotes", "If-Match")
+    body = _body()
+    reason = body.pop("reason", None)
+    if not isinstance(reason, str):
+        raise QueryError("say why in 'reason' (a string)", "reason")
+    record = {**core().store.get(statement_id), **body, "id": statement_id}
+    record = {k: v for k, v in record.items() if v is not None}  # null removes a field
+    try:
+        core().edit(record, by=_by(), reason=reason, based_on=int(match))
+    except EditConflict as err:
+        return jsonify({"error": str(err), "current_version": err.current}), 412
+    return _saved(statement_id)
+
+
+@bp.post("/statements/<statement_id>/retract")
+@requires("editor")
+def retract_statement(statement_id: str) -> ResponseReturnValue:
+    reason = _body().get("reason")
+    if not isinstance(reason, str):
+        raise QueryError("say why in 'reason' (a string)", "reason")
+    core().retract(statement_id, by=_by(), reason=reason)
+    return _saved(statement_id)
+
+
+@bp.post("/statements/<statement_id>/attribution")
+@requires("editor")
+def set_attribution(statement_id: str) -> ResponseReturnValue:
+    """Status and/or one piece of evidence: {status, evidence: {url, kind, …},
+    actually_said_by, note}."""
+    body = _body()
+    unknown = set(body) - {"status", "evidence", "actually_said_by", "note"}
+    if unknown:
+        raise QueryError(f"unknown field {sorted(unknown)[0]!r}", sorted(unknown)[0])
+    if body.get("evidence") is not None and not isinstance(body["evidence"], dict):
+        raise QueryError("must be an object {url, kind, archived_url, note}", "evidence")
+    core().verify(statement_id, by=_by(), status=body.get("status"),
+                  evidence=body.get("evidence"), actually_said_by=body.get("actually_said_by"),
+                  note=body.get("note"))  # fmt: skip
+    return _saved(statement_id)

@@ -7,7 +7,8 @@ from typing import Any
 from flask import Flask, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from hatsugen.archive import ArchiveError, NotFound, provenance
+from hatsugen.archive import ArchiveError, NotFound, RecordError, provenance
+from hatsugen.archive.store import EditConflict
 from hatsugen.core import Hatsugen
 from hatsugen.extract import ExtractionTooSlow
 from hatsugen.index import QueryError
@@ -29,10 +30,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["hatsugen"] = Hatsugen(app.config["HATSUGEN_HOME"])
 
-    from . import api, pages
+    from . import api, auth, edit, pages
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(edit.bp)
+    auth.init_app(app)
     for helper in ("status_of", "wording_of", "spoken_lang_of", "original_entry",
                    "primary_evidence"):  # fmt: skip
         app.add_template_global(getattr(provenance, helper), helper)
@@ -73,6 +76,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     def too_slow(err: ExtractionTooSlow):  # type: ignore[no-untyped-def]
         return error(422, str(err), "extract_failed")
 
+    @app.errorhandler(EditConflict)
+    def conflict(err: EditConflict):  # type: ignore[no-untyped-def]
+        return error(409, str(err), "edit_conflict")
+
+    @app.errorhandler(RecordError)
+    def bad_record(err: RecordError):  # type: ignore[no-untyped-def]
+        return error(400, str(err), "bad_request")
+
     @app.errorhandler(NotFound)
     def not_found(err: NotFound):  # type: ignore[no-untyped-def]
         return error(404, str(err), "not_found")
@@ -83,7 +94,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):  # type: ignore[no-untyped-def]
-        key = "not_found" if err.code == 404 else "bad_request"
+        key = {404: "not_found", 401: "not_allowed", 403: "not_allowed"}.get(
+            err.code or 0, "bad_request"
+        )
         # Keep the exception's own headers (a 405 must say which methods are Allowed).
         headers = [(k, v) for k, v in err.get_headers() if k.lower() != "content-type"]
         return error(err.code or 500, err.description or err.name, key, headers)

@@ -29,6 +29,18 @@ def openapi_document() -> dict[str, Any]:
     not_found = {"description": "Not found", "content": {"application/json": {
         "schema": {"$ref": "#/components/schemas/Error"}}}}  # fmt: skip
 
+    def failure(description: str) -> dict:
+        return {"description": description, "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/Error"}}}}  # fmt: skip
+
+    writes = {
+        "400": error,
+        "401": failure("No API token, or a revoked one"),
+        "403": failure("The token's user lacks the role, or the server is read-only"),
+        "409": failure("Changed meanwhile"),
+        "413": failure("Request body over 2 MiB"),
+    }
+
     def ok(ref: str) -> dict:
         return {"description": "OK", "content": {"application/json": {
             "schema": {"$ref": f"#/components/schemas/{ref}"}}}}  # fmt: skip
@@ -80,13 +92,114 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {"200": ok("SearchResult"), "400": error},
                 }
             },
+            "/api/statements": {
+                "post": {
+                    "summary": "Add a statement (import format); needs a contributor's token",
+                    "operationId": "addStatement",
+                    "security": [{"token": []}],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                    "responses": {"201": ok("StatementPage"), **writes},
+                }
+            },
+            "/api/statements/{id}/retract": {
+                "post": {
+                    "summary": "Retract (hide from search; the permalink stays); editor",
+                    "operationId": "retractStatement",
+                    "security": [{"token": []}],
+                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": _STR}],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["reason"],
+                                    "properties": {"reason": _STR},
+                                }
+                            }
+                        },
+                    },
+                    "responses": {"200": ok("StatementPage"), "404": not_found, **writes},
+                }
+            },
+            "/api/statements/{id}/attribution": {
+                "post": {
+                    "summary": "Set the attribution status and/or add evidence; editor",
+                    "operationId": "setAttribution",
+                    "security": [{"token": []}],
+                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": _STR}],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "status": {"type": "string", "enum": list(STATUSES)},
+                                        "evidence": {"$ref": "#/components/schemas/Evidence"},
+                                        "actually_said_by": {"type": "object"},
+                                        "note": _STR,
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {"200": ok("StatementPage"), "404": not_found, **writes},
+                }
+            },
             "/api/statements/{id}": {
+                "patch": {
+                    "summary": "Change fields of a statement (null removes one); editor. Send the"
+                    " ETag you read as If-Match: a newer version answers 412, never overwritten",
+                    "operationId": "editStatement",
+                    "security": [{"token": []}],
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": True, "schema": _STR},
+                        {"name": "If-Match", "in": "header", "required": True, "schema": _STR},
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["reason"],
+                                    "properties": {"reason": _STR},
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": ok("StatementPage"),
+                        "404": not_found,
+                        "412": {
+                            "description": "The statement changed since that version",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Error"}
+                                }
+                            },
+                        },
+                        "428": {
+                            "description": "If-Match is missing",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Error"}
+                                }
+                            },
+                        },
+                        **writes,
+                    },
+                },
                 "get": {
                     "summary": "One statement with its history, citation and CSL-JSON",
                     "operationId": "statement",
                     "parameters": [{"name": "id", "in": "path", "required": True, "schema": _STR}],
                     "responses": {"200": ok("StatementPage"), "404": not_found},
-                }
+                },
             },
             "/api/speakers": {
                 "get": {
@@ -151,7 +264,16 @@ def openapi_document() -> dict[str, Any]:
                 }
             },
         },
-        "components": {"schemas": _schemas()},
+        "components": {
+            "schemas": _schemas(),
+            "securitySchemes": {
+                "token": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "hatsugen token create NAME",
+                }
+            },
+        },
     }
 
 

@@ -1,0 +1,185 @@
+"""Who is asking, and whether they may write: sessions, API tokens, CSRF, roles, read-only.
+
+Sessions are server-side (a random id in an HttpOnly, SameSite=Lax cookie; only its hash is
+stored), so signing in issues a new id, signing out or disabling an account ends it at once.
+Every form that is posted carries a CSRF token bound to a cookie nonce by an HMAC with the
+home's secret key; the JSON API's writes take an API token instead and never a cookie.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import os
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
+
+from hatsugen.archive.accounts import SignInRefused, User
+
+from .views import core
+
+SESSION_COOKIE = "hatsugen_session"
+CSRF_COOKIE = "hatsugen_csrf"
+CSRF_EXEMPT = {"pages.extract"}  # reads only: nothing is stored, nothing changes
+
+bp = Blueprint("auth", __name__)
+
+
+class Refused(HTTPException):
+    """A write that this visitor may not make (or a form without its token)."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def secret_key(home: Path) -> bytes:
+    """The home's secret (created on first use, readable by its owner only)."""
+    path = home / "secret_key"
+    try:
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except FileNotFoundError:
+        pass
+    key = secrets.token_bytes(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first: use theirs
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    with os.fdopen(fd, "w", encoding="ascii") as out:
+        out.write(key.hex() + "\n")
+    return key
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("READ_ONLY", False)
+    app.config.setdefault("SECURE_COOKIES", False)
+    app.secret_key = secret_key(core_home(app))
+    app.register_blueprint(bp)
+    app.add_template_global(csrf_token)
+    app.before_request(_identify)
+    app.before_request(_check_csrf)
+    app.after_request(_set_csrf_cookie)
+
+
+def core_home(app: Flask) -> Path:
+    return app.extensions["hatsugen"].home
+
+
+def _identify() -> None:
+    g.user = None
+    g.csrf_nonce = request.cookies.get(CSRF_COOKIE) or ""
+    auth = request.headers.get("Authorization", "")
+    if request.path.startswith("/api/"):
+        if auth.startswith("Bearer "):
+            g.user = core().accounts.token_user(auth[7:].strip())
+            if g.user is None:
+                raise Refused(401, "that API token is not valid (revoked, or its user disabled)")
+        return
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if session_id:
+        g.user = core().accounts.session_user(session_id)
+
+
+def csrf_token() -> str:
+    if not g.get("csrf_nonce"):
+        g.csrf_nonce = secrets.token_urlsafe(24)
+        g.new_csrf_nonce = True
+    from flask import current_app
+
+    key = current_app.secret_key or b""
+    if isinstance(key, str):
+        key = key.encode()
+    return hmac.new(key, g.csrf_nonce.encode(), hashlib.sha256).hexdigest()
+
+
+def _check_csrf() -> None:
+    if request.method in ("GET", "HEAD", "OPTIONS") or request.path.startswith("/api/"):
+        return
+    if request.endpoint in CSRF_EXEMPT:
+        return
+    origin = request.headers.get("Origin")
+    if origin and origin != "null" and urlsplit(origin).netloc != request.host:
+        raise Refused(403, "this form was sent from another site; nothing was changed")
+    sent = request.form.get("csrf_token", "")
+    if not g.csrf_nonce or not hmac.compare_digest(sent, csrf_token()):
+        raise Refused(
+            400, "this form has expired or lacks its security token; reload the page and send it"
+            " again (nothing was changed)"
+        )  # fmt: skip
+
+
+def _set_csrf_cookie(response):  # type: ignore[no-untyped-def]
+    if g.get("new_csrf_nonce"):
+        from flask import current_app
+
+        response.set_cookie(CSRF_COOKIE, g.csrf_nonce, httponly=True, samesite="Strict",
+                            secure=current_app.config["SECURE_COOKIES"])  # fmt: skip
+    return response
+
+
+def requires(role: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Only users with at least `role` may call the view (and never on a read-only server)."""
+
+    def wrap(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            from flask import current_app
+
+            if current_app.config["READ_ONLY"]:
+                raise Refused(403, "this server is read-only: nothing can be changed here")
+            user: User | None = g.get("user")
+            if user is None:
+                if request.path.startswith("/api/"):
+                    raise Refused(401, "send an API token: Authorization: Bearer …")
+                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            if not user.may(role):
+                raise Refused(403, f"this needs the {role} role; you are {user.role}")
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return wrap
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    from flask import current_app
+
+    if current_app.config["READ_ONLY"]:
+        raise Refused(403, "this server is read-only: there is nothing to sign in for")
+    target = request.values.get("next") or url_for("pages.search")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("pages.search")  # never redirect off this site
+    if request.method == "GET":
+        return render_template("login.html", next=target, message=None)
+    client = request.remote_addr or "unknown"
+    try:
+        _user, session_id = core().accounts.sign_in(
+            request.form.get("name", ""), request.form.get("password", ""), client
+        )
+    except SignInRefused as err:
+        status = 429 if "too many" in str(err) else 401
+        return render_template("login.html", next=target, message=str(err)), status
+    response = redirect(target)
+    response.set_cookie(SESSION_COOKIE, session_id, httponly=True, samesite="Lax",
+                        secure=current_app.config["SECURE_COOKIES"],
+                        max_age=14 * 86400)  # fmt: skip
+    return response
+
+
+@bp.post("/logout")
+def logout() -> ResponseReturnValue:
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if session_id:
+        core().accounts.sign_out(session_id)
+    response = redirect(url_for("pages.search"))
+    response.delete_cookie(SESSION_COOKIE)
+    return response

@@ -1,0 +1,233 @@
+"""Writing on the web: add, edit (with the reason and the version it is based on), verify,
+retract and restore, compare revisions and revert — each a revision recording the account.
+
+Every view here is behind `requires(role)` and the CSRF check in auth.py. An edit based on an
+older version than the stored one is refused with both versions shown (409), never saved over.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import MultiDict
+
+from hatsugen.archive import RecordError
+from hatsugen.archive.provenance import EVIDENCE_KINDS, STATUSES, WORDINGS
+from hatsugen.archive.records import KINDS, TRANSLATORS
+from hatsugen.archive.store import EditConflict
+
+from .auth import requires
+from .diff import revision_diff
+from .views import core, statement_data
+
+bp = Blueprint("edit", __name__)
+TEXT_FIELDS = ("role", "date", "kind", "lang", "spoken_lang", "wording", "text", "event",
+               "place", "context", "notes")  # fmt: skip
+TRANSLATION_ROWS = 3
+
+
+def by() -> str:
+    return f"web ({g.user.name})"
+
+
+def record_from_form(form: MultiDict, base: dict | None = None) -> dict:
+    """The statement a form describes (the stored fields it has no inputs for are kept)."""
+    record: dict[str, Any] = {k: v for k, v in (base or {}).items()
+                              if k in ("id", "attribution", "retracted")}  # fmt: skip
+    speaker = form.get("speaker", "").strip()
+    names = {lang: form.get(f"speaker_name_{lang}", "").strip() for lang in ("ja", "en", "ko")}
+    names = {lang: name for lang, name in names.items() if name}
+    if names:  # a new speaker, or names to add to one
+        obj: dict[str, Any] = {"name": names}
+        if form.get("speaker_reading", "").strip():
+            obj["reading"] = form["speaker_reading"].strip()
+        aliases = [a.strip() for a in form.get("speaker_aliases", "").split(",") if a.strip()]
+        if aliases:
+            obj["aliases"] = aliases
+        if speaker:
+            found = core().store.find_speaker_ids(speaker)
+            if len(found) == 1:
+                obj["id"] = found[0]
+        record["speaker"] = obj
+    elif speaker:
+        record["speaker"] = speaker
+    for key in TEXT_FIELDS:
+        value = form.get(key, "").strip() if key != "text" else form.get(key, "")
+        if value and value.strip():
+            record[key] = value
+    topics = [t.strip() for t in form.get("topics", "").split(",") if t.strip()]
+    if topics:
+        record["topics"] = topics
+    source = {key: form.get(f"source_{key}", "").strip()
+              for key in ("url", "archived_url", "title", "publisher", "date")}  # fmt: skip
+    source = {k: v for k, v in source.items() if v}
+    if source:
+        record["source"] = source
+    translations = []
+    for i in range(TRANSLATION_ROWS):
+        text = form.get(f"translation_{i}_text", "")
+        if not text.strip():
+            continue
+        item: dict[str, Any] = {"lang": form.get(f"translation_{i}_lang", "").strip(),
+                                "text": text}  # fmt: skip
+        kind = form.get(f"translation_{i}_by", "")
+        if kind == "original":
+            item["original"] = True
+        elif kind:
+            item["by"] = kind
+        translations.append(item)
+    if translations:
+        record["translations"] = translations
+    return record
+
+
+def form_values(record: dict) -> dict[str, str]:
+    """A stored statement (speaker inlined) as the form's fields."""
+    values = {k: str(record[k]) for k in TEXT_FIELDS if record.get(k)}
+    speaker = record.get("speaker") or {}
+    values["speaker"] = speaker.get("id", "") if isinstance(speaker, dict) else speaker
+    values["topics"] = ", ".join(record.get("topics", []))
+    for key, value in (record.get("source") or {}).items():
+        values[f"source_{key}"] = value
+    for i, t in enumerate(record.get("translations", [])[:TRANSLATION_ROWS]):
+        values[f"translation_{i}_lang"] = t["lang"]
+        values[f"translation_{i}_text"] = t["text"]
+        values[f"translation_{i}_by"] = "original" if t.get("original") else t.get("by", "")
+    return values
+
+
+def _form_page(values: Any, status: int = 200, **extra: Any) -> ResponseReturnValue:
+    return render_template(
+        "edit.html", values=values, kinds=KINDS, wordings=WORDINGS, translators=TRANSLATORS,
+        speakers=core().speakers_by_id(), rows=TRANSLATION_ROWS, **extra,
+    ), status  # fmt: skip
+
+
+@bp.route("/add", methods=["GET", "POST"])
+@requires("contributor")
+def add() -> ResponseReturnValue:
+    if request.method == "GET":
+        return _form_page({}, mode="add")
+    record = record_from_form(request.form)
+    try:
+        statement_id = core().add(record, by=by())
+    except RecordError as err:
+        return _form_page(request.form, 400, mode="add", error=str(err))
+    return redirect(url_for("pages.statement", statement_id=statement_id))
+
+
+@bp.route("/s/<statement_id>/edit", methods=["GET", "POST"])
+@requires("editor")
+def edit(statement_id: str) -> ResponseReturnValue:
+    app = core()
+    stored = app.statement(statement_id)
+    version = app.store.meta(statement_id)["version"]
+    if request.method == "GET":
+        return _form_page(form_values(stored), mode="edit", version=version,
+                          statement_id=statement_id)  # fmt: skip
+    base = app.store.get(statement_id)
+    record = record_from_form(request.form, base)
+    record["id"] = statement_id
+    try:
+        based_on = int(request.form.get("version", ""))
+    except ValueError:
+        based_on = -1
+    try:
+        app.edit(record, by=by(), reason=request.form.get("reason", ""), based_on=based_on)
+    except EditConflict as err:
+        theirs = app.statement(statement_id)
+        mine = {**record, "speaker": theirs["speaker"]}
+        return render_template("conflict.html", mine=mine, theirs=theirs, message=str(err),
+                               values=request.form, version=err.current,
+                               statement_id=statement_id), 409  # fmt: skip
+    except RecordError as err:
+        return _form_page(request.form, 400, mode="edit", version=based_on, error=str(err),
+                          statement_id=statement_id)  # fmt: skip
+    return redirect(url_for("pages.statement", statement_id=statement_id))
+
+
+@bp.post("/s/<statement_id>/verify")
+@requires("editor")
+def verify(statement_id: str) -> ResponseReturnValue:
+    form = request.form
+    status = form.get("status") or None
+    evidence = None
+    if form.get("evidence_url", "").strip():
+        evidence = {"url": form["evidence_url"].strip(), "kind": form.get("evidence_kind", "")}
+        if form.get("evidence_archived_url", "").strip():
+            evidence["archived_url"] = form["evidence_archived_url"].strip()
+        if form.get("note", "").strip():
+            evidence["note"] = form["note"].strip()
+    said_by = None
+    if status == "misattributed":
+        target = form.get("actually_said_by", "").strip()
+        if target == "origin unknown" or not target:
+            said_by = {"origin": "unknown"}
+        else:
+            said_by = {"statement" if core().store.exists(target) else "speaker": target}
+    try:
+        note = form.get("note", "").strip() or None
+        core().verify(statement_id, by=by(), status=status, evidence=evidence,
+                      actually_said_by=said_by, note=note)  # fmt: skip
+    except RecordError as err:
+        return _statement_page(statement_id, 400, error=str(err))
+    return redirect(url_for("pages.statement", statement_id=statement_id))
+
+
+@bp.post("/s/<statement_id>/retract")
+@requires("editor")
+def retract(statement_id: str) -> ResponseReturnValue:
+    try:
+        core().retract(statement_id, by=by(), reason=request.form.get("reason", ""))
+    except RecordError as err:
+        return _statement_page(statement_id, 400, error=str(err))
+    return redirect(url_for("pages.statement", statement_id=statement_id))
+
+
+@bp.post("/s/<statement_id>/restore")
+@requires("editor")
+def restore(statement_id: str) -> ResponseReturnValue:
+    try:
+        core().restore(statement_id, by=by(), reason=request.form.get("reason", ""))
+    except RecordError as err:
+        return _statement_page(statement_id, 400, error=str(err))
+    return redirect(url_for("pages.statement", statement_id=statement_id))
+
+
+@bp.get("/s/<statement_id>/diff")
+def diff(statement_id: str) -> ResponseReturnValue:
+    versions = core().history(statement_id)
+    numbers = [v["version"] for v in versions]
+
+    def pick(name: str, default: int) -> int:
+        raw = request.args.get(name, "")
+        return int(raw) if raw.isdigit() and int(raw) in numbers else default
+
+    a = pick("a", numbers[-2] if len(numbers) > 1 else numbers[0])
+    b = pick("b", numbers[-1])
+    old = next(v for v in versions if v["version"] == a)
+    new = next(v for v in versions if v["version"] == b)
+    return render_template("diff.html", statement_id=statement_id, versions=versions, a=old,
+                           b=new, changes=revision_diff(old["record"], new["record"]))  # fmt: skip
+
+
+@bp.post("/s/<statement_id>/revert")
+@requires("editor")
+def revert(statement_id: str) -> ResponseReturnValue:
+    try:
+        version = int(request.form.get("version", ""))
+    except ValueError:
+        return _statement_page(statement_id, 400, error="version: choose a version to revert to")
+    try:
+        core().revert(statement_id, version, by=by(), reason=request.form.get("reason", ""))
+    except RecordError as err:
+        return _statement_page(statement_id, 400, error=str(err))
+    return redirect(url_for("pages.statement", statement_id=statement_id))
+
+
+def _statement_page(statement_id: str, status: int, error: str) -> ResponseReturnValue:
+    data = statement_data(core(), statement_id)
+    return render_template("statement.html", **data, error=error, statuses=STATUSES,
+                           evidence_kinds=EVIDENCE_KINDS), status  # fmt: skip
