@@ -78,11 +78,12 @@ class Hatsugen:
         skip_invalid: bool = False,
         allow_duplicates: bool = False,
         reason: str | None = None,
+        based_on: dict[str, int] | None = None,
         indexing: IndexingProgress | None = None,
     ) -> ImportReport:
         report = self.store.import_records(
             records, by=by, skip_invalid=skip_invalid, allow_duplicates=allow_duplicates,
-            reason=reason,
+            reason=reason, based_on=based_on,
         )  # fmt: skip
         self._index_changes(report, indexing)
         return report
