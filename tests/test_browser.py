@@ -201,3 +201,86 @@ def test_status_badges_filter_and_actually_said_by(page: Page, trust_server: str
     page.get_by_role("button", name="Apply").click()
     expect(page.locator("#results-title")).to_have_text("1 statement")
     expect(page.locator("#r-disputed-bridge .badge.status")).to_have_text("? Disputed")
+
+
+@pytest.fixture(scope="module")
+def editing_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from hatsugen.core import Hatsugen
+
+    from conftest import statement, write_jsonl
+
+    home = tmp_path_factory.mktemp("editing") / "home"
+    app = Hatsugen(home)
+    app.import_files([str(write_jsonl(home.parent / "s.jsonl", [statement()]))], by="test")
+    app.accounts.add("ed", "editor", "correct horse battery staple")
+    app.accounts.add("cora", "contributor", "correct horse battery staple")
+    app.close()
+    yield from serve(home)
+
+
+def sign_in(page: Page, server: str, name: str = "ed") -> None:
+    page.goto(server + "/login")
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("form.signed-in")).to_contain_text(name)
+
+
+def test_sign_in_correct_a_statement_and_see_the_diff(page: Page, editing_server: str) -> None:
+    sign_in(page, editing_server)
+    cookie = next(c for c in page.context.cookies() if c["name"] == "hatsugen_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    page.goto(editing_server + "/s/mizuhara-2024-05-01")
+    page.get_by_role("link", name="Edit this statement").click()
+    page.get_by_label("Text", exact=True).fill("青空市は新しい公園を建設します。")
+    page.get_by_label("Reason for the change").fill("wrong building")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".statement-page blockquote").first).to_have_text(
+        "青空市は新しい公園を建設します。"
+    )
+    expect(page.locator(".history")).to_contain_text("wrong building")
+    page.get_by_role("link", name="Compare versions").click()
+    expect(page.locator("dl.diff del")).to_have_text("図書館")
+    expect(page.locator("dl.diff ins")).to_have_text("公園")
+    page.get_by_label("Reason for the change").fill("back to the minutes")
+    page.get_by_role("button", name="Revert to version 1").click()
+    expect(page.locator(".statement-page blockquote").first).to_have_text(
+        "青空市は新しい図書館を建設します。"
+    )
+
+
+def test_two_editors_at_once_get_the_conflict_page(browser: Browser, editing_server: str) -> None:
+    pages = []
+    for _ in range(2):
+        context = browser.new_context(locale="en-US")
+        p = context.new_page()
+        sign_in(p, editing_server)
+        p.goto(editing_server + "/s/mizuhara-2024-05-01/edit")
+        pages.append(p)
+    first, second = pages
+    first.get_by_label("Notes").fill("first editor")
+    first.get_by_label("Reason for the change").fill("one")
+    first.get_by_role("button", name="Save").click()
+    expect(first.locator(".statement-page")).to_contain_text("first editor")
+    second.get_by_label("Notes").fill("second editor")
+    second.get_by_label("Reason for the change").fill("two")
+    second.get_by_role("button", name="Save").click()
+    expect(
+        second.get_by_role("heading", name="Someone else saved this statement first")
+    ).to_be_visible()
+    expect(second.locator("dl.diff del")).to_have_text("first")  # word by word
+    expect(second.locator("dl.diff ins")).to_have_text("second")
+    for p in pages:
+        p.context.close()
+
+
+def test_a_contributor_cannot_edit_and_retract_needs_a_reason(
+    browser: Browser, editing_server: str
+) -> None:
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    sign_in(page, editing_server, "cora")
+    response = page.goto(editing_server + "/s/mizuhara-2024-05-01/edit")
+    assert response is not None and response.status == 403
+    expect(page.get_by_role("link", name="Add a statement")).to_be_visible()
+    context.close()

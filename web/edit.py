@@ -141,6 +141,7 @@ def edit(statement_id: str) -> ResponseReturnValue:
         mine = {**record, "speaker": theirs["speaker"]}
         return render_template("conflict.html", mine=mine, theirs=theirs, message=str(err),
                                values=request.form, version=err.current,
+                               changes=revision_diff(theirs, mine),
                                statement_id=statement_id), 409  # fmt: skip
     except RecordError as err:
         return _form_page(request.form, 400, mode="edit", version=based_on, error=str(err),
