@@ -57,6 +57,8 @@ def record_from_form(form: MultiDict, base: dict | None = None) -> dict:
         value = form.get(key, "").strip() if key != "text" else form.get(key, "")
         if value and value.strip():
             record[key] = value
+    if record.get("wording") == "original":
+        del record["wording"]  # the default: the record says nothing
     topics = [t.strip() for t in form.get("topics", "").split(",") if t.strip()]
     if topics:
         record["topics"] = topics
