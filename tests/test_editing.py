@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from hatsugen.core import Hatsugen
+from hatsugen.index import SearchRequest
 from hatsugen.web.app import create_app
 
 from conftest import XSS, Cli, statement, write_jsonl
@@ -259,3 +260,34 @@ def test_user_and_token_commands(run: Cli) -> None:
     run.ok("user", "disable", "nao")
     assert "(disabled)" in run.ok("user", "list").stdout
     assert "sign in as editor with password" in run.ok("user", "demo-editor").stdout
+
+
+def test_review_extracted_quotes_and_save_them_in_one_go(web, home: Path) -> None:  # type: ignore[no-untyped-def]
+    article = (
+        "“The harbour will reopen in the spring,” Aiko Mizuhara said on Monday.\n"
+        "“We were not consulted,” said Kenji Takanashi, a fisherman.\n"
+        "青空市は新しい図書館を建設します。\n"
+    )
+    anonymous = web.test_client().post("/extract", data={"text": article})
+    assert "Save the ticked candidates" not in anonymous.get_data(as_text=True)
+    client = signed_in(web, "cora")
+    page = client.post("/extract", data={"text": article, "source_url": "https://example.org/a"})
+    html = page.get_data(as_text=True)
+    assert "Save the ticked candidates" in html and 'name="keep_0"' in html
+    form = {
+        "csrf_token": token_of(client, "/"), "count": "2", "source_url": "https://example.org/a",
+        "keep_0": "1", "speaker_0": "mizuhara-aiko", "lang_0": "en", "kind_0": "remarks",
+        "wording_0": "press_translation", "date_0": "2025-03-03",
+        "text_0": "The harbour will reopen in the spring.",
+        "speaker_1": "Kenji Takanashi", "lang_1": "en", "text_1": "We were not consulted.",
+    }  # fmt: skip
+    saved = client.post("/extract/save", data=form)
+    assert saved.status_code == 200 and "1 added" in saved.get_data(as_text=True)
+    app = Hatsugen(home)
+    found = app.search(SearchRequest(q="harbour"))["results"]
+    assert len(found) == 1 and found[0]["wording"] == "press_translation"
+    assert found[0]["source"] == {"url": "https://example.org/a"}
+    assert app.history(found[0]["id"])[0]["by"] == "web (cora)"
+    again = client.post("/extract/save", data={**form, "csrf_token": token_of(client, "/")})
+    assert "0 added" in again.get_data(as_text=True)  # saving twice adds nothing
+    assert app.store.count() == 2

@@ -199,6 +199,48 @@ def restore(statement_id: str) -> ResponseReturnValue:
     return redirect(url_for("pages.statement", statement_id=statement_id))
 
 
+@bp.post("/extract/save")
+@requires("contributor")
+def save_candidates() -> ResponseReturnValue:
+    """The candidates a reviewer kept, as edited, in one transaction with the article as
+    their source (duplicates of archived statements are skipped and listed)."""
+    form = request.form
+    source = {key: form[f"source_{key}"].strip() for key in ("url", "title", "publisher")
+              if form.get(f"source_{key}", "").strip()}  # fmt: skip
+    records = []
+    count = int(form.get("count", "0")) if form.get("count", "").isdigit() else 0
+    for i in range(min(count, 500)):
+        if not form.get(f"keep_{i}"):
+            continue
+        record: dict[str, Any] = {"speaker": form.get(f"speaker_{i}", "").strip()}
+        aliases = [a for a in form.get(f"aliases_{i}", "").split(",") if a.strip()]
+        if aliases and record["speaker"]:
+            name = record["speaker"]
+            found = core().store.find_speaker_ids(name)
+            record["speaker"] = {"id": found[0]} if len(found) == 1 else {
+                "name": {"ja" if _japanese(name) else "en": name}}  # fmt: skip
+            record["speaker"]["aliases"] = aliases
+        for key in ("lang", "text", "date", "kind", "wording", "role", "context", "notes"):
+            value = form.get(f"{key}_{i}", "").strip()
+            if value:
+                record[key] = value
+        if record.get("wording") == "original":
+            del record["wording"]
+        if source:
+            record["source"] = source
+        records.append((record, RecordError("", source="candidate", item=i)))
+    if not records:
+        raise RecordError("tick at least one candidate to save", "keep")
+    report = core().import_located(records, by=by())
+    return render_template("saved.html", report=report), 200
+
+
+def _japanese(text: str) -> bool:
+    from hatsugen.extract.text import JA_SCRIPT
+
+    return bool(JA_SCRIPT.search(text))
+
+
 @bp.get("/s/<statement_id>/diff")
 def diff(statement_id: str) -> ResponseReturnValue:
     versions = core().history(statement_id)

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from hatsugen.archive import NotFound
-from hatsugen.archive.provenance import STATUSES
+from hatsugen.archive.provenance import STATUSES, WORDINGS
 from hatsugen.archive.records import KINDS
 from hatsugen.index import SearchRequest
 
@@ -129,4 +129,4 @@ def extract() -> ResponseReturnValue:
             mimetype="application/json",
             headers={"Content-Disposition": 'attachment; filename="candidates.json"'},
         )
-    return render_template("extract.html", form=form, data=data)
+    return render_template("extract.html", form=form, data=data, kinds=KINDS, wordings=WORDINGS)

@@ -260,4 +260,4 @@ def extract_data(app: Hatsugen, form: dict[str, Any]) -> dict[str, Any]:
     source = article_source(text, options["source_url"], options["title"], options["publisher"])
     budget = current_app.config.get("HATSUGEN_EXTRACT_BUDGET_S", EXTRACT_BUDGET_S)
     candidates = app.extract(text, default_date=options["date"], source=source, budget=budget)
-    return {"candidates": candidates, "count": len(candidates)}
+    return {"candidates": candidates, "count": len(candidates), "source": source}
