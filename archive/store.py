@@ -128,6 +128,17 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     );
     CREATE TABLE login_failures (key TEXT NOT NULL, at REAL NOT NULL);
     CREATE INDEX login_failures_key ON login_failures(key, at);
+    CREATE TABLE speaker_merges (
+        id INTEGER PRIMARY KEY,
+        kept TEXT NOT NULL REFERENCES speakers(id),
+        merged TEXT NOT NULL REFERENCES speakers(id),
+        statements TEXT NOT NULL,
+        kept_before TEXT NOT NULL,
+        at TEXT NOT NULL,
+        by TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        undone_at TEXT
+    );
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -678,6 +689,86 @@ class Store:
             "DELETE FROM text_keys WHERE statement_id = ?", [(r,) for r in rekeyed if r in existing]
         )
         _insert_keys(tx, [(rid, chunk[rid], keys.pop(rid, None)) for rid in rekeyed])
+
+    # -- merging speakers ------------------------------------------------------------------
+    def merge_speakers(self, kept: str, merged: str, *, by: str, reason: str) -> int:
+        """Move every statement of `merged` to `kept` (each a revision), fold its names into
+        `kept`'s aliases, and record the merge so that `unmerge` can undo it. Returns its id."""
+        if kept == merged:
+            raise RecordError("a speaker cannot be merged into itself", "speaker")
+        now = now_utc()
+        with self.transaction() as tx:
+            keep, gone = self.get_speaker(kept), self.get_speaker(merged)
+            for sid, found in ((kept, keep), (merged, gone)):
+                if found is None:
+                    raise NotFound(f"no speaker with id {sid!r}")
+            if self.merged_into(merged):
+                raise RecordError(f"{merged} has been merged already", "speaker")
+            assert keep is not None and gone is not None
+            moved = [r[0] for r in tx.execute(
+                "SELECT id FROM statements WHERE speaker_id = ?", (merged,))]  # fmt: skip
+            self._move_statements(
+                tx, moved, kept, now, by, f"merged {merged} into {kept}: {reason}"
+            )
+            names = [*gone.get("name", {}).values(), *gone.get("aliases", [])]
+            self._save_speaker(tx, sp.merge(keep, {"aliases": names}), new=False)
+            tx.execute("DELETE FROM speaker_keys WHERE speaker_id = ?", (merged,))
+            cur = tx.execute(
+                "INSERT INTO speaker_merges (kept, merged, statements, kept_before, at, by, reason)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (kept, merged, _dumps(moved), _dumps(keep), now, by, reason),
+            )
+            others = self.statement_ids_of([kept])
+            tx.executemany("INSERT INTO index_log (statement_id) VALUES (?)",
+                           [(i,) for i in dict.fromkeys([*moved, *others])])  # fmt: skip
+            return int(cur.lastrowid or 0)
+
+    def unmerge(self, merge_id: int, *, by: str, reason: str) -> None:
+        """Undo a merge: its statements go back, the kept speaker's names are as before."""
+        now = now_utc()
+        with self.transaction() as tx:
+            row = tx.execute(
+                "SELECT kept, merged, statements, kept_before FROM speaker_merges"
+                " WHERE id = ? AND undone_at IS NULL",
+                (merge_id,),
+            ).fetchone()
+            if row is None:
+                raise NotFound(f"no merge {merge_id} to undo")
+            kept, merged, moved, kept_before = (
+                row[0],
+                row[1],
+                json.loads(row[2]),
+                json.loads(row[3]),
+            )
+            still_kept = [r[0] for r in self._where_id_in("id, speaker_id", moved) if r[1] == kept]
+            self._move_statements(
+                tx, still_kept, merged, now, by, f"undid merge {merge_id}: {reason}"
+            )
+            self._save_speaker(tx, kept_before, new=False)
+            self._save_speaker(tx, self.get_speaker(merged) or {"id": merged}, new=False)
+            tx.execute("UPDATE speaker_merges SET undone_at = ? WHERE id = ?", (now, merge_id))
+            touched = dict.fromkeys([*still_kept, *self.statement_ids_of([kept])])
+            tx.executemany("INSERT INTO index_log (statement_id) VALUES (?)",
+                           [(i,) for i in touched])  # fmt: skip
+
+    def merged_into(self, speaker_id: str) -> tuple[int, str] | None:
+        """(merge id, the speaker it was merged into), if it was."""
+        row = self.conn.execute(
+            "SELECT id, kept FROM speaker_merges WHERE merged = ? AND undone_at IS NULL",
+            (speaker_id,),
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def _move_statements(
+        self, tx: sqlite3.Connection, ids: list[str], speaker: str, now: str, by: str, why: str
+    ) -> None:
+        report = ImportReport()
+        for start in range(0, len(ids), self.CHUNK):
+            chunk = {}
+            for record in self.get_many(ids[start : start + self.CHUNK]).values():
+                record["speaker"] = speaker
+                chunk[record["id"]] = record
+            self._write_chunk(tx, chunk, report, now, by, why)
 
     # -- the index outbox ----------------------------------------------------------------------
     def last_change(self) -> int:

@@ -659,6 +659,32 @@ def user_disable(ctx: click.Context, name: str) -> None:
 
 
 @cli.group()
+def speaker() -> None:
+    """Speakers: merge two records of one person (and undo it)."""
+
+
+@speaker.command("merge")
+@click.argument("kept")
+@click.argument("merged")
+@click.option("--reason", required=True, help="Why they are one person.")
+@click.pass_context
+def speaker_merge(ctx: click.Context, kept: str, merged: str, reason: str) -> None:
+    """Merge speaker MERGED into KEPT: statements move, names become aliases (undoable)."""
+    merge_id = _app(ctx).merge_speakers(kept, merged, by=actor("speaker merge"), reason=reason)
+    click.echo(f"merged (merge {merge_id}; undo with `hatsugen speaker unmerge {merge_id}`)")
+
+
+@speaker.command("unmerge")
+@click.argument("merge_id", type=int)
+@click.option("--reason", required=True)
+@click.pass_context
+def speaker_unmerge(ctx: click.Context, merge_id: int, reason: str) -> None:
+    """Undo a merge: the statements go back to the speaker they came from."""
+    _app(ctx).unmerge(merge_id, by=actor("speaker unmerge"), reason=reason)
+    click.echo(f"merge {merge_id} undone")
+
+
+@cli.group()
 def token() -> None:
     """API tokens for the JSON API's writes (stored hashed; shown once)."""
 

@@ -197,6 +197,33 @@ class Hatsugen:
         return self.edit(dict(old["record"]), by=by, reason=reason,
                          based_on=versions[-1]["version"])  # fmt: skip
 
+    def merge_speakers(self, kept: str, merged: str, *, by: str, reason: str) -> int:
+        """Merge speaker `merged` into `kept` (names by any name or id); returns the merge id.
+
+        Every statement moves (a revision each), the merged speaker's names become aliases of
+        the kept one, and `unmerge` undoes it.
+        """
+        if not reason or not reason.strip():
+            raise RecordError("say briefly why (an edit summary)", "reason")
+        ids = [self._one_speaker(name, field) for name, field in ((kept, "kept"),
+                                                                   (merged, "merged"))]  # fmt: skip
+        merge_id = self.store.merge_speakers(ids[0], ids[1], by=by, reason=reason.strip())
+        self.drain()
+        return merge_id
+
+    def unmerge(self, merge_id: int, *, by: str, reason: str) -> None:
+        if not reason or not reason.strip():
+            raise RecordError("say briefly why (an edit summary)", "reason")
+        self.store.unmerge(merge_id, by=by, reason=reason.strip())
+        self.drain()
+
+    def _one_speaker(self, name: str, field: str) -> str:
+        ids = self.store.find_speaker_ids(name.strip())
+        if len(ids) != 1:
+            why = "could be any of " + ", ".join(ids) if ids else "names no speaker"
+            raise RecordError(f"{name!r} {why}; give the speaker id", field)
+        return ids[0]
+
     def load_demo(self, *, by: str) -> ImportReport | None:
         """Load the embedded demo archive into an empty home, or bring its statements up to
         date in a home it was loaded into before (those nobody has edited since)."""

@@ -291,3 +291,31 @@ def test_review_extracted_quotes_and_save_them_in_one_go(web, home: Path) -> Non
     again = client.post("/extract/save", data={**form, "csrf_token": token_of(client, "/")})
     assert "0 added" in again.get_data(as_text=True)  # saving twice adds nothing
     assert app.store.count() == 2
+
+
+def test_merge_two_speakers_and_undo_it(web, home: Path, run: Cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run.home = home
+    twin = statement(id="twin", speaker={"id": "a-mizuhara", "name": {"en": "A. Mizuhara"}},
+                     text="二人目として記録された発言。")  # fmt: skip
+    run.ok("import", str(write_jsonl(tmp_path / "t.jsonl", [twin])))
+    client = signed_in(web)
+    merge = {"csrf_token": token_of(client, "/"), "merged": "A. Mizuhara", "reason": "same"}
+    page = client.post("/speakers/mizuhara-aiko/merge", data=merge)
+    assert page.status_code == 302
+    app = Hatsugen(home)
+    assert app.statement("twin")["speaker"]["id"] == "mizuhara-aiko"
+    assert "A. Mizuhara" in app.store.get_speaker("mizuhara-aiko")["aliases"]
+    assert app.store.find_speaker_ids("A. Mizuhara") == ["mizuhara-aiko"]
+    assert app.history("twin")[-1]["reason"] == "merged a-mizuhara into mizuhara-aiko: same"
+    assert "merged into" in client.get("/speakers/a-mizuhara").get_data(as_text=True)
+    found = client.get("/api/search?q=二人目&speaker=mizuhara-aiko").get_json()
+    assert [r["id"] for r in found["results"]] == ["twin"]
+    client.post("/speakers/a-mizuhara/unmerge",
+                data={"csrf_token": token_of(client, "/"), "reason": "not the same"})  # fmt: skip
+    assert app.statement("twin")["speaker"]["id"] == "a-mizuhara"
+    assert "A. Mizuhara" not in app.store.get_speaker("mizuhara-aiko").get("aliases", [])
+    assert app.store.find_speaker_ids("A. Mizuhara") == ["a-mizuhara"]
+    assert app.check() == {"missing": [], "stale": [], "extra": [], "queued": []}
+    cli_merge = run("speaker", "merge", "mizuhara-aiko", "a-mizuhara", "--reason", "again")
+    assert cli_merge.exit_code == 0 and "undo with" in cli_merge.stdout
+    assert run("speaker", "merge", "mizuhara-aiko", "nobody", "--reason", "x").exit_code == 2

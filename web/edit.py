@@ -241,6 +241,25 @@ def _japanese(text: str) -> bool:
     return bool(JA_SCRIPT.search(text))
 
 
+@bp.post("/speakers/<speaker_id>/merge")
+@requires("editor")
+def merge_speaker(speaker_id: str) -> ResponseReturnValue:
+    """Merge another speaker (by id or any name) into this one."""
+    core().merge_speakers(speaker_id, request.form.get("merged", ""), by=by(),
+                          reason=request.form.get("reason", ""))  # fmt: skip
+    return redirect(url_for("pages.speaker", speaker_id=speaker_id))
+
+
+@bp.post("/speakers/<speaker_id>/unmerge")
+@requires("editor")
+def unmerge_speaker(speaker_id: str) -> ResponseReturnValue:
+    merged = core().store.merged_into(speaker_id)
+    if merged is None:
+        raise RecordError(f"{speaker_id} is not merged into anyone", "speaker")
+    core().unmerge(merged[0], by=by(), reason=request.form.get("reason", ""))
+    return redirect(url_for("pages.speaker", speaker_id=speaker_id))
+
+
 @bp.get("/s/<statement_id>/diff")
 def diff(statement_id: str) -> ResponseReturnValue:
     versions = core().history(statement_id)

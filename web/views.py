@@ -122,6 +122,7 @@ def speaker_data(app: Hatsugen, speaker_id: str, page: int = 1) -> dict[str, Any
         "per_page": SPEAKER_PAGE_SIZE,
         "statements": [full_record(r, {speaker_id: speaker}) for r in records],
         "speakers": referenced_speakers(app, records),
+        "merged_into": (app.store.merged_into(speaker_id) or (None, None))[1],
     }
 
 
