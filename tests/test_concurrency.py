@@ -108,3 +108,40 @@ def test_kill_9_anywhere_and_the_queue_finishes_the_work(tmp_path: Path, victim:
         assert app.pending() == 0
         assert len(list((home / "index").glob("ix-*"))) == 1  # a killed rebuild's folder goes
         app.close()
+
+
+def test_web_edits_while_an_import_runs(tmp_path: Path) -> None:
+    from conftest import statement, write_jsonl
+
+    home = tmp_path / "home"
+    app = Hatsugen(home)
+    app.import_files([str(write_jsonl(tmp_path / "one.jsonl", [statement(id="edited")]))],
+                     by="test")  # fmt: skip
+    app.accounts.add("ed", "editor", "correct horse battery staple")
+    _, token = app.accounts.create_token("ed")
+    app.close()
+    big = generate(tmp_path / "big.jsonl", 3000, seed=21)
+    for url in serve(home):
+        importing = hatsugen_proc(home, "import", str(big))
+        statuses = []
+        for n in range(15):
+            request = urllib.request.Request(
+                f"{url}/api/statements/edited", method="PATCH",
+                data=json.dumps({"notes": f"edit {n}", "reason": f"edit {n}"}).encode(),
+                headers={"Authorization": f"Bearer {token}", "If-Match": f'"{n + 1}"',
+                         "Content-Type": "application/json"},
+            )  # fmt: skip
+            try:
+                with urllib.request.urlopen(request, timeout=120) as response:
+                    statuses.append(response.status)
+            except urllib.error.HTTPError as err:
+                statuses.append(err.code)
+                assert "locked" not in err.read().decode(), "database is locked"
+        _, err = importing.communicate(timeout=300)
+        assert importing.returncode == 0, err
+        assert statuses == [200] * 15
+        app = settled(home)
+        assert app.store.count() == 3001
+        assert len(app.history("edited")) == 16
+        assert app.statement("edited")["notes"] == "edit 14"
+        assert app.check() == {"missing": [], "stale": [], "extra": [], "queued": []}
