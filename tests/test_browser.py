@@ -284,3 +284,66 @@ def test_a_contributor_cannot_edit_and_retract_needs_a_reason(
     assert response is not None and response.status == 403
     expect(page.get_by_role("link", name="Add a statement")).to_be_visible()
     context.close()
+
+
+def test_add_with_a_new_speaker_then_retract_and_restore(
+    browser: Browser, editing_server: str
+) -> None:
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    sign_in(page, editing_server)
+    page.get_by_role("link", name="Add a statement").click()
+    page.get_by_label("Name in Japanese").fill("北条結衣")
+    page.get_by_label("Name in English").fill("Yui Hojo")
+    page.get_by_label("Text", exact=True).fill("<img src=x onerror=alert(1)>橋を架けます。")
+    page.get_by_label("Language of the text").fill("ja")
+    page.get_by_label("Kind").select_option("speech")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name="Yui Hojo (北条結衣)")).to_be_visible()
+    expect(page.locator(".statement-page blockquote").first).to_have_text(
+        "<img src=x onerror=alert(1)>橋を架けます。"  # shown as text, never run
+    )
+    statement_url = page.url
+    page.get_by_label("Reason", exact=True).fill("speaker not confirmed")
+    page.get_by_role("button", name="Retract").click()
+    expect(page.locator(".retracted")).to_contain_text("speaker not confirmed")
+    page.goto(editing_server + "/?q=橋")
+    expect(page.locator("#results-title")).to_have_text("No statements found.")
+    page.goto(statement_url)
+    page.get_by_label("Reason", exact=True).fill("confirmed by the minutes")
+    page.get_by_role("button", name="Restore").click()
+    page.goto(editing_server + "/?q=橋")
+    expect(page.locator("#results-title")).to_have_text("1 statement")
+    context.close()
+
+
+def test_review_and_save_extracted_candidates(browser: Browser, editing_server: str) -> None:
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    sign_in(page, editing_server, "cora")
+    page.goto(editing_server + "/extract")
+    page.get_by_label("Article text or HTML").fill(
+        "“The ferry will run every hour,” Ren Morikawa said on Tuesday."
+    )
+    page.get_by_role("button", name="Find quotes").click()
+    page.get_by_label("What the text is").select_option("press_translation")
+    page.get_by_role("button", name="Save the ticked candidates").click()
+    expect(page.get_by_role("status")).to_contain_text("1 added")
+    page.locator("main li a").first.click()
+    expect(page.locator(".badge.wording")).to_have_text("Quoted in translation (press)")
+    context.close()
+
+
+def test_a_cross_site_form_post_is_refused(browser: Browser, editing_server: str) -> None:
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    sign_in(page, editing_server)
+    # Another site posting to the archive with the signed-in user's cookie (no token).
+    response = page.request.post(
+        editing_server + "/s/mizuhara-2024-05-01/retract",
+        form={"reason": "forged"}, headers={"Origin": "https://attacker.example"},
+    )  # fmt: skip
+    assert response.status == 403
+    page.goto(editing_server + "/s/mizuhara-2024-05-01")
+    expect(page.locator(".retracted")).to_have_count(0)
+    context.close()
