@@ -139,6 +139,20 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
         reason TEXT NOT NULL,
         undone_at TEXT
     );
+    CREATE TABLE proposals (
+        id INTEGER PRIMARY KEY,
+        statement_id TEXT NOT NULL REFERENCES statements(id),
+        based_on INTEGER NOT NULL,
+        record TEXT NOT NULL,
+        by TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        at TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'open',
+        decided_by TEXT,
+        decided_at TEXT,
+        decision TEXT
+    );
+    CREATE INDEX proposals_statement ON proposals(statement_id, state);
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -689,6 +703,46 @@ class Store:
             "DELETE FROM text_keys WHERE statement_id = ?", [(r,) for r in rekeyed if r in existing]
         )
         _insert_keys(tx, [(rid, chunk[rid], keys.pop(rid, None)) for rid in rekeyed])
+
+    # -- proposed edits (contributors propose, editors decide) -----------------------------
+    def propose(self, record: dict, *, based_on: int, by: str, reason: str) -> int:
+        with self.transaction() as tx:
+            cur = tx.execute(
+                "INSERT INTO proposals (statement_id, based_on, record, by, reason, at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (record["id"], based_on, _dumps(record), by, reason, now_utc()),
+            )
+        return int(cur.lastrowid or 0)
+
+    def proposals(self, statement_id: str | None = None, state: str = "open") -> list[dict]:
+        sql = "SELECT id, statement_id, based_on, record, by, reason, at, state, decided_by," \
+              " decided_at, decision FROM proposals WHERE state = ?"  # fmt: skip
+        params: list[object] = [state]
+        if statement_id is not None:
+            sql += " AND statement_id = ?"
+            params.append(statement_id)
+        keys = ("id", "statement_id", "based_on", "record", "by", "reason", "at", "state",
+                "decided_by", "decided_at", "decision")  # fmt: skip
+        out = []
+        for row in self.conn.execute(sql + " ORDER BY id", params):
+            item = dict(zip(keys, row, strict=True))
+            item["record"] = json.loads(item["record"])
+            out.append(item)
+        return out
+
+    def decide(self, proposal_id: int, state: str, *, by: str, decision: str | None) -> dict:
+        """Close an open proposal (accepted or rejected); NotFound if it is not open."""
+        with self.transaction() as tx:
+            row = tx.execute("SELECT statement_id FROM proposals WHERE id = ? AND state = 'open'",
+                             (proposal_id,)).fetchone()  # fmt: skip
+            if row is None:
+                raise NotFound(f"no open proposal {proposal_id}")
+            tx.execute(
+                "UPDATE proposals SET state = ?, decided_by = ?, decided_at = ?, decision = ?"
+                " WHERE id = ?",
+                (state, by, now_utc(), decision, proposal_id),
+            )
+        return next(p for p in self.proposals(row[0], state) if p["id"] == proposal_id)
 
     # -- merging speakers ------------------------------------------------------------------
     def merge_speakers(self, kept: str, merged: str, *, by: str, reason: str) -> int:

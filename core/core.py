@@ -20,6 +20,7 @@ from hatsugen.archive.accounts import Accounts
 from hatsugen.archive.demo import DEMO_PATH
 from hatsugen.archive.formats import full_record, read_records, write_export
 from hatsugen.archive.provenance import spoken_lang_of, status_of, wording_of
+from hatsugen.archive.records import validate
 from hatsugen.archive.store import Located
 from hatsugen.archive.timeutil import now_utc
 from hatsugen.extract import extract
@@ -196,6 +197,30 @@ class Hatsugen:
             raise RecordError(f"{statement_id} has no version {version}", "version")
         return self.edit(dict(old["record"]), by=by, reason=reason,
                          based_on=versions[-1]["version"])  # fmt: skip
+
+    def propose(self, record: dict, *, by: str, reason: str, based_on: int) -> int:
+        """A contributor's correction, kept for an editor to accept or reject."""
+        if not reason or not reason.strip():
+            raise RecordError("say briefly why (an edit summary)", "reason")
+        self.store.get(record["id"])
+        validate(record)  # a proposal an editor could not accept is refused now
+        return self.store.propose(record, based_on=based_on, by=by, reason=reason.strip())
+
+    def accept(self, proposal_id: int, *, by: str) -> ImportReport:
+        """Apply a proposal as a revision crediting both (EditConflict if the statement
+        changed since the proposal was made: then it stays open)."""
+        proposal = next((p for p in self.store.proposals() if p["id"] == proposal_id), None)
+        if proposal is None:
+            raise NotFound(f"no open proposal {proposal_id}")
+        report = self.edit(proposal["record"], by=f"{by}, proposed by {proposal['by']}",
+                           reason=proposal["reason"], based_on=proposal["based_on"])  # fmt: skip
+        self.store.decide(proposal_id, "accepted", by=by, decision=None)
+        return report
+
+    def reject(self, proposal_id: int, *, by: str, reason: str) -> None:
+        if not reason or not reason.strip():
+            raise RecordError("say briefly why", "reason")
+        self.store.decide(proposal_id, "rejected", by=by, decision=reason.strip())
 
     def merge_speakers(self, kept: str, merged: str, *, by: str, reason: str) -> int:
         """Merge speaker `merged` into `kept` (names by any name or id); returns the merge id.

@@ -319,3 +319,33 @@ def test_merge_two_speakers_and_undo_it(web, home: Path, run: Cli, tmp_path: Pat
     cli_merge = run("speaker", "merge", "mizuhara-aiko", "a-mizuhara", "--reason", "again")
     assert cli_merge.exit_code == 0 and "undo with" in cli_merge.stdout
     assert run("speaker", "merge", "mizuhara-aiko", "nobody", "--reason", "x").exit_code == 2
+
+
+def test_a_contributor_proposes_and_an_editor_accepts_or_rejects(web, home: Path) -> None:  # type: ignore[no-untyped-def]
+    cora = signed_in(web, "cora")
+    assert "Propose a correction" in cora.get("/s/mizuhara-2024-05-01").get_data(as_text=True)
+    form = {"csrf_token": token_of(cora, "/"), "speaker": "mizuhara-aiko", "lang": "ja",
+            "text": "青空市は新しい図書館を二つ建設します。", "date": "2024-05-01",
+            "reason": "the minutes say two"}  # fmt: skip
+    assert cora.post("/s/mizuhara-2024-05-01/propose", data=form).status_code == 302
+    app = Hatsugen(home)
+    assert app.statement("mizuhara-2024-05-01")["text"] == "青空市は新しい図書館を建設します。"
+    ed = signed_in(web)
+    page = ed.get("/s/mizuhara-2024-05-01").get_data(as_text=True)
+    assert "Proposed corrections" in page and "<ins>二つ</ins>" in page
+    (proposal,) = app.store.proposals("mizuhara-2024-05-01")
+    accepted = ed.post(f"/proposals/{proposal['id']}/accept",
+                       data={"csrf_token": token_of(ed, "/")})  # fmt: skip
+    assert accepted.status_code == 302
+    assert app.statement("mizuhara-2024-05-01")["text"] == "青空市は新しい図書館を二つ建設します。"
+    latest = app.history("mizuhara-2024-05-01")[-1]
+    assert latest["by"] == "web (ed), proposed by web (cora)"
+    assert latest["reason"] == "the minutes say two"
+    stale = {**form, "csrf_token": token_of(cora, "/"), "text": "古い版への提案。", "reason": "r"}
+    cora.post("/s/mizuhara-2024-05-01/propose", data=stale)
+    (second,) = app.store.proposals("mizuhara-2024-05-01")
+    no = {"csrf_token": token_of(ed, "/"), "reason": "not in the minutes"}
+    rejected = ed.post(f"/proposals/{second['id']}/reject", data=no)
+    assert rejected.status_code == 302 and app.store.proposals("mizuhara-2024-05-01") == []
+    assert cora.post(f"/proposals/{second['id']}/accept",
+                     data={"csrf_token": token_of(cora, "/")}).status_code == 403  # fmt: skip

@@ -120,6 +120,53 @@ def add() -> ResponseReturnValue:
     return redirect(url_for("pages.statement", statement_id=statement_id))
 
 
+@bp.route("/s/<statement_id>/propose", methods=["GET", "POST"])
+@requires("contributor")
+def propose(statement_id: str) -> ResponseReturnValue:
+    """A contributor's correction: the edit form, saved as a proposal for an editor."""
+    app = core()
+    version = app.store.meta(statement_id)["version"]
+    if request.method == "GET":
+        return _form_page(form_values(app.statement(statement_id)), mode="propose",
+                          version=version, statement_id=statement_id)  # fmt: skip
+    record = record_from_form(request.form, app.store.get(statement_id))
+    record["id"] = statement_id
+    try:
+        app.propose(record, by=by(), reason=request.form.get("reason", ""), based_on=version)
+    except RecordError as err:
+        return _form_page(request.form, 400, mode="propose", version=version, error=str(err),
+                          statement_id=statement_id)  # fmt: skip
+    return redirect(url_for("pages.statement", statement_id=statement_id))
+
+
+@bp.post("/proposals/<int:proposal_id>/accept")
+@requires("editor")
+def accept(proposal_id: int) -> ResponseReturnValue:
+    statement_id = _proposal_statement(proposal_id)
+    try:
+        core().accept(proposal_id, by=by())
+    except EditConflict as err:
+        return _statement_page(statement_id, 409, error=str(err) + "; edit it by hand instead")
+    return redirect(url_for("pages.statement", statement_id=statement_id))
+
+
+@bp.post("/proposals/<int:proposal_id>/reject")
+@requires("editor")
+def reject(proposal_id: int) -> ResponseReturnValue:
+    statement_id = _proposal_statement(proposal_id)
+    core().reject(proposal_id, by=by(), reason=request.form.get("reason", ""))
+    return redirect(url_for("pages.statement", statement_id=statement_id))
+
+
+def _proposal_statement(proposal_id: int) -> str:
+    found = next((p for p in core().store.proposals() if p["id"] == proposal_id), None)
+    if found is None:
+        from hatsugen.archive import NotFound
+
+        raise NotFound(f"no open proposal {proposal_id}")
+    return found["statement_id"]
+
+
 @bp.route("/s/<statement_id>/edit", methods=["GET", "POST"])
 @requires("editor")
 def edit(statement_id: str) -> ResponseReturnValue:

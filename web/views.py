@@ -13,6 +13,8 @@ from hatsugen.archive.provenance import original_entry, spoken_lang_of, status_o
 from hatsugen.core import Hatsugen
 from hatsugen.index import QueryError, SearchRequest
 
+from .diff import revision_diff
+
 SPEAKER_PAGE_SIZE = 20
 
 
@@ -91,7 +93,17 @@ def statement_data(app: Hatsugen, statement_id: str) -> dict[str, Any]:
         "citation": citation(record, speakers),
         "csl": csl_json(record, speakers),
         "speakers": speakers,
+        "proposals": proposals_of(app, statement_id),
     }
+
+
+def proposals_of(app: Hatsugen, statement_id: str) -> list[dict[str, Any]]:
+    """Open proposals with what each would change (HTML, escaped, with <del>/<ins>)."""
+    current = app.store.get(statement_id)
+    return [
+        {**p, "changes": [(f, str(html)) for f, html in revision_diff(current, p["record"])]}
+        for p in app.store.proposals(statement_id)
+    ]
 
 
 def referenced_speakers(app: Hatsugen, records: list[dict]) -> dict[str, dict]:
