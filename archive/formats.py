@@ -18,6 +18,38 @@ from .provenance import status_of
 from .store import Located, Store
 from .timeutil import now_utc
 
+_JSON_LIMITS = (RecursionError, ValueError)  # nesting too deep; an int over 4,300 digits
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
+    """json.loads keeps the last of two equal keys, silently: refuse instead."""
+    out: dict = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"the key {key!r} appears twice in one object")
+        out[key] = value
+    return out
+
+
+def loads(text: str) -> Any:
+    """JSON as this archive accepts it: no duplicate keys. ValueError otherwise."""
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys)
+    except RecursionError:
+        raise ValueError("it is nested too deeply") from None
+
+
+def _why(err: Exception) -> str:
+    if isinstance(err, json.JSONDecodeError):
+        return f"{err.msg}, column {err.colno}"
+    if isinstance(err, RecursionError):
+        return "it is nested too deeply"
+    text = str(err)
+    if "digits" in text:
+        return "a number has too many digits"
+    return text
+
+
 EXPORT_FORMAT = "hatsugen-archive"
 EXPORT_VERSION = 2
 # Version 1 lacked wording, spoken_lang, attribution and archived URLs; its records are valid
@@ -52,8 +84,8 @@ def read_records(path: str, progress: Callable[[int], None] | None = None) -> It
         first = _decode(head[-1], name, number, bom=number == 1)
         if isinstance(first, str) and first.lstrip().startswith("{"):
             try:
-                obj = json.loads(first)
-            except json.JSONDecodeError:
+                obj = loads(first)
+            except ValueError:
                 obj = None
             if isinstance(obj, dict) and not _is_export(obj):
                 yield obj, RecordError("", source=name, line=number)
@@ -100,11 +132,9 @@ def _stream_lines(
             yield line, None
             continue
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            error = RecordError(
-                f"is not valid JSON ({err.msg} at column {err.colno})", source=name, line=number
-            )
+            record = loads(line)
+        except ValueError as err:
+            error = RecordError(f"is not valid JSON ({_why(err)})", source=name, line=number)
             yield error, None
             continue
         yield record, RecordError("", source=name, line=number)
@@ -121,8 +151,8 @@ def parse_records(text: str, name: str) -> list[Located]:
         return list(_parse_array(text, text.index("["), name))
     if stripped[0] == "{":
         try:
-            whole = json.loads(text)
-        except json.JSONDecodeError:
+            whole = loads(text)
+        except ValueError:
             return list(_stream_lines(io.BytesIO(text.encode("utf-8")), name, 0, None))
         if isinstance(whole, dict) and _is_export(whole):
             return _parse_export(whole, text, name)
@@ -145,7 +175,7 @@ def _skip_ws(text: str, pos: int) -> int:
 
 
 def _parse_array(text: str, start: int, name: str) -> Iterator[Located]:
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(object_pairs_hook=_no_duplicate_keys)
     pos = _skip_ws(text, start + 1)
     line, counted = 1, 0
     index = 0
@@ -156,12 +186,10 @@ def _parse_array(text: str, start: int, name: str) -> Iterator[Located]:
         counted = pos
         try:
             record, end = decoder.raw_decode(text, pos)
-        except json.JSONDecodeError as err:
+        except _JSON_LIMITS as err:
+            line_of = err.lineno if isinstance(err, json.JSONDecodeError) else line
             raise RecordError(
-                f"is not valid JSON ({err.msg} at column {err.colno})",
-                source=name,
-                line=err.lineno,
-                item=index,
+                f"is not valid JSON ({_why(err)})", source=name, line=line_of, item=index
             ) from None
         yield record, RecordError("", source=name, line=line, item=index)
         index += 1

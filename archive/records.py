@@ -59,9 +59,16 @@ SPEAKER_FIELDS = ("id", "name", "reading", "aliases")
 TRANSLATION_FIELDS = ("lang", "text", "by", "original")
 SOURCE_FIELDS = ("url", "archived_url", "title", "publisher", "date")
 
-ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$")
-LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
-DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# Matched whole (fullmatch) and ASCII only: `$` would let "abc\n" through, `\d` "٢٠٢٥".
+ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]{0,127}", re.ASCII)
+LANG_RE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", re.ASCII)
+DATE_RE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", re.ASCII)
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９－", "0123456789-")
+
+
+def shown(value: str, most: int = 60) -> str:
+    """A value quoted in an error message, cut short: a 10,000-character id is not echoed."""
+    return repr(value if len(value) <= most else value[:most] + "…")
 
 
 def parse_date(value: str, field: str = "date") -> str:
@@ -71,9 +78,12 @@ def parse_date(value: str, field: str = "date") -> str:
     """
     if not isinstance(value, str):
         raise RecordError("must be a string like 2025, 2025-08 or 2025-08-23", field)
-    m = DATE_RE.match(value)
+    value = value.translate(
+        _FULLWIDTH_DIGITS
+    )  # ２０２５-０８-２３ is 2025-08-23, as typed in Japan
+    m = DATE_RE.fullmatch(value)
     if not m:
-        raise RecordError(f"{value!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD", field)
+        raise RecordError(f"{shown(value)} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD", field)
     year, month, day = m.group(1), m.group(2), m.group(3)
     if int(year) < 1:
         raise RecordError(f"{value!r} has no valid year", field)
@@ -136,8 +146,8 @@ def _lang(value: Any, field: str) -> str:
     if known is not None:
         return known
     _string(value, field)
-    if not LANG_RE.match(value):
-        raise RecordError(f"{value!r} is not a language code such as ja, en or ko", field)
+    if not LANG_RE.fullmatch(value):
+        raise RecordError(f"{shown(value)} is not a language code such as ja, en or ko", field)
     primary, *rest = value.split("-")
     code = "-".join([primary.lower(), *rest])
     if len(_LANGS) < 1000:
@@ -174,8 +184,8 @@ def validate_speaker(value: Any, field: str = "speaker") -> dict | str:
     out: dict[str, Any] = {}
     if value.get("id") is not None:
         sid = _string(value["id"], field + ".id")
-        if not ID_RE.match(sid):
-            raise RecordError(f"{sid!r} is not a URL-safe id", field + ".id")
+        if not ID_RE.fullmatch(sid):
+            raise RecordError(f"{shown(sid)} is not a URL-safe id", field + ".id")
         out["id"] = sid
     names = value.get("name")
     if names is not None:
@@ -246,7 +256,7 @@ def _source(value: Any, field: str = "source") -> dict:
         if key in ("url", "archived_url"):
             check_url(text, f"{field}.{key}")
         if key == "date":
-            parse_date(text, field + ".date")
+            text = parse_date(text, field + ".date")
         out[key] = text
     return out
 
@@ -266,9 +276,10 @@ def validate(record: Any) -> dict:
     out: dict[str, Any] = {}
     if record.get("id") is not None:
         rid = _string(record["id"], "id")
-        if not ID_RE.match(rid):
+        if not ID_RE.fullmatch(rid):
             raise RecordError(
-                f"{rid!r} is not a valid id (letters, digits, '.', '_', '~', '-'; at most 128)",
+                f"{shown(rid)} is not a valid id (letters, digits, '.', '_', '~', '-';"
+                " at most 128)",
                 "id",
             )
         out["id"] = rid

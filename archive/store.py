@@ -204,6 +204,8 @@ class ImportReport:
     near_duplicates: list[Finding] = field(default_factory=list)  # kept, with a warning
     roles: list[Finding] = field(default_factory=list)  # role wordings mapped onto stored ones
     queued: int = 0  # stored, but left for a busy index writer to index
+    reattributed: list[Finding] = field(default_factory=list)  # allowed, and listed
+    renamed: list[str] = field(default_factory=list)  # speaker renames, allowed and listed
 
     @property
     def changed(self) -> list[str]:
@@ -351,9 +353,18 @@ class Store:
         )
 
     def _resolve_speaker(
-        self, tx: sqlite3.Connection, given: dict | str, cache: dict, changed: set[str]
+        self,
+        tx: sqlite3.Connection,
+        given: dict | str,
+        cache: dict,
+        changed: set[str],
+        renames: list[str] | None = None,
     ) -> str:
-        """Find or create the speaker a record names; merge any new names into it."""
+        """Find or create the speaker a record names; merge any new names into it.
+
+        Changing a name the speaker already has (in a language it has one for) renames them
+        on every statement: refused with RecordError unless `renames` collects such changes.
+        """
         cache_key = _speaker_key(given)
         if cache_key in cache:
             return cache[cache_key]
@@ -388,6 +399,19 @@ class Store:
                     stored = self.get_speaker(candidates[0])
         if stored is not None:
             merged = sp.merge(stored, incoming)
+            for lang, name in incoming.get("name", {}).items():
+                old = stored.get("name", {}).get(lang)
+                if old is None or sp.name_key(old) == sp.name_key(name):
+                    continue
+                change = f"speaker {stored['id']} renamed in {lang}: {old!r} → {name!r}"
+                if renames is None:
+                    raise RecordError(
+                        f"would rename speaker {stored['id']} from {old!r} to {name!r} on every"
+                        " statement; pass --rename-speakers if that is meant",
+                        f"speaker.name.{lang}",
+                    )
+                if change not in renames:
+                    renames.append(change)
             if merged != stored:
                 self._save_speaker(tx, merged, new=False)
                 changed.add(stored["id"])
@@ -419,6 +443,8 @@ class Store:
         allow_duplicates: bool = False,
         reason: str | None = None,
         based_on: dict[str, int] | None = None,
+        allow_reattribution: bool = False,
+        rename_speakers: bool = False,
     ) -> ImportReport:
         """Validate and write records in one transaction, streaming in chunks.
 
@@ -427,7 +453,9 @@ class Store:
         A new statement that repeats one already archived (same speaker, same normalised text)
         is skipped and reported, unless `allow_duplicates`. `reason` is kept with each change.
         `based_on` (id → version) makes an edit conditional: EditConflict, and nothing saved,
-        if the statement is no longer at that version.
+        if the statement is no longer at that version. A record that gives a stored statement
+        to another speaker, or renames a speaker, is refused unless `allow_reattribution` /
+        `rename_speakers`; either way each one is listed in the report.
         """
         report = ImportReport()
         now = now_utc()
@@ -441,10 +469,12 @@ class Store:
                 try:
                     record = validate(raw)
                     record["speaker"] = self._resolve_speaker(
-                        tx, record["speaker"], batch.speakers, report.speakers_changed
-                    )
+                        tx, record["speaker"], batch.speakers, report.speakers_changed,
+                        report.renamed if rename_speakers else None,
+                    )  # fmt: skip
                     if "id" not in record:
                         record["id"] = content_id(record["speaker"], record)
+                    self._check_reattribution(record, allow_reattribution, report, where)
                     self._resolve_said_by(record, batch, where)
                 except RecordError as err:
                     report.rejected.append(_locate(err, where))
@@ -494,6 +524,24 @@ class Store:
             )
             _fault("before-commit")
         return report
+
+    def _check_reattribution(
+        self, record: dict, allowed: bool, report: ImportReport, where: RecordError | None
+    ) -> None:
+        """Giving a stored statement to someone else puts words in their mouth: never silent."""
+        row = self.conn.execute(
+            "SELECT speaker_id FROM statements WHERE id = ?", (record["id"],)
+        ).fetchone()
+        if row is None or row[0] == record["speaker"]:
+            return
+        change = f"{record['id']} re-attributed from {row[0]} to {record['speaker']}"
+        if not allowed:
+            raise RecordError(
+                f"{record['id']} is archived as said by {row[0]}; this record gives it to"
+                f" {record['speaker']}. Pass --allow-reattribution if that is meant",
+                "speaker",
+            )
+        report.reattributed.append(Finding(_where(where), change, record["id"]))
 
     def exists(self, statement_id: str) -> bool:
         row = self.conn.execute("SELECT 1 FROM statements WHERE id = ?", (statement_id,))

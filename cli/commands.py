@@ -113,6 +113,8 @@ def _report(report: Any) -> None:
         f" {report.unchanged} unchanged{skipped}, {len(report.rejected)} rejected"
     )
     for label, findings in (
+        ("re-attributed", report.reattributed),
+        ("renamed", report.renamed),
         ("duplicate", report.duplicates),
         ("warning", report.near_duplicates),
         ("role", report.roles),
@@ -143,10 +145,21 @@ def _queued_notice(queued: int) -> None:
     is_flag=True,
     help="Add statements even when the archive holds the same speaker and text already.",
 )
+@click.option(
+    "--allow-reattribution",
+    is_flag=True,
+    help="Let a record give an archived statement (same id) to another speaker.",
+)
+@click.option(
+    "--rename-speakers",
+    is_flag=True,
+    help="Let a speaker object change a name the speaker already has.",
+)
 @click.pass_context
 def import_cmd(
-    ctx: click.Context, files: tuple[str, ...], skip_invalid: bool, allow_duplicates: bool
-) -> None:
+    ctx: click.Context, files: tuple[str, ...], skip_invalid: bool, allow_duplicates: bool,
+    allow_reattribution: bool, rename_speakers: bool,
+) -> None:  # fmt: skip
     """Import statements from JSON Lines, JSON array or export files ('-' for stdin).
 
     All or nothing: one bad record and nothing is imported, unless --skip-invalid. A new
@@ -163,6 +176,7 @@ def import_cmd(
             report = app.import_files(
                 files, by=actor("import"), skip_invalid=skip_invalid, progress=progress,
                 indexing=indexing, allow_duplicates=allow_duplicates,
+                allow_reattribution=allow_reattribution, rename_speakers=rename_speakers,
             )  # fmt: skip
     _report(report)
 
@@ -323,10 +337,15 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 def export(ctx: click.Context, output: str | None, fmt: str) -> None:
     """Write the indexed JSON export (or JSON Lines) of the whole archive."""
     app = _app(ctx)
-    if output is None:
+    if output is None or output == "-":
         app.export(sys.stdout, fmt)
         return
     target = Path(output)
+    if target.is_symlink() or (target.exists() and not target.is_file()):
+        raise InputError(
+            f"refusing to replace {output}: it is not a regular file (a link, device, FIFO or"
+            " folder); give a file's path, or -o - for standard output"
+        )
     partial = target.with_name(target.name + ".partial")
     try:
         with partial.open("w", encoding="utf-8") as out:

@@ -7,7 +7,6 @@ full records from the store. Keeping both behind one object is what stops the fa
 from __future__ import annotations
 
 import getpass
-import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -27,6 +26,7 @@ from hatsugen.extract import extract
 from hatsugen.index import IndexBusy, QueryError, SearchEngine, SearchIndex, SearchRequest
 from hatsugen.index.highlight import highlight
 from hatsugen.index.schema import document, stamp
+from hatsugen.index.searchindex import seconds_from_env
 
 from .home import resolve_home
 
@@ -57,6 +57,8 @@ class Hatsugen:
     def __init__(
         self, home: str | Path | None = None, notify: Callable[[str], None] | None = None
     ) -> None:
+        for name, default in (("HATSUGEN_INDEX_WAIT", 10.0), ("HATSUGEN_INDEX_LOCK_TIMEOUT", 120)):
+            seconds_from_env(name, default)  # a bad setting fails every command at once, clearly
         self.home = resolve_home(home)
         self.home.mkdir(parents=True, exist_ok=True)
         self.store = Store(self.home / DB_NAME)
@@ -80,11 +82,14 @@ class Hatsugen:
         allow_duplicates: bool = False,
         reason: str | None = None,
         based_on: dict[str, int] | None = None,
+        allow_reattribution: bool = False,
+        rename_speakers: bool = False,
         indexing: IndexingProgress | None = None,
     ) -> ImportReport:
         report = self.store.import_records(
             records, by=by, skip_invalid=skip_invalid, allow_duplicates=allow_duplicates,
-            reason=reason, based_on=based_on,
+            reason=reason, based_on=based_on, allow_reattribution=allow_reattribution,
+            rename_speakers=rename_speakers,
         )  # fmt: skip
         self._index_changes(report, indexing)
         return report
@@ -96,6 +101,8 @@ class Hatsugen:
         by: str,
         skip_invalid: bool = False,
         allow_duplicates: bool = False,
+        allow_reattribution: bool = False,
+        rename_speakers: bool = False,
         progress: Callable[[int], None] | None = None,
         indexing: IndexingProgress | None = None,
     ) -> ImportReport:
@@ -107,6 +114,7 @@ class Hatsugen:
         records = (r for path in paths for r in read_records(path, progress))
         return self.import_located(
             records, by=by, skip_invalid=skip_invalid, allow_duplicates=allow_duplicates,
+            allow_reattribution=allow_reattribution, rename_speakers=rename_speakers,
             indexing=indexing,
         )  # fmt: skip
 
@@ -173,8 +181,10 @@ class Hatsugen:
             raise RecordError("is required to edit a statement", "id")
         self.store.get(record["id"])  # NotFound for an unknown id
         versions = {record["id"]: based_on} if based_on is not None else None
+        # An editor's edit, with its reason, may change who said it or a speaker's name.
         return self._one(record, by=by, reason=reason.strip(), based_on=versions,
-                         allow_duplicates=True)  # fmt: skip
+                         allow_duplicates=True, allow_reattribution=True,
+                         rename_speakers=True)  # fmt: skip
 
     def retract(
         self, statement_id: str, *, by: str, reason: str, based_on: int | None = None
@@ -289,7 +299,7 @@ class Hatsugen:
         """
         if not self.ensure_index_format():
             return Drained(indexed=self.store.count(), pending=0)  # rebuilt: all of it
-        wait = float(os.environ.get("HATSUGEN_INDEX_WAIT", "10")) if wait is None else wait
+        wait = seconds_from_env("HATSUGEN_INDEX_WAIT", 10.0) if wait is None else wait
         indexed = 0
         try:
             with self.index.write_lock(timeout=wait):

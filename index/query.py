@@ -63,7 +63,7 @@ class SearchRequest:
         self.q = (self.q or "").strip()
         if len(self.q) > MAX_QUERY_CHARS:
             raise QueryError(f"is longer than {MAX_QUERY_CHARS} characters", "q")
-        if self.lang is not None and not LANG_RE.match(self.lang):
+        if self.lang is not None and not LANG_RE.fullmatch(self.lang):
             raise QueryError(f"{self.lang!r} is not a language code such as ja or en", "lang")
         if self.kind is not None and self.kind not in KINDS:
             raise QueryError(f"{self.kind!r} is not one of: {', '.join(KINDS)}", "kind")

@@ -37,9 +37,23 @@ class ReindexRunning(ArchiveError):
     """Another process is rebuilding the index."""
 
 
+def seconds_from_env(name: str, default: float) -> float:
+    """A number of seconds from the environment; a clear error (not a traceback) if not one."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise ArchiveError(f"{name} must be a number of seconds (such as 10), not {raw[:40]!r}")
+    return value
+
+
 def lock_timeout() -> float:
     """How long a writer that must have the index waits for it (reindex's final swap, repair)."""
-    return float(os.environ.get("HATSUGEN_INDEX_LOCK_TIMEOUT", "120"))
+    return seconds_from_env("HATSUGEN_INDEX_LOCK_TIMEOUT", 120.0)
 
 
 @contextmanager

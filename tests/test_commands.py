@@ -99,7 +99,13 @@ def test_speaker_names_and_aliases_merge_and_are_found(run: Cli, tmp_path: Path)
         text="三つ目の発言。",
         speaker={"id": "mizuhara-aiko", "name": {"en": "Aiko M."}},
     )
-    run.ok("import", str(write_jsonl(tmp_path / "3.jsonl", [renamed])))
+    path = write_jsonl(tmp_path / "3.jsonl", [renamed])
+    refused = run("import", str(path))  # renaming someone everywhere is never silent
+    assert refused.exit_code == 2 and "would rename speaker mizuhara-aiko" in refused.stderr
+    result = run.ok("import", str(path), "--rename-speakers")
+    assert "renamed: speaker mizuhara-aiko renamed in en: 'Aiko Mizuhara' → 'Aiko M.'" in (
+        result.stderr
+    )
     speaker = run.json("show", "third")["speaker"]
     assert speaker["name"]["en"] == "Aiko M." and "Aiko Mizuhara" in speaker["aliases"]
 

@@ -52,7 +52,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         response.headers["Referrer-Policy"] = "same-origin"
         response.headers["X-Frame-Options"] = "DENY"
         if getattr(g, "ui_explicit", False):
-            response.set_cookie(COOKIE, g.ui, max_age=365 * 24 * 3600, samesite="Lax")
+            response.set_cookie(COOKIE, g.ui, max_age=365 * 24 * 3600, samesite="Lax",
+                                httponly=True)  # fmt: skip
         return response
 
     def wants_json() -> bool:
@@ -94,9 +95,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):  # type: ignore[no-untyped-def]
-        key = {404: "not_found", 401: "not_allowed", 403: "not_allowed"}.get(
-            err.code or 0, "bad_request"
-        )
+        key = {
+            404: "not_found",
+            401: "not_allowed",
+            403: "not_allowed",
+            413: "too_large",
+        }.get(err.code or 0, "bad_request")
         # Keep the exception's own headers (a 405 must say which methods are Allowed).
         headers = [(k, v) for k, v in err.get_headers() if k.lower() != "content-type"]
         return error(err.code or 500, err.description or err.name, key, headers)

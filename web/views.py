@@ -257,6 +257,10 @@ def extract_data(app: Hatsugen, form: dict[str, Any]) -> dict[str, Any]:
         raise QueryError("paste the article's text (or HTML)", "text")
     if len(text) > MAX_ARTICLE_CHARS:
         raise QueryError(f"is longer than {MAX_ARTICLE_CHARS:,} characters", "text")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise QueryError("contains invalid Unicode (a lone surrogate)", "text") from None
     options: dict[str, str | None] = {}
     for name in ("source_url", "publisher", "title", "date"):
         value = form.get(name)

@@ -1,0 +1,129 @@
+"""Nothing silently re-attributed; hostile and unlucky input gets one clear message."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from hatsugen.core import Hatsugen
+
+from conftest import MIZUHARA, TAKANASHI, Cli, statement, write_jsonl
+
+
+def test_an_id_collision_never_gives_words_to_someone_else_silently(
+    run: Cli, tmp_path: Path
+) -> None:
+    run.ok("import", str(write_jsonl(tmp_path / "1.jsonl", [statement(id="s1")])))
+    collision = write_jsonl(tmp_path / "2.jsonl", [statement(id="s1", speaker=TAKANASHI)])
+    refused = run("import", str(collision))
+    assert refused.exit_code == 2
+    assert "s1 is archived as said by mizuhara-aiko" in refused.stderr
+    assert run.json("show", "s1")["speaker"]["id"] == "mizuhara-aiko"
+    allowed = run.ok("import", str(collision), "--allow-reattribution")
+    assert "re-attributed: " in allowed.stderr and "from mizuhara-aiko to takanashi-kenji" in (
+        allowed.stderr
+    )
+    assert run.json("show", "s1")["speaker"]["id"] == "takanashi-kenji"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("id", "abc\n", "is not a valid id"),
+        ("lang", "en\n", "is not a language code"),
+        ("date", "2025\n", "is not a date"),
+        ("date", "٢٠٢٥", "is not a date"),
+        ("id", "x" * 10_000, "…' is not a valid id"),
+    ],
+)
+def test_validation_matches_whole_values_in_ascii(
+    run: Cli, tmp_path: Path, field: str, value: str, message: str
+) -> None:
+    result = run("import", str(write_jsonl(tmp_path / "r.jsonl", [statement(**{field: value})])))
+    assert result.exit_code == 2 and message in result.stderr
+    assert len(result.stderr) < 1000  # a 10,000-character id is not echoed back
+    assert run.json("stats")["statements"] == 0
+
+
+def test_full_width_digits_in_a_date_become_ascii(run: Cli, tmp_path: Path) -> None:
+    run.ok("import", str(write_jsonl(tmp_path / "r.jsonl", [statement(date="２０２５-０８-２３")])))
+    assert run.json("show", "mizuhara-2024-05-01")["date"] == "2025-08-23"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"id": "a", "id": "b", "speaker": "x", "lang": "ja", "text": "t"}', "appears twice"),
+        ("[" * 5000 + "]" * 5000, "nested too deeply"),
+        ('{"speaker": "x", "lang": "ja", "text": "t", "n": ' + "9" * 5000 + "}", "digits"),
+    ],
+    ids=["duplicate-key", "deep-nesting", "huge-integer"],
+)
+def test_hostile_json_is_one_clear_error(run: Cli, tmp_path: Path, text: str, message: str) -> None:
+    for lines in (text, text + "\n" + text):  # one object, and JSON Lines
+        path = tmp_path / "bad.json"
+        path.write_text(lines, encoding="utf-8")
+        commands = [["import", str(path)]]
+        if lines == text:
+            commands.append(["add", "--from", str(path)])
+        for args in commands:
+            result = run(*args)
+            assert result.exit_code == 2, (args, result.output)
+            assert message in result.stderr and "Traceback" not in result.output
+            assert "bad.json" in result.stderr  # says which file
+        # Listed as rejected (exit 0); a file that cannot be read at all is still exit 2.
+        skipped = run("import", "--skip-invalid", str(path))
+        assert skipped.exit_code in (0, 2) and message in skipped.stderr
+        assert "Traceback" not in skipped.output
+
+
+def test_the_web_refuses_hostile_json_and_lone_surrogates(client) -> None:  # type: ignore[no-untyped-def]
+    deep = client.post("/api/extract", data="[" * 5000 + "]" * 5000,
+                       content_type="application/json")  # fmt: skip
+    assert deep.status_code == 400 and "nested too deeply" in deep.get_json()["error"]
+    surrogate = client.post("/api/extract", data='{"text": "a\\ud800b said"}',
+                            content_type="application/json")  # fmt: skip
+    assert surrogate.status_code == 400 and "lone surrogate" in surrogate.get_json()["error"]
+
+
+def test_a_bad_setting_is_a_clear_error(run: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    run.ok("demo")
+    for name in ("HATSUGEN_INDEX_LOCK_TIMEOUT", "HATSUGEN_INDEX_WAIT"):
+        monkeypatch.setenv(name, "abc")
+        result = run("stats")
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert f"{name} must be a number of seconds" in result.stderr
+        monkeypatch.delenv(name)
+
+
+def test_export_never_replaces_what_is_not_a_regular_file(run: Cli, tmp_path: Path) -> None:
+    run.ok("demo")
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    link = tmp_path / "link"
+    link.symlink_to(tmp_path / "elsewhere.json")
+    for target in (fifo, link, tmp_path):
+        result = run("export", "-o", str(target))
+        assert result.exit_code in (2,), (target, result.output)
+        assert "refusing to replace" in result.stderr or "directory" in result.stderr
+    assert fifo.exists() and not fifo.is_file() and link.is_symlink()
+    assert json.loads(run.ok("export", "-o", "-").stdout)["counts"]["statements"] == 3
+
+
+def test_the_language_cookie_is_http_only(client) -> None:  # type: ignore[no-untyped-def]
+    cookie = client.get("/?ui=ja").headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+
+
+def test_a_speaker_object_cannot_rename_someone_everywhere_silently(
+    run: Cli, tmp_path: Path
+) -> None:
+    run.ok("import", str(write_jsonl(tmp_path / "1.jsonl", [statement()])))
+    other = {**MIZUHARA, "name": {"ja": "水原愛", "en": "Aiko Mizuhara"}}
+    rename = write_jsonl(tmp_path / "2.jsonl", [statement(id="s2", text="別。", speaker=other)])
+    refused = run("import", str(rename))
+    assert refused.exit_code == 2 and "field 'speaker.name.ja'" in refused.stderr
+    assert Hatsugen(run.home).store.get_speaker("mizuhara-aiko")["name"]["ja"] == "水原愛子"
