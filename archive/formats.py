@@ -67,7 +67,11 @@ def read_records(path: str, progress: Callable[[int], None] | None = None) -> It
     """
     name = "<stdin>" if path == "-" else path
     try:
-        stream: IO[bytes] = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
+        # Standard input is read whole first: a slow pipe must not hold the archive's write
+        # lock (the import's transaction) while it trickles in.
+        stream: IO[bytes] = (
+            io.BytesIO(sys.stdin.buffer.read()) if path == "-" else open(path, "rb")  # noqa: SIM115
+        )
     except OSError as err:
         raise RecordError(f"cannot read: {err.strerror}", source=path) from None
     try:
@@ -99,8 +103,7 @@ def read_records(path: str, progress: Callable[[int], None] | None = None) -> It
         if progress:
             progress(len(data))
     finally:
-        if stream is not sys.stdin.buffer:
-            stream.close()
+        stream.close()
 
 
 def _decode(data: bytes, name: str, line: int, *, bom: bool) -> str | RecordError:

@@ -281,7 +281,15 @@ class Store:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; taken at once (IMMEDIATE) so writers queue instead of deadlock."""
         conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) and "busy" not in str(err):
+                raise
+            raise ArchiveError(
+                f"the archive {self.path} is busy: another hatsugen command has been writing to"
+                f" it for {BUSY_TIMEOUT_S:.0f} s; try again when it is done (nothing was changed)"
+            ) from None
         try:
             yield conn
         except BaseException:

@@ -508,6 +508,8 @@ def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
             click.echo("index and store agree")
         if queued:
             click.echo(f"{len(queued)} queued for indexing behind a busy writer (not a problem)")
+        if found["unreadable"]:
+            click.echo(f"the index cannot be read: {found['unreadable'][0]}")
         for kind, ids in found.items():
             if ids:
                 shown = ", ".join(ids[:10]) + (f" … (+{len(ids) - 10})" if len(ids) > 10 else "")

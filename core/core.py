@@ -367,13 +367,16 @@ class Hatsugen:
         if self._index_format_checked:
             return True
         self._index_format_checked = True
-        if self.index.format_current():
-            return True
         count = self.store.count()
-        self.notify(
-            f"the search index in {self.index.folder} was built by an older hatsugen;"
-            f" rebuilding it from the archive ({count} statements)"
-        )
+        if not self.index.exists() and count:
+            why = "is missing (no CURRENT, or its folder is gone)"
+        elif not self.index.format_current():
+            why = "was built by an older hatsugen"
+        else:
+            return True
+        # Never answer searches from an empty or foreign index over an archive with statements.
+        self.notify(f"the search index in {self.index.folder} {why}; rebuilding it from the"
+                    f" archive ({count} statements)")  # fmt: skip
         self.reindex()
         return False
 
@@ -420,7 +423,17 @@ class Hatsugen:
             for record, version in self.store.rows()
             if "retracted" not in record
         }
-        actual = self.index.stamps()
+        try:
+            actual = self.index.stamps()  # reads every document: a damaged index shows here
+        except Exception as err:
+            if repair:
+                self.notify(f"the search index could not be read ({err}); rebuilding it")
+                self.reindex()
+                return {"missing": [], "stale": [], "extra": [], "unreadable": [],
+                        "orphaned": [], "queued": []}  # fmt: skip
+            return {"missing": [], "stale": [], "extra": [], "orphaned": [], "queued": [],
+                    "unreadable": [f"{type(err).__name__}: {err}"[:300]]}  # fmt: skip
+        orphaned = self.index.orphans()
         name = self.index.current_name()
         queued = set(self.store.changes_since(self.store.mark(name) or 0, limit=10**9)[0])
         differ = {i for i in expected.keys() & actual.keys() if expected[i] != actual[i]}
@@ -434,6 +447,11 @@ class Hatsugen:
                 self.index.write_locked(
                     self._documents(found["missing"] + found["stale"]), deletes=found["extra"]
                 )
+        found["unreadable"] = []
+        found["orphaned"] = orphaned
+        if repair and orphaned:
+            with self.index.write_lock():
+                self.index.clear_orphans()
         found["queued"] = sorted(queued & expected.keys())
         return found
 
@@ -527,6 +545,7 @@ class Hatsugen:
             if record is None:  # indexed but gone from the store: `check` reports it
                 continue
             speaker = speakers[record["speaker"]]
+            record, cut = _bounded(record)
             text_hl, _ = highlight(record["text"], record["lang"], hits.terms)
             marks: dict = {"text": text_hl, "translations": {}}
             for t in record.get("translations", []):
@@ -548,6 +567,7 @@ class Hatsugen:
                     "wording": wording_of(record),
                     "status": status_of(record),
                     "text": record["text"],
+                    "truncated": cut,
                     "translations": record.get("translations", []),
                     "source": record.get("source", {}),
                     "attribution": record.get("attribution", {"status": "unverified"}),
@@ -571,6 +591,24 @@ class Hatsugen:
             # Stored but not yet searchable: queued behind a writer that holds the index.
             "queued_for_indexing": self.pending(),
         }
+
+
+MAX_RESULT_CHARS = 20_000  # per text in a search result; the statement page has it all
+
+
+def _bounded(record: dict) -> tuple[dict, bool]:
+    """A record whose texts are cut to MAX_RESULT_CHARS for a result list (and whether any
+    was): a 10 MB speech must not make every search that finds it send and mark 10 MB."""
+
+    def cut(text: str) -> str:
+        return text if len(text) <= MAX_RESULT_CHARS else text[:MAX_RESULT_CHARS] + "…"
+
+    texts = [record["text"], *(t["text"] for t in record.get("translations", []))]
+    if all(len(t) <= MAX_RESULT_CHARS for t in texts):
+        return record, False
+    out = {**record, "text": cut(record["text"])}
+    out["translations"] = [{**t, "text": cut(t["text"])} for t in record.get("translations", [])]
+    return out, True
 
 
 def _noting(docs: Iterator[dict], seen: set[str]) -> Iterator[dict]:

@@ -120,6 +120,19 @@ def check_syntax(q: str) -> None:
             )
     for m in re.finditer(r"\b([A-Za-z_]+):(\s|$)", outside_quotes):
         raise QueryError(f"has no value after {m.group(1)}:", "q")
+    # What would scan every word of the index (or silently find nothing) is refused with why.
+    if re.search(r"(?:^|[\s(:])[*?]", outside_quotes):
+        raise QueryError(
+            "starts a word with * or ?: that scans every word in the archive; put at least"
+            " two letters before a wildcard (secur*)", "q"
+        )  # fmt: skip
+    if re.search(r"(?:^|[\s(:])\w[*?]", outside_quotes):
+        raise QueryError("needs at least two letters before a wildcard (secur*)", "q")
+    if re.search(r"[\[{][^\]}]*\bTO\b", outside_quotes):
+        raise QueryError("uses a range ([a TO z]); ranges are not supported: use since/until"
+                         " for dates", "q")  # fmt: skip
+    if re.search(r"\S~", outside_quotes):
+        raise QueryError("uses ~ (fuzzy or proximity search), which is not supported", "q")
 
 
 def parser(schema) -> MultifieldParser:  # type: ignore[no-untyped-def]

@@ -88,9 +88,10 @@ class SearchIndex:
     # -- where the live index is -----------------------------------------------------------
     def current_name(self) -> str | None:
         try:
-            return (self.folder / "CURRENT").read_text(encoding="ascii").strip() or None
-        except FileNotFoundError:
+            name = (self.folder / "CURRENT").read_text(encoding="ascii").strip()
+        except (FileNotFoundError, UnicodeDecodeError, IsADirectoryError):
             return None
+        return name if name.startswith("ix-") and name[3:].isdigit() else None
 
     def _set_current(self, name: str) -> None:
         tmp = self.folder / "CURRENT.tmp"
@@ -167,6 +168,19 @@ class SearchIndex:
                     " meanwhile, so this one is not needed"
                 )
             yield
+
+    def exists(self) -> bool:
+        """Whether a live index is there (CURRENT naming a folder with an index in it)."""
+        name = self.current_name()
+        return name is not None and whoosh_index.exists_in(self.folder / name)
+
+    def orphans(self) -> list[str]:
+        """Index folders that nothing uses (a killed rebuild's), while no rebuild runs."""
+        with _flock(self.folder / "reindex.lock", 0) as free:
+            if not free:
+                return []
+            live = self.current_name()
+            return sorted(p.name for p in self.folder.glob("ix-*") if p.name != live)
 
     def clear_orphans(self) -> bool:
         """With no rebuild running, remove index folders nothing uses (a killed rebuild's).

@@ -184,3 +184,7 @@ def generate(path: Path, count: int, seed: int) -> Path:
         check=True,
     )  # fmt: skip
     return path
+
+
+# What `Hatsugen.check()` returns when index and store agree.
+CLEAN = {"missing": [], "stale": [], "extra": [], "unreadable": [], "orphaned": [], "queued": []}

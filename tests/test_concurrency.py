@@ -16,7 +16,7 @@ import pytest
 
 from hatsugen.core import Hatsugen
 
-from conftest import generate, hatsugen_proc, serve
+from conftest import CLEAN, generate, hatsugen_proc, serve
 
 pytestmark = pytest.mark.slow
 
@@ -71,7 +71,7 @@ def test_imports_reindex_and_readers_at_once(tmp_path: Path) -> None:
         assert errors == [] and answered[0] > 0
         app = settled(home)  # the server's background indexer takes in what was queued
         assert app.store.count() == 3500
-        assert app.check() == {"missing": [], "stale": [], "extra": [], "queued": []}
+        assert app.check() == CLEAN
         assert len(list((home / "index").glob("ix-*"))) == 1
 
 
@@ -144,4 +144,4 @@ def test_web_edits_while_an_import_runs(tmp_path: Path) -> None:
         assert app.store.count() == 3001
         assert len(app.history("edited")) == 16
         assert app.statement("edited")["notes"] == "edit 14"
-        assert app.check() == {"missing": [], "stale": [], "extra": [], "queued": []}
+        assert app.check() == CLEAN

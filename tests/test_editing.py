@@ -11,7 +11,7 @@ from hatsugen.core import Hatsugen
 from hatsugen.index import SearchRequest
 from hatsugen.web.app import create_app
 
-from conftest import XSS, Cli, statement, write_jsonl
+from conftest import CLEAN, XSS, Cli, statement, write_jsonl
 
 PASSWORD = "correct horse battery staple"
 
@@ -177,7 +177,7 @@ def test_retract_hides_from_search_but_the_permalink_answers(web, home: Path) ->
     client.post("/s/mizuhara-2024-05-01/restore",
                 data={"csrf_token": token_of(client, "/"), "reason": "checked"})  # fmt: skip
     assert client.get("/api/search?q=図書館").get_json()["total"] == 1
-    assert Hatsugen(home).check() == {"missing": [], "stale": [], "extra": [], "queued": []}
+    assert Hatsugen(home).check() == CLEAN
 
 
 def test_verify_on_the_web(web, home: Path) -> None:  # type: ignore[no-untyped-def]
@@ -315,7 +315,7 @@ def test_merge_two_speakers_and_undo_it(web, home: Path, run: Cli, tmp_path: Pat
     assert app.statement("twin")["speaker"]["id"] == "a-mizuhara"
     assert "A. Mizuhara" not in app.store.get_speaker("mizuhara-aiko").get("aliases", [])
     assert app.store.find_speaker_ids("A. Mizuhara") == ["a-mizuhara"]
-    assert app.check() == {"missing": [], "stale": [], "extra": [], "queued": []}
+    assert app.check() == CLEAN
     cli_merge = run("speaker", "merge", "mizuhara-aiko", "a-mizuhara", "--reason", "again")
     assert cli_merge.exit_code == 0 and "undo with" in cli_merge.stdout
     assert run("speaker", "merge", "mizuhara-aiko", "nobody", "--reason", "x").exit_code == 2

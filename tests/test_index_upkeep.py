@@ -34,15 +34,15 @@ def test_add_update_and_speaker_changes_are_searchable_at_once(run: Cli, tmp_pat
     assert run.ok("check").stdout.strip() == "index and store agree"
 
 
-def test_check_finds_and_repairs_a_lost_index(run: Cli, home: Path) -> None:
+def test_a_lost_index_is_rebuilt_never_searched_empty(run: Cli, home: Path) -> None:
     run.ok("demo")
     shutil.rmtree(home / "index")
-    result = run("check")
-    assert result.exit_code == 1 and "3 missing" in result.stdout
-    assert found(run, "日韓関係") == []
-    run.ok("check", "--repair")
-    assert run.ok("check").stdout.strip() == "index and store agree"
+    searched = run.ok("search", "日韓関係")
+    assert "is missing" in searched.stderr and "rebuilding it" in searched.stderr
+    assert "ishiba-2025-08-23-post" in searched.stdout
+    (home / "index" / "CURRENT").unlink()
     assert found(run, "日韓関係") == ["ishiba-2025-08-23-post"]
+    assert run.ok("check").stdout.strip() == "index and store agree"
 
 
 def test_check_finds_stale_and_extra_documents(run: Cli, home: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 from hatsugen.core import Hatsugen
 from hatsugen.index import SearchRequest
 
-from conftest import generate, hatsugen_proc
+from conftest import CLEAN, generate, hatsugen_proc
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +28,7 @@ def test_two_imports_at_once_both_succeed(tmp_path: Path) -> None:
         assert "locked" not in err
     app = Hatsugen(home)
     assert app.store.count() == 6000
-    assert app.check() == {"missing": [], "stale": [], "extra": [], "queued": []}
+    assert app.check() == CLEAN
     # Both files' statements are searchable.
     assert {r["id"] for r in app.search(SearchRequest(q="id:s1-0000007 OR id:s2-0000007"))[
         "results"]} == {"s1-0000007", "s2-0000007"}  # fmt: skip
@@ -51,7 +51,7 @@ def test_kill_9_mid_import_leaves_the_archive_as_it_was(tmp_path: Path) -> None:
     proc.wait(timeout=10)
     app = Hatsugen(home)
     assert app.store.count() == 500
-    assert app.check() == {"missing": [], "stale": [], "extra": [], "queued": []}
+    assert app.check() == CLEAN
     assert app.store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     app.close()
     # The archive is not left locked: the same import now goes through.
@@ -60,4 +60,4 @@ def test_kill_9_mid_import_leaves_the_archive_as_it_was(tmp_path: Path) -> None:
     assert again.returncode == 0, err
     app = Hatsugen(home)
     assert app.store.count() == 2500
-    assert app.check() == {"missing": [], "stale": [], "extra": [], "queued": []}
+    assert app.check() == CLEAN

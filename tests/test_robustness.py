@@ -127,3 +127,60 @@ def test_a_speaker_object_cannot_rename_someone_everywhere_silently(
     refused = run("import", str(rename))
     assert refused.exit_code == 2 and "field 'speaker.name.ja'" in refused.stderr
     assert Hatsugen(run.home).store.get_speaker("mizuhara-aiko")["name"]["ja"] == "水原愛子"
+
+
+def test_a_damaged_index_is_reported_and_rebuilt_by_repair(run: Cli, home: Path) -> None:
+    run.ok("demo")
+    live = (home / "index" / "CURRENT").read_text().strip()
+    for segment in (home / "index" / live).glob("*.seg"):
+        segment.write_bytes(segment.read_bytes()[:100])  # truncated, as by a full disk
+    result = run("check")
+    assert result.exit_code == 1 and "the index cannot be read" in result.stdout
+    assert "Traceback" not in result.output
+    run.ok("check", "--repair")
+    assert run.ok("check").stdout.strip() == "index and store agree"
+    assert run.json("search", "協力")["total"] == 2
+
+
+def test_a_killed_rebuilds_folder_is_listed_and_removed(run: Cli, home: Path) -> None:
+    run.ok("demo")
+    (home / "index" / "ix-99").mkdir()
+    (home / "index" / "ix-99" / "big.seg").write_bytes(b"x" * 1000)
+    result = run("check")
+    assert result.exit_code == 1 and "1 orphaned: ix-99" in result.stdout
+    run.ok("check", "--repair")
+    assert not (home / "index" / "ix-99").exists()
+
+
+@pytest.mark.parametrize("q", ["*a*", "?x", "a*", "[a TO z]", "port~", "roam~2"])
+def test_queries_that_would_scan_everything_are_refused_clearly(run: Cli, q: str) -> None:
+    run.ok("demo")
+    result = run("search", q)
+    assert result.exit_code == 2 and "bad query" in result.stderr
+
+
+def test_a_huge_statement_does_not_make_every_result_huge(run: Cli, tmp_path: Path) -> None:
+    speech = "港を再開します。" + "長い演説の文です。" * 300_000  # about 2.7 million characters
+    run.ok("import", str(write_jsonl(tmp_path / "h.jsonl", [statement(text=speech)])))
+    (result,) = run.json("search", "港")["results"]
+    assert result["truncated"] is True and len(result["text"]) <= 20_001
+    assert "<mark>港</mark>" in result["highlights"]["text"]
+    assert len(run.json("show", "mizuhara-2024-05-01")["text"]) == len(speech)
+
+
+def test_a_waiting_writer_says_the_archive_is_busy(run: Cli, home: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    from hatsugen.archive import store
+
+    run.ok("demo")
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_S", 0.2)
+    holder = sqlite3.connect(home / "archive.sqlite3", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        result = run("add", "--speaker", "Aiko Mizuhara", "--lang", "ja", "--text", "待つ。")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 1 and "is busy" in result.stderr
+    assert "Traceback" not in result.output

@@ -192,7 +192,7 @@ def test_search_json_is_the_design_shape(run: Cli, tmp_path: Path) -> None:
     assert out["query"] == "協力" and out["total"] == 2
     assert set(out["results"][0]) == {
         "id", "score", "speaker", "role", "date", "kind", "lang", "spoken_lang", "wording",
-        "status", "text", "translations", "source", "attribution", "highlights",
+        "status", "text", "truncated", "translations", "source", "attribution", "highlights",
     }  # fmt: skip
     assert set(out["results"][0]["highlights"]) == {"text", "translations"}
     assert set(out["facets"]) == {"speaker", "lang", "kind", "year", "status"}

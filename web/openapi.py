@@ -328,6 +328,8 @@ def _schemas() -> dict[str, Any]:
                     "lang": _STR, "spoken_lang": _NULLABLE_STR,
                     "wording": {"type": "string", "enum": list(WORDINGS)},
                     "status": {"type": "string", "enum": list(STATUSES)}, "text": _STR,
+                    "truncated": {"type": "boolean", "description":
+                                  "a text was cut to 20,000 characters; see the statement"},
                     "translations": {"type": "array", "items": ref("Translation")},
                     "source": ref("Source"), "attribution": ref("Attribution"),
                     "highlights": {"type": "object", "properties": {

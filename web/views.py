@@ -16,6 +16,7 @@ from hatsugen.index import QueryError, SearchRequest
 from .diff import revision_diff
 
 SPEAKER_PAGE_SIZE = 20
+MAX_SUGGESTED_WORDS = 5
 
 
 def core() -> Hatsugen:
@@ -74,7 +75,9 @@ def suggestions(app: Hatsugen, req: SearchRequest) -> list[dict[str, Any]]:
             out.append({"kind": "filter", "name": "speaker" if name == "speakers" else name,
                         "count": total, "request": relaxed})  # fmt: skip
     words = req.q.split()
-    if len(words) > 1 and all(w.isalnum() or not w.isascii() for w in words):
+    # At most a few tries: each is a whole search, and an odd query must not cost dozens.
+    if 1 < len(words) <= MAX_SUGGESTED_WORDS and all(w.isalnum() or not w.isascii()
+                                                     for w in words):  # fmt: skip
         for word in words:
             alone = SearchRequest(**{**req.__dict__, "q": word}).validate()
             total = app.search(alone)["total"]
