@@ -26,7 +26,7 @@ from hatsugen.extract import extract
 from hatsugen.index import IndexBusy, QueryError, SearchEngine, SearchIndex, SearchRequest
 from hatsugen.index.highlight import highlight
 from hatsugen.index.schema import document, stamp
-from hatsugen.index.searchindex import seconds_from_env
+from hatsugen.index.searchindex import ReindexRunning, seconds_from_env
 
 from .home import resolve_home
 
@@ -377,7 +377,11 @@ class Hatsugen:
         # Never answer searches from an empty or foreign index over an archive with statements.
         self.notify(f"the search index in {self.index.folder} {why}; rebuilding it from the"
                     f" archive ({count} statements)")  # fmt: skip
-        self.reindex()
+        try:
+            self.reindex()
+        except ReindexRunning:
+            self.notify("another hatsugen command is rebuilding it; that takes these in")
+            return True
         return False
 
     def reindex(self, progress: Callable[[int], None] | None = None) -> int:
