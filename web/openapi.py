@@ -15,6 +15,15 @@ _DATE = {"type": "string", "pattern": r"^$|^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]
 _LANG = {"type": "string", "pattern": r"^$|^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"}
 
 
+ID = {"name": "id", "in": "path", "required": True, "schema": _STR}
+REASON = {"type": "object", "required": ["reason"], "properties": {"reason": _STR}}
+
+
+def body(schema: dict) -> dict:
+    """A required JSON request body."""
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
 def _param(name: str, schema: dict, description: str, *, many: bool = False) -> dict:
     if many:
         schema = {"type": "array", "items": schema}
@@ -97,10 +106,7 @@ def openapi_document() -> dict[str, Any]:
                     "summary": "Add a statement (import format); needs a contributor's token",
                     "operationId": "addStatement",
                     "security": [{"token": []}],
-                    "requestBody": {
-                        "required": True,
-                        "content": {"application/json": {"schema": {"type": "object"}}},
-                    },
+                    "requestBody": body({"type": "object"}),
                     "responses": {"201": ok("StatementPage"), **writes},
                 }
             },
@@ -109,19 +115,8 @@ def openapi_document() -> dict[str, Any]:
                     "summary": "Retract (hide from search; the permalink stays); editor",
                     "operationId": "retractStatement",
                     "security": [{"token": []}],
-                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": _STR}],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["reason"],
-                                    "properties": {"reason": _STR},
-                                }
-                            }
-                        },
-                    },
+                    "parameters": [ID],
+                    "requestBody": body(REASON),
                     "responses": {"200": ok("StatementPage"), "404": not_found, **writes},
                 }
             },
@@ -130,7 +125,7 @@ def openapi_document() -> dict[str, Any]:
                     "summary": "Set the attribution status and/or add evidence; editor",
                     "operationId": "setAttribution",
                     "security": [{"token": []}],
-                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": _STR}],
+                    "parameters": [ID],
                     "requestBody": {
                         "required": True,
                         "content": {
@@ -160,18 +155,7 @@ def openapi_document() -> dict[str, Any]:
                         {"name": "id", "in": "path", "required": True, "schema": _STR},
                         {"name": "If-Match", "in": "header", "required": True, "schema": _STR},
                     ],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["reason"],
-                                    "properties": {"reason": _STR},
-                                }
-                            }
-                        },
-                    },
+                    "requestBody": body(REASON),
                     "responses": {
                         "200": ok("StatementPage"),
                         "404": not_found,
@@ -197,7 +181,7 @@ def openapi_document() -> dict[str, Any]:
                 "get": {
                     "summary": "One statement with its history, citation and CSL-JSON",
                     "operationId": "statement",
-                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": _STR}],
+                    "parameters": [ID],
                     "responses": {"200": ok("StatementPage"), "404": not_found},
                 },
             },
