@@ -14,9 +14,15 @@ _HANGUL_RE = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 _JA_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 
+_INVISIBLE = re.compile(
+    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]"
+)
+
+
 def name_key(name: str) -> str:
-    """The form names are matched in: NFKC, case-folded, without spaces ("石破 茂" = "石破茂")."""
-    return _SPACE_RE.sub("", unicodedata.normalize("NFKC", name).casefold())
+    """The form names are matched in: NFKC, case-folded, without spaces ("石破 茂" = "石破茂")
+    and without invisible characters, so "Te\u200dst" cannot pass for another "Test"."""
+    return _SPACE_RE.sub("", _INVISIBLE.sub("", unicodedata.normalize("NFKC", name)).casefold())
 
 
 def guess_script_lang(name: str) -> str:

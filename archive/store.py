@@ -37,6 +37,16 @@ def _add_text_keys(tx: sqlite3.Connection) -> None:
         _insert_keys(tx, [(rid, json.loads(record), None) for rid, record in batch])
 
 
+def _rekey_speakers(tx: sqlite3.Connection) -> None:
+    """Recompute every speaker's lookup keys (after a change to how names are compared)."""
+    tx.execute("DELETE FROM speaker_keys")
+    for sid, data in list(tx.execute("SELECT id, data FROM speakers")):
+        tx.executemany(
+            "INSERT OR IGNORE INTO speaker_keys (key, speaker_id) VALUES (?, ?)",
+            [(k, sid) for k in sp.keys_of(json.loads(data))],
+        )
+
+
 MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     # version 1
     """
@@ -154,6 +164,7 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     );
     CREATE INDEX proposals_statement ON proposals(statement_id, state);
     """,
+    _rekey_speakers,  # version 6: name keys ignore invisible characters
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -240,8 +251,15 @@ class Store:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self._local = threading.local()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._migrate(self.conn)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._migrate(self.conn)
+        except sqlite3.DatabaseError as err:  # not a database, damaged, read-only, full disk
+            self.close()
+            raise ArchiveError(
+                f"{self.path} cannot be used as a hatsugen archive ({err}); if it is damaged,"
+                " restore it from a backup or rebuild it from an export"
+            ) from None
 
     # -- connections -------------------------------------------------------------------------
     @property
@@ -915,6 +933,11 @@ class Store:
                 tx.execute("DELETE FROM index_marks WHERE name = ?", (name,))
             else:
                 tx.execute("INSERT OR REPLACE INTO index_marks VALUES (?, ?)", (name, seq))
+
+    def marked_indexes(self) -> list[str]:
+        """Index folders that have ever recorded progress here (so an index did exist)."""
+        rows = self.conn.execute("SELECT name FROM index_marks WHERE name LIKE 'ix-%'")
+        return [r[0] for r in rows]
 
     def prune_log(self, upto: int) -> None:
         """Forget log entries that every index (and a running reindex) has already taken in."""

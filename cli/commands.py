@@ -575,8 +575,8 @@ def _read_article(path: str) -> str:
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256))
 @click.option("--read-only", is_flag=True, help="Turn every kind of writing off (a public mirror).")
 @click.option(
     "--secure-cookies",
@@ -599,9 +599,15 @@ def serve(
     core.ensure_index_format()  # before the first request, not during it
     core.start_indexer()
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"hatsugen is serving {app.extensions['hatsugen'].home} at http://{shown}:{port}/")
+    try:
+        server = waitress.create_server(app, host=host, port=port, threads=threads,
+                                        ident="hatsugen")  # fmt: skip
+    except (OSError, ValueError) as err:
+        reason = getattr(err, "strerror", None) or str(err)
+        raise click.ClickException(f"cannot listen on {shown}:{port}: {reason}") from None
+    click.echo(f"hatsugen is serving {core.home} at http://{shown}:{port}/")
     click.echo("press Ctrl+C to stop")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="hatsugen")
+    server.run()
 
 
 @cli.group()
@@ -740,4 +746,12 @@ def token_revoke(ctx: click.Context, token_id: int) -> None:
 
 
 def main() -> None:
+    # Undecodable bytes in an argument arrive as lone surrogates: say so instead of failing
+    # deep inside with a traceback.
+    for arg in sys.argv[1:]:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            click.echo("Error: an argument is not valid UTF-8 text", err=True)
+            sys.exit(2)
     cli(prog_name="hatsugen")

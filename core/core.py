@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from hatsugen.archive import ImportRejected, ImportReport, NotFound, RecordError, Store
+from hatsugen.archive import (
+    ArchiveError,
+    ImportRejected,
+    ImportReport,
+    NotFound,
+    RecordError,
+    Store,
+)
 from hatsugen.archive.accounts import Accounts
 from hatsugen.archive.demo import DEMO_PATH
 from hatsugen.archive.formats import full_record, read_records, write_export
@@ -60,7 +67,12 @@ class Hatsugen:
         for name, default in (("HATSUGEN_INDEX_WAIT", 10.0), ("HATSUGEN_INDEX_LOCK_TIMEOUT", 120)):
             seconds_from_env(name, default)  # a bad setting fails every command at once, clearly
         self.home = resolve_home(home)
-        self.home.mkdir(parents=True, exist_ok=True)
+        try:
+            self.home.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise ArchiveError(
+                f"cannot use {self.home} as the archive's home: {err.strerror}"
+            ) from None
         self.store = Store(self.home / DB_NAME)
         self.index = SearchIndex(self.home / INDEX_DIR)
         self.engine = SearchEngine(self.index)
@@ -370,6 +382,9 @@ class Hatsugen:
         count = self.store.count()
         if not self.index.exists() and count:
             why = "is missing (no CURRENT, or its folder is gone)"
+            if not self.index.ever_built() and not self.store.marked_indexes():
+                self.reindex()  # a new home's first index: nothing to report
+                return False
         elif not self.index.format_current():
             why = "was built by an older hatsugen"
         else:

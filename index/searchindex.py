@@ -174,6 +174,10 @@ class SearchIndex:
         name = self.current_name()
         return name is not None and whoosh_index.exists_in(self.folder / name)
 
+    def ever_built(self) -> bool:
+        """Whether an index was ever made here (else a missing one is simply not built yet)."""
+        return (self.folder / "CURRENT").exists() or any(self.folder.glob("ix-*"))
+
     def orphans(self) -> list[str]:
         """Index folders that nothing uses (a killed rebuild's), while no rebuild runs."""
         with _flock(self.folder / "reindex.lock", 0) as free:

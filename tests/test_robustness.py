@@ -184,3 +184,54 @@ def test_a_waiting_writer_says_the_archive_is_busy(run: Cli, home: Path, monkeyp
         holder.close()
     assert result.exit_code == 1 and "is busy" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_invisible_characters_make_no_look_alike_speaker(run: Cli, tmp_path: Path) -> None:
+    run.ok("import", str(write_jsonl(tmp_path / "1.jsonl", [statement()])))
+    run.ok("add", "--speaker", "Ai\u200dko Mizu\u200bhara", "--lang", "ja", "--text", "見分け。")
+    assert run.json("stats")["speakers"] == 1
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        ("file", "as the archive's home"),
+        ("not-a-database", "cannot be used as a hatsugen archive"),
+    ],
+)
+def test_an_unusable_home_is_one_clear_error(tmp_path: Path, setup: str, message: str) -> None:
+    if setup == "file":
+        (tmp_path / "afile").write_text("x")
+        home = tmp_path / "afile" / "home"
+    else:
+        home = tmp_path / "home"
+        home.mkdir()
+        (home / "archive.sqlite3").write_bytes(b"this is not SQLite" * 100)
+    result = Cli(home)("stats")
+    assert result.exit_code == 1 and message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_an_argument_that_is_not_utf8_is_refused_clearly(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "hatsugen", "--home", str(tmp_path / "h"), "search", b"\xff"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert proc.returncode == 2 and "not valid UTF-8" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_serve_refuses_what_it_cannot_do(run: Cli) -> None:
+    import socket
+
+    assert run("serve", "--port", "99999").exit_code == 2
+    assert run("serve", "--port", "-1").exit_code == 2
+    assert run("serve", "--threads", "0").exit_code == 2
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        result = run("serve", "--port", str(taken.getsockname()[1]))
+    assert result.exit_code == 1 and "cannot listen on 127.0.0.1" in result.stderr
