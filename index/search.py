@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import heapq
 import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from whoosh import query as wq
+from whoosh.collectors import FilterCollector, TimeLimit, TimeLimitCollector
 from whoosh.searching import Searcher
 
 from .filters import DocArrays
-from .query import SearchRequest, parse, positive_terms
+from .query import QueryError, SearchRequest, parse, positive_terms
 from .searchindex import SearchIndex
 
 
@@ -29,9 +32,32 @@ class Hits:
     terms: dict[str, set[str]]  # field → matched-able terms, for highlighting
 
 
+BUDGET_S = 10.0  # one search's share of the one shared searcher; others wait behind it
+CHECK_EVERY = 2048  # documents between looks at the clock
+
+
+class SearchTooSlow(QueryError):
+    """A search that ran past its budget: ended, with a message saying how to narrow it."""
+
+    def __init__(self, budget: float) -> None:
+        super().__init__(
+            f"took longer than {budget:g} s and was stopped, so that other searches are not"
+            " held up; narrow it: more words, a phrase, a speaker or a date range",
+            "q",
+        )
+
+
+def _within(docs: Iterable[int], deadline: float, budget: float) -> Iterator[int]:
+    for n, doc in enumerate(docs):
+        if n % CHECK_EVERY == 0 and time.monotonic() > deadline:
+            raise SearchTooSlow(budget)
+        yield doc
+
+
 class SearchEngine:
-    def __init__(self, index: SearchIndex) -> None:
+    def __init__(self, index: SearchIndex, budget: float = BUDGET_S) -> None:
         self.index = index
+        self.budget = budget
         self._lock = threading.RLock()
         self._searcher: Searcher | None = None
         self._arrays: DocArrays | None = None
@@ -59,6 +85,7 @@ class SearchEngine:
 
     def _search(self, req: SearchRequest) -> Hits:
         searcher, arrays = self._current()
+        deadline = time.monotonic() + self.budget
         q = parse(req.q, searcher.schema) if req.q else wq.Every()
         allowed = arrays.allowed(searcher, req)
         by_date = req.sort == "date" or not req.q
@@ -68,10 +95,11 @@ class SearchEngine:
             matched = sorted(arrays.live(searcher) if allowed is None else allowed)
         elif any(isinstance(leaf, wq.Phrase) for leaf in q.leaves()):
             # With a phrase, walking the postings is the cost: do it once, scoring as we go.
-            matched, top = _collect(searcher, q, allowed, 0 if by_date else keep)
+            matched, top = _collect(searcher, q, allowed, 0 if by_date else keep,
+                                    lambda: _over(deadline, self.budget))  # fmt: skip
             top.sort(reverse=True)
         else:
-            matched = list(searcher.docs_for_query(q))
+            matched = list(_within(searcher.docs_for_query(q), deadline, self.budget))
             if allowed is not None:
                 matched = [d for d in matched if d in allowed]
         total = len(matched)
@@ -85,10 +113,17 @@ class SearchEngine:
             elif top is None:
                 # No filter when none is needed, so Whoosh can skip blocks of postings that
                 # cannot reach the page.
-                results = searcher.search(
-                    q, filter=None if allowed is None else set(matched), limit=keep
+                remaining = max(deadline - time.monotonic(), 0.001)
+                collector = TimeLimitCollector(
+                    searcher.collector(limit=keep), timelimit=remaining, use_alarm=False
                 )
-                top = [(hit.score, -hit.docnum) for hit in results]
+                if allowed is not None:  # filtering wraps last, so it sees the docs first
+                    collector = FilterCollector(collector, set(matched))
+                try:
+                    searcher.search_with_collector(q, collector)
+                except TimeLimit:
+                    raise SearchTooSlow(self.budget) from None
+                top = [(hit.score, -hit.docnum) for hit in collector.results()]
             page = [
                 (searcher.stored_fields(-negated)["id"], round(score, 4))
                 for score, negated in top[start : start + req.per_page]
@@ -101,8 +136,17 @@ class SearchEngine:
         )
 
 
+def _over(deadline: float, budget: float) -> None:
+    if time.monotonic() > deadline:
+        raise SearchTooSlow(budget)
+
+
 def _collect(
-    searcher: Searcher, q: wq.Query, allowed: frozenset[int] | None, keep: int
+    searcher: Searcher,
+    q: wq.Query,
+    allowed: frozenset[int] | None,
+    keep: int,
+    check: Callable[[], None] = lambda: None,
 ) -> tuple[list[int], list[tuple[float, int]]]:
     """Every matching document and the `keep` best (score, -docnum), in one pass.
 
@@ -112,7 +156,11 @@ def _collect(
     top: list[tuple[float, int]] = []  # a min-heap
     for sub, offset in searcher.subsearchers or [(searcher, 0)]:
         m = q.matcher(sub, sub.context())
+        walked = 0
         while m.is_active():
+            if walked % CHECK_EVERY == 0:
+                check()
+            walked += 1
             d = m.id() + offset
             if allowed is None or d in allowed:
                 matched.append(d)

@@ -235,3 +235,18 @@ def test_serve_refuses_what_it_cannot_do(run: Cli) -> None:
         taken.listen()
         result = run("serve", "--port", str(taken.getsockname()[1]))
     assert result.exit_code == 1 and "cannot listen on 127.0.0.1" in result.stderr
+
+
+@pytest.mark.parametrize("q", ["協力", '"日韓関係"', "cooperation OR 協力", ""])
+def test_a_search_past_its_budget_ends_with_a_clear_message(run: Cli, q: str) -> None:
+    from hatsugen.index import QueryError, SearchRequest
+
+    run.ok("demo")
+    app = Hatsugen(run.home)
+    assert app.search(SearchRequest(q=q))["total"] >= 1
+    app.engine.budget = 0  # every search is over budget at its first look at the clock
+    if q:
+        with pytest.raises(QueryError, match="took longer than 0 s and was stopped"):
+            app.search(SearchRequest(q=q))
+    else:  # listing without words walks no postings: nothing to stop
+        assert app.search(SearchRequest(q=q))["total"] == 3
