@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -24,6 +23,8 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+import served
 
 ROOT = Path(__file__).resolve().parent.parent
 HATSUGEN = [sys.executable, "-m", "hatsugen"]
@@ -45,12 +46,6 @@ def run(home: Path, *args: str) -> subprocess.Popen:
     )  # fmt: skip
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("base", nargs="?", type=int, default=100_000)
@@ -69,18 +64,7 @@ def main() -> None:
         print(f"base archive: {args.base} statements in {time.perf_counter() - t0:.0f} s")
     files = [generate(work / f"{p}.jsonl", args.each, s, p) for p, s in (("a", 12), ("b", 13))]
 
-    port = free_port()
-    server = subprocess.Popen(
-        [*HATSUGEN, "--home", str(home), "serve", "--port", str(port)], cwd=ROOT,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            urllib.request.urlopen(url + "/api/speakers", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.2)
+    server, url = served.start(home)
     latencies: list[float] = []
     errors: list[str] = []
     stop = threading.Event()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,6 +22,8 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+import served
 
 ROOT = Path(__file__).resolve().parent.parent
 HATSUGEN = [sys.executable, "-m", "hatsugen"]
@@ -50,18 +51,7 @@ def main() -> None:
                    capture_output=True)  # fmt: skip
     token = subprocess.run([*HATSUGEN, "--home", str(home), "token", "create", "bench"],
                            check=True, capture_output=True, text=True).stdout.strip()  # fmt: skip
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([*HATSUGEN, "--home", str(home), "serve", "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(url + "/api/speakers", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.2)
+    server, url = served.start(home)
 
     def searching(stop: threading.Event, out: list[float], word: str) -> None:
         while not stop.is_set():
