@@ -58,6 +58,9 @@ class SearchEngine:
     def __init__(self, index: SearchIndex, budget: float = BUDGET_S) -> None:
         self.index = index
         self.budget = budget
+        # Whoosh's block-quality skipping ("optimize") can drop the best match from the first
+        # page at 100k statements (whoosh issue #413): every match is scored instead.
+        self.exact = True
         self._lock = threading.RLock()
         self._searcher: Searcher | None = None
         self._arrays: DocArrays | None = None
@@ -111,12 +114,11 @@ class SearchEngine:
                 newest = heapq.nlargest(keep, zip(dates, [-d for d in matched], strict=True))
                 top = [(0.0, negated) for _, negated in newest]
             elif top is None:
-                # No filter when none is needed, so Whoosh can skip blocks of postings that
-                # cannot reach the page.
                 remaining = max(deadline - time.monotonic(), 0.001)
                 collector = TimeLimitCollector(
-                    searcher.collector(limit=keep), timelimit=remaining, use_alarm=False
-                )
+                    searcher.collector(limit=keep, optimize=not self.exact),
+                    timelimit=remaining, use_alarm=False,
+                )  # fmt: skip
                 if allowed is not None:  # filtering wraps last, so it sees the docs first
                     collector = FilterCollector(collector, set(matched))
                 try:
