@@ -39,6 +39,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for helper in ("status_of", "wording_of", "spoken_lang_of", "original_entry",
                    "primary_evidence"):  # fmt: skip
         app.add_template_global(getattr(provenance, helper), helper)
+    for vocabulary in ("STATUSES", "EVIDENCE_KINDS", "WORDINGS"):  # one list, everywhere
+        app.add_template_global(getattr(provenance, vocabulary), vocabulary)
 
     @app.before_request
     def pick_language() -> None:

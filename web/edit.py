@@ -14,7 +14,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from hatsugen.archive import RecordError
-from hatsugen.archive.provenance import EVIDENCE_KINDS, STATUSES, WORDINGS
+from hatsugen.archive.provenance import WORDINGS
 from hatsugen.archive.records import KINDS, TRANSLATORS
 from hatsugen.archive.store import EditConflict
 
@@ -340,5 +340,4 @@ def revert(statement_id: str) -> ResponseReturnValue:
 
 def _statement_page(statement_id: str, status: int, error: str) -> ResponseReturnValue:
     data = statement_data(core(), statement_id)
-    return render_template("statement.html", **data, error=error, statuses=STATUSES,
-                           evidence_kinds=EVIDENCE_KINDS), status  # fmt: skip
+    return render_template("statement.html", **data, error=error), status

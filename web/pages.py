@@ -10,7 +10,7 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from hatsugen.archive import NotFound
-from hatsugen.archive.provenance import STATUSES, WORDINGS
+from hatsugen.archive.provenance import WORDINGS
 from hatsugen.archive.records import KINDS
 from hatsugen.index import SearchRequest
 
@@ -84,7 +84,6 @@ def search() -> ResponseReturnValue:
         speakers=speakers,
         langs=app.store.languages(),
         kinds=KINDS,
-        statuses=STATUSES,
     )
 
 
