@@ -788,13 +788,25 @@ class Store:
             )
         return int(cur.lastrowid or 0)
 
-    def proposals(self, statement_id: str | None = None, state: str = "open") -> list[dict]:
+    def open_proposal(self, proposal_id: int) -> dict:
+        """One open proposal; NotFound if there is none (or it was decided)."""
+        found = self.proposals(proposal_id=proposal_id)
+        if not found:
+            raise NotFound(f"no open proposal {proposal_id}")
+        return found[0]
+
+    def proposals(
+        self, statement_id: str | None = None, state: str = "open", proposal_id: int | None = None
+    ) -> list[dict]:
         sql = "SELECT id, statement_id, based_on, record, by, reason, at, state, decided_by," \
               " decided_at, decision FROM proposals WHERE state = ?"  # fmt: skip
         params: list[object] = [state]
         if statement_id is not None:
             sql += " AND statement_id = ?"
             params.append(statement_id)
+        if proposal_id is not None:
+            sql += " AND id = ?"
+            params.append(proposal_id)
         keys = ("id", "statement_id", "based_on", "record", "by", "reason", "at", "state",
                 "decided_by", "decided_at", "decision")  # fmt: skip
         out = []

@@ -231,9 +231,7 @@ class Hatsugen:
     def accept(self, proposal_id: int, *, by: str) -> ImportReport:
         """Apply a proposal as a revision crediting both (EditConflict if the statement
         changed since the proposal was made: then it stays open)."""
-        proposal = next((p for p in self.store.proposals() if p["id"] == proposal_id), None)
-        if proposal is None:
-            raise NotFound(f"no open proposal {proposal_id}")
+        proposal = self.store.open_proposal(proposal_id)
         report = self.edit(proposal["record"], by=f"{by}, proposed by {proposal['by']}",
                            reason=proposal["reason"], based_on=proposal["based_on"])  # fmt: skip
         self.store.decide(proposal_id, "accepted", by=by, decision=None)

@@ -16,6 +16,7 @@ from werkzeug.datastructures import MultiDict
 from hatsugen.archive import RecordError
 from hatsugen.archive.provenance import WORDINGS
 from hatsugen.archive.records import KINDS, TRANSLATORS
+from hatsugen.archive.speakers import from_plain_name
 from hatsugen.archive.store import EditConflict
 
 from .auth import requires
@@ -159,12 +160,7 @@ def reject(proposal_id: int) -> ResponseReturnValue:
 
 
 def _proposal_statement(proposal_id: int) -> str:
-    found = next((p for p in core().store.proposals() if p["id"] == proposal_id), None)
-    if found is None:
-        from hatsugen.archive import NotFound
-
-        raise NotFound(f"no open proposal {proposal_id}")
-    return found["statement_id"]
+    return core().store.open_proposal(proposal_id)["statement_id"]
 
 
 @bp.route("/s/<statement_id>/edit", methods=["GET", "POST"])
@@ -264,8 +260,7 @@ def save_candidates() -> ResponseReturnValue:
         if aliases and record["speaker"]:
             name = record["speaker"]
             found = core().store.find_speaker_ids(name)
-            record["speaker"] = {"id": found[0]} if len(found) == 1 else {
-                "name": {"ja" if _japanese(name) else "en": name}}  # fmt: skip
+            record["speaker"] = {"id": found[0]} if len(found) == 1 else from_plain_name(name)
             record["speaker"]["aliases"] = aliases
         for key in ("lang", "text", "date", "kind", "wording", "role", "context", "notes"):
             value = form.get(f"{key}_{i}", "").strip()
@@ -280,12 +275,6 @@ def save_candidates() -> ResponseReturnValue:
         raise RecordError("tick at least one candidate to save", "keep")
     report = core().import_located(records, by=by())
     return render_template("saved.html", report=report), 200
-
-
-def _japanese(text: str) -> bool:
-    from hatsugen.extract.text import JA_SCRIPT
-
-    return bool(JA_SCRIPT.search(text))
 
 
 @bp.post("/speakers/<speaker_id>/merge")
