@@ -381,19 +381,20 @@ class Hatsugen:
         if not self.index.exists() and count:
             why = "is missing (no CURRENT, or its folder is gone)"
             if not self.index.ever_built() and not self.store.marked_indexes():
-                self.reindex()  # a new home's first index: nothing to report
-                return False
+                why = ""  # a new home's first index: nothing to report
         elif not self.index.format_current():
             why = "was built by an older hatsugen"
         else:
             return True
         # Never answer searches from an empty or foreign index over an archive with statements.
-        self.notify(f"the search index in {self.index.folder} {why}; rebuilding it from the"
-                    f" archive ({count} statements)")  # fmt: skip
+        if why:
+            self.notify(f"the search index in {self.index.folder} {why}; rebuilding it from"
+                        f" the archive ({count} statements)")  # fmt: skip
         try:
             self.reindex()
-        except ReindexRunning:
-            self.notify("another hatsugen command is rebuilding it; that takes these in")
+        except ReindexRunning:  # another command is rebuilding: its catch-up takes ours in
+            if why:
+                self.notify("another hatsugen command is rebuilding it; that takes these in")
             return True
         return False
 
