@@ -270,6 +270,15 @@ def validate(record: Any) -> dict:
     if not isinstance(record, dict):
         raise RecordError(f"a statement must be a JSON object, not {type(record).__name__}")
     _check_keys(record, (*STATEMENT_FIELDS, REVIEW_FIELD), "")
+    unresolved = (record.get(REVIEW_FIELD) or {}).get("speaker") if isinstance(
+        record.get(REVIEW_FIELD), dict) else None  # fmt: skip
+    if record.get("speaker") is None and isinstance(unresolved, dict):
+        choices = ", ".join(str(c) for c in unresolved.get("candidates") or []) or "none named"
+        raise RecordError(
+            f"unresolved: extract could not tell who spoke ({unresolved.get('why', '')};"
+            f" candidates: {choices}); name the speaker before importing",
+            "speaker",
+        )
     for required in ("speaker", "lang", "text"):
         if record.get(required) is None:
             raise RecordError("is required", required)

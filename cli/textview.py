@@ -220,15 +220,23 @@ def candidate_lines(candidates: list[dict]) -> list[str]:
     ]
     for n, c in enumerate(candidates, start=1):
         speaker = c["speaker"]
-        who = speaker_label(speaker)
-        if speaker.get("id"):
-            who += f" [{speaker['id']}]"
-        if speaker.get("aliases"):
-            who += " " + " ".join(speaker["aliases"])
+        unresolved = c.get("review", {}).get("speaker")
+        if speaker is None:
+            who = "speaker unresolved"
+        else:
+            who = speaker_label(speaker)
+            if speaker.get("id"):
+                who += f" [{speaker['id']}]"
+            if speaker.get("aliases"):
+                who += " " + " ".join(speaker["aliases"])
         meta = " · ".join(x for x in (c.get("role"), c.get("date"), c["kind"], c["lang"]) if x)
         lines.append("")
         lines.append(f"{n}. " + style(who, bold=True) + f" — {meta}")
         review = c.get("review", {})
+        if unresolved:
+            choices = ", ".join(unresolved.get("candidates") or []) or "none named"
+            lines.append(style(f"   who spoke? {unresolved.get('why', '')} (candidates: {choices});"
+                               " name the speaker before importing", fg="red"))  # fmt: skip
         if review.get("already_archived"):
             lines.append(style(f"   already archived as {review['already_archived']}"
                                " (import will skip it)", fg="green"))  # fmt: skip

@@ -507,14 +507,16 @@ class Hatsugen:
         """
         candidates = extract(article, known_speaker=self.match_speaker, **options)  # type: ignore[arg-type]
         for candidate in candidates:
+            if candidate["speaker"] is None:
+                continue  # unresolved: the reviewer names the speaker first
             speaker_id = candidate["speaker"].get("id") or self._only_speaker(candidate)
             if speaker_id is None:
                 continue
             twin, near = self.store.similar(speaker_id, candidate)
             if twin is not None:
-                candidate["review"] = {"already_archived": twin}
+                candidate.setdefault("review", {})["already_archived"] = twin
             elif near:
-                candidate["review"] = {"similar_to": [other for other, _ in near]}
+                candidate.setdefault("review", {})["similar_to"] = [other for other, _ in near]
         return candidates
 
     def _only_speaker(self, candidate: dict) -> str | None:

@@ -42,8 +42,9 @@ def extract(
     """
     tick = deadline(budget)
     text = html_to_text(article) if looks_like_html(article) else article
-    paragraphs = [p.strip() for p in text.replace("\r\n", "\n").split("\n")]
-    people = People()
+    paragraphs = _join_open_quotes([p.strip() for p in text.replace("\r\n", "\n").split("\n")])
+    people = People(text)
+    thread = english.Thread()
     found: list[Candidate] = []
     embeds = {
         i: m
@@ -60,12 +61,29 @@ def extract(
                 found.append(post)
             continue
         tick()
-        people.scan(paragraph)
-        if is_japanese(paragraph):
-            found.extend(japanese.quotes(paragraph, people, tick))
-        else:
-            found.extend(english.quotes(paragraph, people, tick))
+        people.scan(paragraph, i)
+        language = japanese if is_japanese(paragraph) else english
+        if language is japanese:
+            japanese.scan(paragraph, people)
+        found.extend(language.quotes(paragraph, i, people, thread, tick))
     return [_record(c, default_date, known_speaker, source) for c in found]
+
+
+def _join_open_quotes(lines: list[str]) -> list[str]:
+    """A quote that runs over several paragraphs (an opening mark with no closing one at the
+    paragraph's end, the next paragraph opening again) becomes one paragraph."""
+    out: list[str] = []
+    for line in lines:
+        if out and _open_quote(out[-1]) and line:
+            joined = line[1:] if line[:1] in '“"' and _open_quote(line) else line
+            out[-1] = f"{out[-1]} {joined}"
+        else:
+            out.append(line)
+    return out
+
+
+def _open_quote(paragraph: str) -> bool:
+    return paragraph.count("“") > paragraph.count("”") or paragraph.count('"') % 2 == 1
 
 
 def _record(
@@ -74,17 +92,7 @@ def _record(
     known_speaker: Callable[[str], str | None] | None,
     source: dict | None,
 ) -> dict:
-    name_lang = "ja" if JA_SCRIPT.search(c.speaker) else "en"
-    speaker: dict = {"name": {name_lang: c.speaker}}
-    if c.aliases:
-        speaker["aliases"] = c.aliases
-    if known_speaker is not None:
-        for key in [c.speaker, *c.aliases]:
-            sid = known_speaker(key)
-            if sid:
-                speaker["id"] = sid
-                break
-    record: dict = {"speaker": speaker}
+    record: dict = {"speaker": _speaker(c, known_speaker)}
     if c.role:
         record["role"] = c.role
     date = c.date or default_date
@@ -101,4 +109,23 @@ def _record(
     record["context"] = c.context
     if c.partial:
         record["notes"] = "partial quote: a few words quoted inside a sentence"
+    if c.unresolved is not None:
+        # Never guess: the reviewer names the speaker; import refuses the record until then.
+        record["review"] = {"speaker": {"status": "unresolved", **c.unresolved}}
     return record
+
+
+def _speaker(c: Candidate, known_speaker: Callable[[str], str | None] | None) -> dict | None:
+    if c.speaker is None:
+        return None
+    name_lang = "ja" if JA_SCRIPT.search(c.speaker) else "en"
+    speaker: dict = {"name": {name_lang: c.speaker}}
+    if c.aliases:
+        speaker["aliases"] = c.aliases
+    if known_speaker is not None:
+        for key in [c.speaker, *c.aliases]:
+            sid = known_speaker(key)
+            if sid:
+                speaker["id"] = sid
+                break
+    return speaker

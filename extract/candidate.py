@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 @dataclass
 class Candidate:
-    speaker: str
+    speaker: str | None
     text: str
     lang: str
     context: str
@@ -17,3 +17,5 @@ class Candidate:
     aliases: list[str] = field(default_factory=list)
     partial: bool = False
     position: int = 0
+    # Set when the article does not settle who spoke: {"candidates": [...], "why": "..."}.
+    unresolved: dict | None = None

@@ -1,58 +1,69 @@
-"""English quotes: “…,” Name said; Name said: “…”; split quotes; partial quotes."""
+"""English quotes: “…,” Name said; Name said: “…”; split quotes; partial quotes.
+
+Each quote looks for its speaker in its own sentence: after it ("…," the sheriff said; "…,"
+said Bill Brown), then before it (Nikki Haley wrote on Twitter, "…"). The subject of the
+reporting verb is taken from the capitalised run nearest the verb, with appositives and "of
+…" phrases skipped (Jennifer Lu of Marriage Equality Coalition Taiwan said → Jennifer Lu). A
+pronoun is resolved only when one person fits (see People.pronoun); otherwise the quote is
+kept with its speaker unresolved.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from .candidate import Candidate
 from .limits import WINDOW
-from .people import NAME, PRONOUN, TITLES, People
+from .people import NAME, NAME_SEQ, PRONOUN, TITLE_WORDS, People, Who, is_organisation
 from .text import sentence_of
 
 # -- English vocabulary ----------------------------------------------------------------------
+_VERB_STEMS = (
+    "say|tell|add|stress|note|write|explain|insist|argue|warn|declare|announce|ask|reply|"
+    "continue|emphasise|emphasize|remark|observe|recall|acknowledge|admit|post|tweet|conclude|"
+    "urge|state|comment|claim|caution|exclaim|opine|fume|interject|respond|shout|joke|counter|"
+    "concede|reflect|praise|elaborate|suggest|complain|confirm|predict|describe|assert|vow|"
+    "promise|quip|plead|lament|boast|allege|add|agree|answer|demand|recount|testify|predict|"
+    "retort|snap|muse|sigh|scoff|cry|yell|whisper|maintain|point out|pledge|contend|explain"
+)
 VERBS = (
-    "said|says|told|tells|added|adds|stressed|stresses|noted|notes|wrote|writes|explained|"
-    "insisted|argued|warned|declared|announced|asked|replied|continued|emphasised|emphasized|"
-    "remarked|observed|recalled|acknowledged|admitted|posted|tweeted|concluded|urged|"
-    "explains|insists|argues|warns|recalls|adds"
+    r"(?:said|says|saying|told|tells|telling|wrote|writes|writing|"
+    r"(?:" + _VERB_STEMS + r")(?:s|es|ed|d|ing)?|cried|replied|replies|denied|testified)"
 )
 
 QUOTE_RE = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
 
-# After a quote: [the architect,|librarian] [Title] Name [,] verb — a lower-case description
-# before the name becomes the role.
-AFTER_NAME_VERB = re.compile(
-    rf"^[\s,]*(?:(?:the|a|an)\s+)?(?P<desc>(?:[a-z][a-z\-]*,?\s+){{0,3}}?)"
-    rf"(?:(?P<title>(?:{TITLES})\s+)?(?P<name>{NAME}|{PRONOUN}))\s*,?\s+(?:{VERBS})\b"
+# What may stand between a speaker and the verb: an appositive in commas, an "of …" phrase,
+# adverbs and auxiliaries (Mark Amodei, a Republican, has publicly …).
+SUBJECT_TAIL = re.compile(
+    r"(?:'s?)?(?:\s*,\s*[^,“”\"]{1,160},)?(?:\s+(?:of|from|at|for|with|in)\s+[^,“”\".;]{1,80}?)?"
+    r"(?:,\s*(?:speaking|writing)\s+[^,“”\"]{1,60},)?"
+    r"(?:\s+(?:also|later|then|further|previously|again|once|had|has|have|was|were|is|would|"
+    r"will|[a-z]+ly))*\s*,?\s*$"
 )
-
-AFTER_VERB_NAME = re.compile(
-    rf"^[\s,]*(?:{VERBS})\s+(?:(?P<title>(?:[A-Z][a-z]+\s+)?(?:{TITLES}))\s+)?(?P<name>{NAME})"
-    r"(?:,\s*(?P<age>\d{1,3}))?(?:,\s*(?P<desc>[^,.!?]+))?"
+VERB_THEN = re.compile(rf"\b{VERBS}\b")
+# After a quote, the attribution runs to the end of the clause.
+CLAUSE_END = re.compile(r"[.!?;](?:\s|$)|“|\"")
+AFTER_VERB_FIRST = re.compile(rf"^[\s,]*(?:{VERBS})\b(?P<rest>[^.;“”\"]{{0,200}})")
+AFTER_TITLE = re.compile(
+    rf"^[\s,]*the\s+(?P<title>(?:[a-z\-]+\s+){{0,3}}?[a-z\-]+)\s+(?:{VERBS})\b"
 )
-
-# After a quote: "…," the foreign minister said — a title alone names the last person with it.
-AFTER_TITLE_VERB = re.compile(
-    rf"^[\s,]*the\s+(?P<title>(?:[a-z]+\s+)?(?:{TITLES.lower()}))\s+(?:{VERBS})\b"
-)
-
-AFTER_ACCORDING = re.compile(
-    rf"^[\s,]*according to\s+(?:(?P<title>(?:[A-Z][a-z]+\s+)?(?:{TITLES}))\s+)?(?P<name>{NAME})"
-)
-
-BEFORE = re.compile(
-    rf"(?:(?P<title>(?:{TITLES}))\s+)?(?P<name>{NAME}|{PRONOUN})\s+(?:{VERBS})"
-    r"(?:\s+[a-z]+){0,3}\s*[:,]\s*$"
-)
-
-PARTIAL_BEFORE = re.compile(
-    rf"(?P<name>{NAME}|{PRONOUN})\s+(?:{VERBS}|called|calls|described|describes)\b[^.“\"]*$"
-)
-
-ACCORDING = re.compile(rf"[Aa]ccording to\s+(?:(?P<title>{TITLES})\s+)?(?P<name>{NAME})\s*,\s*$")
+AFTER_ACCORDING = re.compile(rf"^[\s,]*according to\s+(?P<name>{NAME})")
+ACCORDING = re.compile(rf"[Aa]ccording to\s+(?P<name>{NAME})\s*,\s*$")
 
 PARTIAL_MAX_WORDS = 5
+
+
+@dataclass
+class Thread:
+    """The last attributed quote, so that a quote with no attribution of its own can go on
+    with the same speaker only when nothing came between."""
+
+    who: Who | None = None
+    paragraph: int = -10
+    persons_then: int = 0
 
 
 def _kind_from(sentence: str) -> str:
@@ -68,78 +79,212 @@ def _kind_from(sentence: str) -> str:
     return "remarks"
 
 
-def quotes(paragraph: str, people: People, tick: Callable[[], None]) -> list[Candidate]:
+def quotes(
+    paragraph: str, index: int, people: People, thread: Thread, tick: Callable[[], None]
+) -> list[Candidate]:
     out: list[Candidate] = []
-    quotes = list(QUOTE_RE.finditer(paragraph))
-    previous: Candidate | None = None
+    found = list(QUOTE_RE.finditer(paragraph))
     k = 0
-    while k < len(quotes):
+    while k < len(found):
         tick()
-        m = quotes[k]
+        m = found[k]
         quote = (m.group(1) or m.group(2)).strip()
         after = paragraph[m.end() : m.end() + WINDOW]
-        before = paragraph[max(0, m.start() - WINDOW) : m.start()]
-        speaker, role = _attribution_after(after, people) or _attribution_before(before, people)
+        before = _sentence_before(paragraph, m.start())
+        last = thread.who.speaker if thread.who and thread.paragraph >= index - 2 else None
+        closed = quote.endswith((".", "!", "?", ".”", "…"))
+        who = _after(after, m.end(), people, last, closed) or _before(
+            before, m.start(), people, last
+        )
         # A split quote: "…," Ishiba said, "…" — the second half joins the first.
         parts = [quote]
         end = m.end()
-        while speaker and k + 1 < len(quotes):
-            gap = paragraph[end : quotes[k + 1].start()]
+        while who is not None and k + 1 < len(found):
+            gap = paragraph[end : found[k + 1].start()]
             if len(gap) > WINDOW or not re.fullmatch(
-                rf"[\s,]*(?:{NAME}|{PRONOUN})?\s*(?:{VERBS})[^.\"“”]*?[,:]\s*", gap
+                rf"[\s,]*(?:(?:the\s+)?(?:{NAME}|{PRONOUN}|[a-z ]{{1,40}}))?\s*(?:{VERBS})"
+                r"[^.\"“”]*?[,:]\s*",
+                gap,
             ):
                 break
             k += 1
-            parts.append((quotes[k].group(1) or quotes[k].group(2)).strip())
-            end = quotes[k].end()
-        sentence = sentence_of(paragraph, m.start(), end)
+            parts.append((found[k].group(1) or found[k].group(2)).strip())
+            end = found[k].end()
         words = len(" ".join(parts).split())
         starts_sentence = not before.strip() or before.rstrip().endswith((".", ":", "!", "?"))
-        if speaker is None and not starts_sentence and words <= PARTIAL_MAX_WORDS:
-            speaker, role = _partial_speaker(before, people)
-        if speaker is None and previous is not None and starts_sentence:
-            speaker, role = previous.speaker, previous.role  # continues the same speaker
-        if speaker is None:
+        partial = words <= PARTIAL_MAX_WORDS and not starts_sentence
+        if who is None and partial:
+            who = _partial(before, m.start(), people, last)
+        if who is None and starts_sentence:
+            who = _continued(thread, index, people)
+        if who is None:
             k += 1
             continue
-        partial = words <= PARTIAL_MAX_WORDS and not starts_sentence
+        sentence = sentence_of(paragraph, m.start(), end)
         candidate = Candidate(
-            speaker=speaker, role=role, text=_clean_quote(" ".join(parts)), lang="en",
+            speaker=who.speaker, role=who.role, text=_clean_quote(" ".join(parts)), lang="en",
             context=sentence, kind=_kind_from(sentence), partial=partial,
+            unresolved=None if who.resolved else {"candidates": who.candidates, "why": who.why},
         )  # fmt: skip
         out.append(candidate)
-        previous = candidate
+        thread.who, thread.paragraph, thread.persons_then = who, index, len(people.mentions)
         k += 1
     return out
 
 
-def _attribution_after(after: str, people: People) -> tuple[str, str | None] | None:
-    m = AFTER_NAME_VERB.match(after) or AFTER_VERB_NAME.match(after) or AFTER_ACCORDING.match(after)
-    if not m:
-        titled = AFTER_TITLE_VERB.match(after)
-        full = people.with_title(titled.group("title")) if titled else None
-        return (full, people.roles.get(full)) if full else None
-    title = (m.group("title") or "").strip() or None
-    desc = (m.groupdict().get("desc") or "").strip().strip(",").strip()
-    desc = re.sub(r"^(?:a|an|the)\s+", "", desc) or None
-    if desc and re.match(r"(?:who|which|whose|adding|after|before|when|as)\b", desc):
-        desc = None  # a clause about the speaker, not a role
-    full, role = people.named(m.group("name"), title or desc)
-    return (full, role) if full else None
+def _sentence_before(paragraph: str, start: int) -> str:
+    """The part of the quote's sentence before it (an earlier quote in it included)."""
+    low = max(0, start - WINDOW)
+    text = paragraph[low:start]
+    cut = max((m.end() for m in re.finditer(r"[.!?][\"”]?\s+(?=[\"“A-Z])", text)), default=0)
+    return text[cut:]
 
 
-def _attribution_before(before: str, people: People) -> tuple[str | None, str | None]:
-    m = BEFORE.search(before) or ACCORDING.search(before)
-    if not m:
-        return None, None
-    return people.named(m.group("name"), (m.group("title") or "").strip() or None)
+def _subject(text: str, people: People, offset: int, last: str | None) -> Who | None:
+    """The speaker a clause ending just before a reporting verb names. Every name or pronoun
+    from which only an appositive, an "of …" phrase or adverbs lead to the verb qualifies
+    (Jennifer Lu of Marriage Equality Coalition Taiwan said); a person named in full wins
+    over a surname, a bare title (A Republican Assemblywoman, Jill Tolles, said), a single
+    unknown word, an organisation and a pronoun, in that order, the leftmost first."""
+    ranked: list[tuple[int, int, Who]] = []
+    for m in re.finditer(rf"{NAME}|\b(?:{PRONOUN})\b", text):
+        if not SUBJECT_TAIL.fullmatch(text[m.end() :]):
+            continue
+        word = m.group()
+        if re.fullmatch(PRONOUN, word):
+            ranked.append((5, m.start(), people.pronoun(word, offset, last)))
+            continue
+        who = people.person(word, offset + m.start(), single_ok=True)
+        if who is not None and who.resolved and not _only_title(word):
+            full = " " in who.speaker
+            ranked.append((0 if full else 1 if who.speaker != word else 3, m.start(), who))
+        elif who is not None:
+            ranked.append((2, m.start(), who))
+        elif is_organisation(word):
+            ranked.append((4, m.start(), Who(word.strip())))
+    return min(ranked, key=lambda r: (r[0], r[1]))[2] if ranked else None
 
 
-def _partial_speaker(before: str, people: People) -> tuple[str | None, str | None]:
+def _only_title(run: str) -> bool:
+    return all(w.lower().strip(",") in TITLE_WORDS for w in run.split()[-1:])
+
+
+def _first_person(text: str, people: People, offset: int, last: str | None) -> Who | None:
+    """The sentence's subject for a participle (…, saying "…"): its first person named."""
+    for m in re.finditer(rf"{NAME}|\b(?:{PRONOUN})\b", text):
+        if re.fullmatch(PRONOUN, m.group()):
+            return people.pronoun(m.group(), offset, last)
+        who = people.person(m.group(), offset + m.start())
+        if who is not None and who.resolved:
+            return who
+    return None
+
+
+def _after(
+    after: str, offset: int, people: People, last: str | None, closed: bool = False
+) -> Who | None:
+    """The attribution that follows a quote: "…," Name said / said Name / the title said.
+    After a quote that ends its sentence ("….") a new sentence begins: only a lower-case
+    continuation (." said Khan / ." she said) or a bare "Name said." attributes it."""
+    clause = after[: m.start()] if (m := CLAUSE_END.search(after)) else after
+    if (
+        closed
+        and not re.match(r"^\s*[a-z]", clause)
+        and not re.fullmatch(rf"\s*(?:{NAME})\s+(?:said|says|wrote|writes|added|adds)\s*", clause)
+    ):
+        return None
+    if not clause.strip(" ,") or not re.match(r"^[\s,]*(?:—|–|-)?\s*\S", clause):
+        return None
+    if m := AFTER_VERB_FIRST.match(clause):
+        runs = list(NAME_SEQ.finditer(m.group("rest")))
+        for run in runs:
+            who = people.person(run.group(), offset + m.start("rest") + run.start())
+            if who is not None and (who.resolved or who.role):
+                # said Yuna Okabe, 34, a nurse in Minamimachi: the description is the role
+                desc = re.match(r"(?:,\s*\d{1,3})?,\s*(?:a|an|the)\s+(?P<d>[^,.;]{2,80})",
+                                m.group("rest")[run.end() :])  # fmt: skip
+                if desc and who.resolved and not who.role:
+                    who.role = desc.group("d").strip()
+                    people.roles.setdefault(who.speaker, who.role)
+                return who
+        for run in runs:
+            if is_organisation(run.group()):
+                return Who(run.group())
+        if p := re.match(rf"\s+(?P<p>{PRONOUN})\b", m.group("rest")):
+            return people.pronoun(p.group("p"), offset, last)
+        return _described(m.group("rest"))
+    verb = VERB_THEN.search(clause)
+    if verb and verb.start() < 200:
+        head = clause[: verb.start()]
+        if t := AFTER_TITLE.match(clause):
+            full = people.with_title(t.group("title"))
+            if full:
+                return Who(full, people.roles.get(full))
+            if not NAME_SEQ.search(head):
+                return Who(None, t.group("title"), why=f"named only as “the {t.group('title')}”")
+        who = _subject(head.lstrip(" ,"), people, offset, last)
+        if who is not None:
+            return who
+        if re.fullmatch(r"[\s,]*(?:a|an|one|another|the)\s+[a-z][a-z \-]{2,60}", head):
+            return _described(head)
+    if m := AFTER_ACCORDING.match(clause):
+        who = people.person(m.group("name"), offset)
+        if who is not None and who.resolved and " " in who.speaker:  # a person, not "NBC"
+            return who
+    return None
+
+
+def _described(text: str) -> Who | None:
+    """ "…," said one resident / an eyewitness said: a speaker described, never named."""
+    words = text.strip(" ,").split(",")[0].strip()
+    if not re.match(r"(?:a|an|one|another|the|some|two|three)\s+[a-z]", words):
+        return None
+    return Who(None, why=f"the speaker is described, not named: “{words[:60]}”")
+
+
+def _before(before: str, offset: int, people: People, last: str | None) -> Who | None:
+    """The attribution that leads into a quote: Name said: “…” / according to Name, “…”."""
+    if m := ACCORDING.search(before):
+        who = people.person(m.group("name"), offset)
+        return who if who is not None and who.resolved and " " in who.speaker else None
+    tail = before.rstrip()
+    if not tail.endswith((",", ":")) and not re.search(rf"{VERBS}\s*$", tail):
+        return None
+    verbs = list(VERB_THEN.finditer(before))
+    for verb in reversed(verbs):
+        if len(before) - verb.end() > 120 or re.search(r"[“”\"]", before[verb.end() :]):
+            continue
+        head = before[: verb.start()].rstrip()
+        if verb.group().endswith("ing") and head.endswith(","):
+            who = _first_person(head, people, offset - len(before), last)
+        else:
+            who = _subject(head, people, offset - len(before), last)
+        if who is not None:
+            return who
+    return None
+
+
+def _partial(before: str, offset: int, people: People, last: str | None) -> Who | None:
     """Who is quoted in a few words inside their own sentence: Kirishima called it “x”."""
-    sentence = re.split(r"(?<=[.!?])\s+", before)[-1]
-    m = PARTIAL_BEFORE.search(sentence)
-    return people.named(m.group("name")) if m else (None, None)
+    for verb in reversed(list(re.finditer(rf"\b(?:{VERBS}|called|calls)\b", before))):
+        if re.search(r"[“”\"]", before[verb.end() :]):
+            return None
+        who = _subject(before[: verb.start()].rstrip(), people, offset - len(before), last)
+        if who is not None:
+            return who
+    return None
+
+
+def _continued(thread: Thread, index: int, people: People) -> Who | None:
+    """A quote that opens a sentence with no attribution goes on with the previous speaker,
+    but only right after them (same or next paragraph) with no one else named since."""
+    if thread.who is None or thread.paragraph < index - 1:
+        return None
+    others = {m.name for m in people.mentions[thread.persons_then :]} - {thread.who.speaker}
+    if others:
+        return Who(None, candidates=[n for n in [thread.who.speaker, *others] if n],
+                   why="a quote with no attribution after others were named")  # fmt: skip
+    return thread.who
 
 
 def _clean_quote(text: str) -> str:

@@ -74,7 +74,8 @@ class Tally:
             "wrong_speaker": share(self.wrong, self.matched), "wrong": self.wrong,
             "unresolved": share(self.unresolved, self.matched),
             "exact_name": share(self.exact_name, self.right),
-            "ms_per_article_mean": round(sum(ms) / len(ms), 1), "ms_per_article_max": round(ms[-1], 1),
+            "ms_per_article_mean": round(sum(ms) / len(ms), 1),
+            "ms_per_article_max": round(ms[-1], 1),
         }  # fmt: skip
 
 
@@ -95,7 +96,16 @@ def same_text(found: str, expected: str) -> bool:
     a, b = letters(found), letters(expected)
     if not a or not b:
         return False
-    return a[:PREFIX] in b or b[:PREFIX] in a
+    # A short found quote must start the expected one ("natural born Citizen" is not the
+    # long quote that happens to contain those words); a longer one may be its second half.
+    return (
+        b.startswith(a[:PREFIX])
+        or a.startswith(b[:PREFIX])
+        or (
+            len(a) >= (12 if re.search(r"[\u3040-\u9fff]", a) else 40)
+            and (a[:PREFIX] in b or b[:PREFIX] in a)
+        )
+    )
 
 
 # Titles a Japanese article puts after a name (河相局長, 錦織選手): the person is right, the

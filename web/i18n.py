@@ -148,6 +148,8 @@ LABELS: dict[str, dict[str, str]] = {
         "evidence_other": "other",
         "not_checked": "Nobody has checked this attribution against a primary source yet.",
         "already_archived": "Already archived as {id}; importing skips it.",
+        "speaker_unresolved": "Who spoke? The article does not settle it: {why}. Candidates:"
+        " {candidates}. Name the speaker to save this one.",
         "similar_to": "Similar to archived statements: {ids}",
         "reason": "reason: {reason}",
         "extract_failed": "Those quotes could not be found",
@@ -353,6 +355,8 @@ LABELS: dict[str, dict[str, str]] = {
         "evidence_other": "その他",
         "not_checked": "この発言者の帰属は、まだ一次資料と照合されていません。",
         "already_archived": "収録済み（{id}）。取り込み時には追加されません。",
+        "speaker_unresolved": "発言者を特定できません：{why}。候補：{candidates}。"
+        "保存するには発言者を入力してください。",
         "similar_to": "類似の収録済み発言：{ids}",
         "reason": "理由：{reason}",
         "extract_failed": "引用を抽出できませんでした",

@@ -344,12 +344,15 @@ def _schemas() -> dict[str, Any]:
             "count": {"type": "integer"},
             "candidates": {"type": "array", "items": {"type": "object",
                 "required": ["speaker", "kind", "lang", "text", "context"], "properties": {
-                    "speaker": {"type": "object", "properties": {"id": _STR, "name": _NAMES,
-                        "aliases": {"type": "array", "items": _STR}}},
+                    "speaker": {"type": ["object", "null"], "properties": {"id": _STR,
+                        "name": _NAMES, "aliases": {"type": "array", "items": _STR}}},
                     "role": _STR, "date": _STR, "kind": {"type": "string", "enum": list(KINDS)},
                     "lang": _STR, "wording": {"type": "string", "enum": list(WORDINGS)},
                     "text": _STR, "source": ref("Source"), "context": _STR, "notes": _STR,
                     "review": {"type": "object", "properties": {
+                        "speaker": {"type": "object", "properties": {
+                            "status": {"type": "string", "enum": ["unresolved"]},
+                            "candidates": {"type": "array", "items": _STR}, "why": _STR}},
                         "already_archived": _STR,
                         "similar_to": {"type": "array", "items": _STR}}}}}}}},
         "SpeakerList": {"type": "object", "required": ["speakers"], "properties": {
