@@ -1,0 +1,59 @@
+"""Extraction on real Wikinews articles annotated by hand (tests/articles/real): who spoke must
+be right or openly unresolved. Floors are the figures measured when the rules were written;
+a change that gives more quotes to the wrong person fails here."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from hatsugen.extract import extract
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("eval_extract", ROOT / "scripts" / "eval_extract.py")
+assert _spec and _spec.loader
+scorer = importlib.util.module_from_spec(_spec)
+sys.modules["eval_extract"] = scorer  # its dataclasses look themselves up there
+_spec.loader.exec_module(scorer)
+
+
+@pytest.mark.parametrize(
+    ("lang", "most_wrong", "least_recall"), [("en", 0.03, 0.70), ("ja", 0.02, 0.85)]
+)
+def test_real_articles_rarely_give_a_quote_to_the_wrong_person(
+    lang: str, most_wrong: float, least_recall: float
+) -> None:
+    tally = scorer.Tally()
+    for stem, article_lang, text, expected in scorer.cases("real"):
+        if article_lang == lang:
+            scorer.score(stem, text, expected, tally)
+    figures = tally.figures()
+    assert tally.expected >= 150  # the set keeps its size
+    assert figures["wrong_speaker"] <= most_wrong, [e for e in tally.errors if "WRONG" in e]
+    assert figures["recall"] >= least_recall
+
+
+def test_a_pronoun_that_could_be_two_people_is_left_unresolved() -> None:
+    article = (
+        "Councillor Daichi Morimoto met Mayor Hana Kirishima on Monday.\n"
+        "Later, in a statement, he said: “We will not wait another year.”"
+    )
+    (quote,) = extract(article)
+    assert quote["speaker"] is None
+    review = quote["review"]["speaker"]
+    assert review["status"] == "unresolved"
+    assert set(review["candidates"]) == {"Daichi Morimoto", "Hana Kirishima"}
+
+
+def test_an_unnamed_japanese_source_is_not_given_to_the_last_speaker() -> None:
+    article = (
+        "北山県の朝比奈蓮知事は「予算は守る」と述べた。\n"
+        "一方、ある県議会幹部は「説明が足りない」と話した。"
+    )
+    first, second = extract(article)
+    assert first["speaker"]["name"]["ja"] == "朝比奈蓮"
+    assert second["speaker"] is None
+    assert "ある県議会幹部" in second["review"]["speaker"]["why"]
