@@ -185,12 +185,20 @@ def _after(
 ) -> Who | None:
     """The attribution that follows a quote: "…," Name said / said Name / the title said.
     After a quote that ends its sentence ("….") a new sentence begins: only a lower-case
-    continuation (." said Khan / ." she said) or a bare "Name said." attributes it."""
-    clause = after[: m.start()] if (m := CLAUSE_END.search(after)) else after
+    continuation (." said Khan / ." she said) or a short "Name said on Monday." sentence of its
+    own attributes it — not one that leads into the next quote or reports something else."""
+    end = CLAUSE_END.search(after)
+    clause = after[: end.start()] if end else after
     if (
         closed
         and not re.match(r"^\s*[a-z]", clause)
-        and not re.fullmatch(rf"\s*(?:{NAME})\s+(?:said|says|wrote|writes|added|adds)\s*", clause)
+        and not (
+            (end is None or end.group() not in ("“", '"'))
+            and re.fullmatch(
+                rf"\s*(?:{NAME})\s+(?:said|says|wrote|writes|added|adds)(?:\s+[\w’'-]+){{0,4}}\s*",
+                clause,
+            )
+        )
     ):
         return None
     if not clause.strip(" ,") or not re.match(r"^[\s,]*(?:—|–|-)?\s*\S", clause):
