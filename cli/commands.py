@@ -554,7 +554,8 @@ def extract_cmd(
     else:  # no archive here: do not create one just to extract
         candidates = extract(text, **options)
     for record in candidates:
-        validate(record)  # what we print must import
+        # What we print must import, once the reviewer has named any unresolved speaker.
+        validate(record if record["speaker"] is not None else {**record, "speaker": "?"})
     if as_json:
         _echo_json(candidates)
         return

@@ -5,12 +5,15 @@ a change that gives more quotes to the wrong person fails here."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 
 import pytest
 
 from hatsugen.extract import extract
+
+from conftest import Cli
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("eval_extract", ROOT / "scripts" / "eval_extract.py")
@@ -57,3 +60,27 @@ def test_an_unnamed_japanese_source_is_not_given_to_the_last_speaker() -> None:
     assert first["speaker"]["name"]["ja"] == "朝比奈蓮"
     assert second["speaker"] is None
     assert "ある県議会幹部" in second["review"]["speaker"]["why"]
+
+
+def test_an_unresolved_candidate_is_shown_and_cannot_be_imported_until_named(
+    run: Cli, tmp_path: Path
+) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text(
+        "Councillor Daichi Morimoto met Mayor Hana Kirishima on Monday.\n"
+        "Later, in a statement, he said: “We will not wait another year.”\n",
+        encoding="utf-8",
+    )
+    shown = run.ok("extract", str(article)).stdout
+    assert "speaker unresolved" in shown and "who spoke?" in shown
+    candidates = tmp_path / "candidates.json"
+    candidates.write_text(run.ok("extract", str(article), "--json").stdout, encoding="utf-8")
+    refused = run("import", str(candidates))
+    assert refused.exit_code != 0
+    assert "candidates.json, line 2, array index 0: field 'speaker': unresolved" in refused.stderr
+    assert run.json("stats")["statements"] == 0  # nothing stored
+    named = json.loads(candidates.read_text(encoding="utf-8"))
+    named[0]["speaker"] = "Daichi Morimoto"
+    candidates.write_text(json.dumps(named), encoding="utf-8")
+    run.ok("import", str(candidates))
+    assert run.json("stats")["statements"] == 1
