@@ -261,6 +261,16 @@ def _source(value: Any, field: str = "source") -> dict:
     return out
 
 
+def unresolved_speaker(record: dict) -> str | None:
+    """Why `extract` left a candidate's speaker open, and whom it could be; None if it did not."""
+    review = record.get(REVIEW_FIELD)
+    unresolved = review.get("speaker") if isinstance(review, dict) else None
+    if not isinstance(unresolved, dict):
+        return None
+    choices = ", ".join(str(c) for c in unresolved.get("candidates") or []) or "none named"
+    return f"{unresolved.get('why', '')}; candidates: {choices}"
+
+
 def validate(record: Any) -> dict:
     """Check one input record and return it in canonical form (known keys, in contract order).
 
@@ -270,13 +280,11 @@ def validate(record: Any) -> dict:
     if not isinstance(record, dict):
         raise RecordError(f"a statement must be a JSON object, not {type(record).__name__}")
     _check_keys(record, (*STATEMENT_FIELDS, REVIEW_FIELD), "")
-    unresolved = (record.get(REVIEW_FIELD) or {}).get("speaker") if isinstance(
-        record.get(REVIEW_FIELD), dict) else None  # fmt: skip
-    if record.get("speaker") is None and isinstance(unresolved, dict):
-        choices = ", ".join(str(c) for c in unresolved.get("candidates") or []) or "none named"
+    unresolved = unresolved_speaker(record)
+    if record.get("speaker") is None and unresolved:
         raise RecordError(
-            f"unresolved: extract could not tell who spoke ({unresolved.get('why', '')};"
-            f" candidates: {choices}); name the speaker before importing",
+            f"unresolved: extract could not tell who spoke ({unresolved});"
+            " name the speaker before importing",
             "speaker",
         )
     for required in ("speaker", "lang", "text"):

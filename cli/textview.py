@@ -6,6 +6,7 @@ import html
 import re
 
 from hatsugen.archive.provenance import original_entry, spoken_lang_of, status_of, wording_of
+from hatsugen.archive.records import unresolved_speaker
 
 from .terminal import style, term_width, wrap
 
@@ -220,7 +221,7 @@ def candidate_lines(candidates: list[dict]) -> list[str]:
     ]
     for n, c in enumerate(candidates, start=1):
         speaker = c["speaker"]
-        unresolved = c.get("review", {}).get("speaker")
+        unresolved = unresolved_speaker(c)
         if speaker is None:
             who = "speaker unresolved"
         else:
@@ -234,9 +235,8 @@ def candidate_lines(candidates: list[dict]) -> list[str]:
         lines.append(f"{n}. " + style(who, bold=True) + f" — {meta}")
         review = c.get("review", {})
         if unresolved:
-            choices = ", ".join(unresolved.get("candidates") or []) or "none named"
-            lines.append(style(f"   who spoke? {unresolved.get('why', '')} (candidates: {choices});"
-                               " name the speaker before importing", fg="red"))  # fmt: skip
+            lines.append(style(f"   who spoke? {unresolved}; name the speaker before importing",
+                               fg="red"))  # fmt: skip
         if review.get("already_archived"):
             lines.append(style(f"   already archived as {review['already_archived']}"
                                " (import will skip it)", fg="green"))  # fmt: skip

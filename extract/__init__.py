@@ -12,7 +12,7 @@ from collections.abc import Callable
 from . import english, japanese, posts
 from .candidate import Candidate
 from .limits import MAX_SIGNATURE, ExtractionTooSlow, deadline
-from .people import People
+from .people import People, Thread
 from .text import JA_SCRIPT, html_to_text, is_japanese, looks_like_html, page_title
 
 __all__ = ["ExtractionTooSlow", "article_source", "extract"]
@@ -43,8 +43,8 @@ def extract(
     tick = deadline(budget)
     text = html_to_text(article) if looks_like_html(article) else article
     paragraphs = _join_open_quotes([p.strip() for p in text.replace("\r\n", "\n").split("\n")])
-    people = People(text)
-    thread = english.Thread()
+    people = People()
+    thread = Thread()
     found: list[Candidate] = []
     embeds = {
         i: m

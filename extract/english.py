@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from .candidate import Candidate
 from .limits import WINDOW
-from .people import NAME, NAME_SEQ, PRONOUN, TITLE_WORDS, People, Who, is_organisation
+from .people import NAME, NAME_SEQ, PRONOUN, People, Thread, Who, is_organisation, is_title
 from .text import sentence_of
 
 # -- English vocabulary ----------------------------------------------------------------------
@@ -53,17 +52,9 @@ AFTER_TITLE = re.compile(
 AFTER_ACCORDING = re.compile(rf"^[\s,]*according to\s+(?P<name>{NAME})")
 ACCORDING = re.compile(rf"[Aa]ccording to\s+(?P<name>{NAME})\s*,\s*$")
 
+NAME_OR_PRONOUN = re.compile(rf"{NAME}|\b(?:{PRONOUN})\b")
+
 PARTIAL_MAX_WORDS = 5
-
-
-@dataclass
-class Thread:
-    """The last attributed quote, so that a quote with no attribution of its own can go on
-    with the same speaker only when nothing came between."""
-
-    who: Who | None = None
-    paragraph: int = -10
-    persons_then: int = 0
 
 
 def _kind_from(sentence: str) -> str:
@@ -91,7 +82,7 @@ def quotes(
         quote = (m.group(1) or m.group(2)).strip()
         after = paragraph[m.end() : m.end() + WINDOW]
         before = _sentence_before(paragraph, m.start())
-        last = thread.who.speaker if thread.who and thread.paragraph >= index - 2 else None
+        last = thread.last_speaker(index, back=2)
         closed = quote.endswith((".", "!", "?", ".”", "…"))
         who = _after(after, m.end(), people, last, closed) or _before(
             before, m.start(), people, last
@@ -116,7 +107,7 @@ def quotes(
         if who is None and partial:
             who = _partial(before, m.start(), people, last)
         if who is None and starts_sentence:
-            who = _continued(thread, index, people)
+            who = thread.continued(index, people)
         if who is None:
             k += 1
             continue
@@ -124,10 +115,10 @@ def quotes(
         candidate = Candidate(
             speaker=who.speaker, role=who.role, text=_clean_quote(" ".join(parts)), lang="en",
             context=sentence, kind=_kind_from(sentence), partial=partial,
-            unresolved=None if who.resolved else {"candidates": who.candidates, "why": who.why},
+            unresolved=who.review(),
         )  # fmt: skip
         out.append(candidate)
-        thread.who, thread.paragraph, thread.persons_then = who, index, len(people.mentions)
+        thread.saw(who, index, people)
         k += 1
     return out
 
@@ -147,7 +138,7 @@ def _subject(text: str, people: People, offset: int, last: str | None) -> Who | 
     over a surname, a bare title (A Republican Assemblywoman, Jill Tolles, said), a single
     unknown word, an organisation and a pronoun, in that order, the leftmost first."""
     ranked: list[tuple[int, int, Who]] = []
-    for m in re.finditer(rf"{NAME}|\b(?:{PRONOUN})\b", text):
+    for m in NAME_OR_PRONOUN.finditer(text):
         if not SUBJECT_TAIL.fullmatch(text[m.end() :]):
             continue
         word = m.group()
@@ -155,7 +146,7 @@ def _subject(text: str, people: People, offset: int, last: str | None) -> Who | 
             ranked.append((5, m.start(), people.pronoun(word, offset, last)))
             continue
         who = people.person(word, offset + m.start(), single_ok=True)
-        if who is not None and who.resolved and not _only_title(word):
+        if who is not None and who.resolved and not is_title(word.split()[-1]):
             full = " " in who.speaker
             ranked.append((0 if full else 1 if who.speaker != word else 3, m.start(), who))
         elif who is not None:
@@ -165,13 +156,9 @@ def _subject(text: str, people: People, offset: int, last: str | None) -> Who | 
     return min(ranked, key=lambda r: (r[0], r[1]))[2] if ranked else None
 
 
-def _only_title(run: str) -> bool:
-    return all(w.lower().strip(",") in TITLE_WORDS for w in run.split()[-1:])
-
-
 def _first_person(text: str, people: People, offset: int, last: str | None) -> Who | None:
     """The sentence's subject for a participle (…, saying "…"): its first person named."""
-    for m in re.finditer(rf"{NAME}|\b(?:{PRONOUN})\b", text):
+    for m in NAME_OR_PRONOUN.finditer(text):
         if re.fullmatch(PRONOUN, m.group()):
             return people.pronoun(m.group(), offset, last)
         who = people.person(m.group(), offset + m.start())
@@ -281,18 +268,6 @@ def _partial(before: str, offset: int, people: People, last: str | None) -> Who 
         if who is not None:
             return who
     return None
-
-
-def _continued(thread: Thread, index: int, people: People) -> Who | None:
-    """A quote that opens a sentence with no attribution goes on with the previous speaker,
-    but only right after them (same or next paragraph) with no one else named since."""
-    if thread.who is None or thread.paragraph < index - 1:
-        return None
-    others = {m.name for m in people.mentions[thread.persons_then :]} - {thread.who.speaker}
-    if others:
-        return Who(None, candidates=[n for n in [thread.who.speaker, *others] if n],
-                   why="a quote with no attribution after others were named")  # fmt: skip
-    return thread.who
 
 
 def _clean_quote(text: str) -> str:

@@ -9,13 +9,14 @@ does not name the speaker, so the quote is kept unresolved rather than given to 
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable
 from typing import Any
 
+from hatsugen.index.analysis import sudachi_tokenizer_c as _tokenizer
+
 from .candidate import Candidate
 from .limits import WINDOW
-from .people import People, Who
+from .people import People, Thread, Who
 
 # A quote, with one level of 「」 inside it.
 JA_QUOTE_RE = re.compile(r"「((?:[^「」]|「[^「」]*」){1,2000})」")
@@ -60,22 +61,9 @@ JA_TITLED_NAME = re.compile(
     r"校長|部長|課長|氏|さん)$"
 )
 
-_local = threading.local()
-
-
-def _tokenizer() -> Any:
-    """This thread's C-mode SudachiPy tokenizer (names come out whole: 神崎 + 武法)."""
-    tokenizer = getattr(_local, "tokenizer", None)
-    if tokenizer is None:
-        from sudachipy import Dictionary, SplitMode
-
-        tokenizer = Dictionary(dict="core").tokenizer(mode=SplitMode.C)
-        _local.tokenizer = tokenizer
-    return tokenizer
-
 
 def quotes(
-    paragraph: str, index: int, people: People, thread: Any, tick: Callable[[], None]
+    paragraph: str, index: int, people: People, thread: Thread, tick: Callable[[], None]
 ) -> list[Candidate]:
     out: list[Candidate] = []
     found = list(JA_QUOTE_RE.finditer(paragraph))
@@ -105,7 +93,9 @@ def quotes(
         if who is None and previous is not None:
             who = previous  # 「…」と述べたうえで、「…」と述べた: the same speaker goes on
         if who is None:
-            who = _continued(thread, index, people)
+            who = thread.continued(index, people) or Who(
+                None, why="no speaker is named in the sentence"
+            )
         end = paragraph.find("。", m.end(), m.end() + WINDOW)
         context = paragraph[_sentence_start(paragraph, group[0].start()) : end + 1 if end >= 0
                             else m.end() + WINDOW].strip()  # fmt: skip
@@ -113,10 +103,10 @@ def quotes(
             out.append(Candidate(
                 speaker=who.speaker, role=who.role, text=q.group(1).strip(), lang="ja",
                 context=context,
-                unresolved=None if who.resolved else {"candidates": who.candidates, "why": who.why},
+                unresolved=who.review(),
             ))  # fmt: skip
         previous = who
-        thread.who, thread.paragraph, thread.persons_then = who, index, len(people.mentions)
+        thread.saw(who, index, people)
         clause_start = m.end()
     return out
 
@@ -188,11 +178,7 @@ def _phrase_morphemes(phrase: list[Any], people: People, offset: int) -> Who | N
     if not text:
         return None
     if text in PRONOUNS:
-        return (
-            people.pronoun("he", offset, None)
-            if text != "彼女"
-            else people.pronoun("she", offset, None)
-        )
+        return people.pronoun("she" if text == "彼女" else "he", offset, None)
     while phrase and phrase[0].part_of_speech()[0] in ("接続詞", "副詞"):
         phrase = phrase[1:]  # また、さらに
     text = "".join(m.surface() for m in phrase).strip()
@@ -260,15 +246,3 @@ def _katakana_part(morpheme: Any) -> bool:
     return bool(re.fullmatch(r"[ァ-ヶー・]+", morpheme.surface())) and (
         morpheme.part_of_speech()[2] != "地名"
     )
-
-
-def _continued(thread: Any, index: int, people: People) -> Who:
-    """A quote whose sentence names no one: the previous speaker if they were quoted just
-    before and no one else was named since; otherwise unresolved."""
-    if thread.who is not None and thread.paragraph >= index - 1:
-        others = {m.name for m in people.mentions[thread.persons_then :]} - {thread.who.speaker}
-        if not others:
-            return thread.who
-        return Who(None, candidates=[n for n in [thread.who.speaker, *others] if n],
-                   why="no speaker in the sentence, and others were named since")  # fmt: skip
-    return Who(None, why="no speaker is named in the sentence")

@@ -409,6 +409,39 @@ class Who:
     def resolved(self) -> bool:
         return self.speaker is not None
 
+    def review(self) -> dict | None:
+        """What the candidate tells its reviewer when the speaker is unresolved."""
+        return None if self.resolved else {"candidates": self.candidates, "why": self.why}
+
+
+@dataclass
+class Thread:
+    """The last attributed quote of the article, so that a quote with no attribution of its
+    own goes on with the same speaker only right after it and with no one else named since."""
+
+    who: Who | None = None
+    paragraph: int = -10
+    mentions_then: int = 0
+
+    def saw(self, who: Who, paragraph: int, people: People) -> None:
+        self.who, self.paragraph, self.mentions_then = who, paragraph, len(people.mentions)
+
+    def last_speaker(self, paragraph: int, back: int) -> str | None:
+        """Who spoke last, if within `back` paragraphs."""
+        recent = self.who is not None and self.paragraph >= paragraph - back
+        return self.who.speaker if recent and self.who else None
+
+    def continued(self, paragraph: int, people: People) -> Who | None:
+        """The previous speaker (same or previous paragraph) if no one else was named since;
+        unresolved between them if someone was; None if there is no previous quote nearby."""
+        if self.who is None or self.paragraph < paragraph - 1:
+            return None
+        others = {m.name for m in people.mentions[self.mentions_then :]} - {self.who.speaker}
+        if not others:
+            return self.who
+        return Who(None, candidates=[n for n in [self.who.speaker, *others] if n],
+                   why="no speaker in the sentence, and others were named since")  # fmt: skip
+
 
 @dataclass
 class _Mention:
@@ -420,7 +453,7 @@ class _Mention:
 class People:
     """Names seen so far in the article, to resolve surnames, titles and pronouns."""
 
-    def __init__(self, article: str = "") -> None:
+    def __init__(self) -> None:
         self.persons: list[str] = []
         self.roles: dict[str, str] = {}
         self.gender: dict[str, str] = {}
@@ -442,7 +475,7 @@ class People:
         if not words:
             return None
         raw = " ".join(words)
-        cut = max((i for i, w in enumerate(words) if _is_title(w) or _is_org(w)), default=-1)
+        cut = max((i for i, w in enumerate(words) if is_title(w) or _is_org(w)), default=-1)
         name_words = words[cut + 1 :]
         if not name_words:
             if cut < 0 or _is_org(words[cut]):
@@ -452,7 +485,7 @@ class People:
             if full:
                 return Who(full, self.roles.get(full))
             return Who(None, title, why=f"named only by a title: “{raw}”")
-        title = " ".join(words[: cut + 1]) if cut >= 0 and _is_title(words[cut]) else None
+        title = " ".join(words[: cut + 1]) if cut >= 0 and is_title(words[cut]) else None
         if len(name_words) == 1:
             word = name_words[0]
             if word in NOT_NAMES or (word.isupper() and len(word) > 1):
@@ -610,6 +643,6 @@ ORGANISATIONS = frozenset(
 )
 
 
-def _is_title(word: str) -> bool:
+def is_title(word: str) -> bool:
     w = word.lower().strip(",")
     return w in TITLE_WORDS or w.endswith("-general") or w.endswith("minister")

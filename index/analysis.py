@@ -53,10 +53,22 @@ def _sudachi() -> tuple[Any, dict[int, bool]]:
     from sudachipy import SplitMode
 
     _local.tokenizer = dictionary.tokenizer(mode=SplitMode.A)
+    _local.tokenizer_c = None
     _local.skip = {}
     _local.dictionary = dictionary
     _local.pid = pid
     return _local.tokenizer, _local.skip
+
+
+def sudachi_tokenizer_c() -> Any:
+    """This thread's C-mode tokenizer on the process's one dictionary. Quote extraction reads
+    speakers' names with it (神崎武法 comes out as 姓 + 名, not split further as in A mode)."""
+    _sudachi()
+    if _local.tokenizer_c is None:
+        from sudachipy import SplitMode
+
+        _local.tokenizer_c = _local.dictionary.tokenizer(mode=SplitMode.C)
+    return _local.tokenizer_c
 
 
 def _chunks(text: str) -> Iterator[tuple[int, str]]:
