@@ -334,6 +334,31 @@ def test_review_and_save_extracted_candidates(browser: Browser, editing_server: 
     context.close()
 
 
+def test_an_unresolved_speaker_must_be_named_before_saving(
+    browser: Browser, editing_server: str
+) -> None:
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    sign_in(page, editing_server, "cora")
+    page.goto(editing_server + "/extract")
+    page.get_by_label("Article text or HTML").fill(
+        "Councillor Daichi Morimoto met Mayor Hana Kirishima on Monday.\n"
+        "Later, in a statement, he said: “We will not wait another year.”"
+    )
+    page.get_by_role("button", name="Find quotes").click()
+    expect(page.locator(".review.unresolved")).to_contain_text("could be")
+    speaker = page.get_by_label("Speaker")
+    expect(speaker).to_have_value("")
+    page.get_by_role("button", name="Save the ticked candidates").click()
+    # The browser refuses the empty required field: nothing was sent, the page is the same.
+    assert speaker.evaluate("el => el.validity.valueMissing")
+    expect(page.get_by_role("status")).not_to_contain_text("added")
+    speaker.fill("Daichi Morimoto")
+    page.get_by_role("button", name="Save the ticked candidates").click()
+    expect(page.get_by_role("status")).to_contain_text("1 added")
+    context.close()
+
+
 def test_a_cross_site_form_post_is_refused(browser: Browser, editing_server: str) -> None:
     context = browser.new_context(locale="en-US")
     page = context.new_page()
