@@ -75,7 +75,11 @@ def test_any_mix_of_the_patterns_pieces_is_bounded(pieces: list[str], repeat: in
     article = "".join(pieces) * repeat
     candidates, took = timed(extract, article[:60_000])
     assert took < LIMIT_S
-    assert all(c["text"] and c["speaker"] for c in candidates)
+    # Every candidate names its speaker or says openly that it could not (never a blank).
+    assert all(
+        c["text"] and (c["speaker"] or c["review"]["speaker"]["status"] == "unresolved")
+        for c in candidates
+    )
 
 
 def test_the_time_budget_ends_an_extraction_clearly() -> None:
