@@ -20,16 +20,42 @@ from .text import sentence_of
 
 # -- English vocabulary ----------------------------------------------------------------------
 _VERB_STEMS = (
-    "say|tell|add|stress|note|write|explain|insist|argue|warn|declare|announce|ask|reply|"
-    "continue|emphasise|emphasize|remark|observe|recall|acknowledge|admit|post|tweet|conclude|"
-    "urge|state|comment|claim|caution|exclaim|opine|fume|interject|respond|shout|joke|counter|"
-    "concede|reflect|praise|elaborate|suggest|complain|confirm|predict|describe|assert|vow|"
-    "promise|quip|plead|lament|boast|allege|add|agree|answer|demand|recount|testify|predict|"
-    "retort|snap|muse|sigh|scoff|cry|yell|whisper|maintain|point out|pledge|contend|explain"
-)
+    "say tell add stress note write explain insist argue warn declare announce ask reply "
+    "continue emphasise emphasize remark observe recall acknowledge admit post tweet conclude "
+    "urge state comment claim caution exclaim opine fume interject respond shout joke counter "
+    "concede reflect praise elaborate suggest complain confirm predict describe assert vow "
+    "promise quip plead lament boast allege agree answer demand recount testify retort snap "
+    "muse sigh scoff cry yell whisper maintain pledge contend speak propose defend criticise "
+    "criticize cite"
+).split()
+_IRREGULAR = {
+    "say": ["said"], "tell": ["told"], "write": ["wrote", "written"], "speak": ["spoke"],
+    "snap": ["snapped", "snapping"], "quip": ["quipped", "quipping"],
+}  # fmt: skip
+
+
+def _forms(stem: str) -> list[str]:
+    """say → says, saying, said; note → notes, noted, noting; cry → cries, cried."""
+    if stem.endswith("y") and stem[-2] not in "aeiou":
+        regular = [stem[:-1] + "ies", stem[:-1] + "ied", stem + "ing"]
+    elif stem.endswith("e"):
+        regular = [stem + "s", stem + "d", stem[:-1] + "ing"]
+    else:
+        es = "es" if stem.endswith(("sh", "ch", "s", "x")) else "s"
+        regular = [stem + es, stem + "ed", stem + "ing"]
+    return [stem, *regular, *_IRREGULAR.get(stem, [])]
+
+
 VERBS = (
-    r"(?:said|says|saying|told|tells|telling|wrote|writes|writing|"
-    r"(?:" + _VERB_STEMS + r")(?:s|es|ed|d|ing)?|cried|replied|replies|denied|testified)"
+    "(?:"
+    + "|".join(
+        sorted(
+            {f for stem in _VERB_STEMS for f in _forms(stem)} | {"point(?:s|ed|ing)? out"},
+            key=len,
+            reverse=True,
+        )
+    )
+    + ")"
 )
 
 QUOTE_RE = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
@@ -39,7 +65,7 @@ QUOTE_RE = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
 SUBJECT_TAIL = re.compile(
     r"(?:'s?)?(?:\s*,\s*[^,“”\"]{1,160},)?(?:\s+(?:of|from|at|for|with|in)\s+[^,“”\".;]{1,80}?)?"
     r"(?:,\s*(?:speaking|writing)\s+[^,“”\"]{1,60},)?"
-    r"(?:\s+(?:also|later|then|further|previously|again|once|had|has|have|was|were|is|would|"
+    r"(?:,?\s+(?:also|later|then|further|previously|again|once|had|has|have|was|were|is|would|"
     r"will|[a-z]+ly))*\s*,?\s*$"
 )
 VERB_THEN = re.compile(rf"\b{VERBS}\b")
@@ -54,7 +80,11 @@ ACCORDING = re.compile(rf"[Aa]ccording to\s+(?P<name>{NAME})\s*,\s*$")
 
 NAME_OR_PRONOUN = re.compile(rf"{NAME}|\b(?:{PRONOUN})\b")
 
+ENDS = (".", "!", "?", ".”", "…")
 PARTIAL_MAX_WORDS = 5
+# Fewer quoted words than this inside the reporter's sentence are a term, not a statement,
+# unless an attribution introduces them as speech (Szumowski said "We couldn't win,").
+FRAGMENT_WORDS = 4
 
 
 def _kind_from(sentence: str) -> str:
@@ -83,16 +113,16 @@ def quotes(
         after = paragraph[m.end() : m.end() + WINDOW]
         before = _sentence_before(paragraph, m.start())
         last = thread.last_speaker(index, back=2)
-        closed = quote.endswith((".", "!", "?", ".”", "…"))
+        closed = quote.endswith(ENDS)
         who = _after(after, m.end(), people, last, closed) or _before(
             before, m.start(), people, last
         )
         # A split quote: "…," Ishiba said, "…" — the second half joins the first.
         parts = [quote]
         end = m.end()
-        while who is not None and k + 1 < len(found):
+        while who is not None and k + 1 < len(found) and not parts[-1].endswith(ENDS):
             gap = paragraph[end : found[k + 1].start()]
-            if len(gap) > WINDOW or not re.fullmatch(
+            if not _same_speaker(gap, who, people, end) or not re.fullmatch(
                 rf"[\s,]*(?:(?:the\s+)?(?:{NAME}|{PRONOUN}|[a-z ]{{1,40}}))?\s*(?:{VERBS})"
                 r"[^.\"“”]*?[,:]\s*",
                 gap,
@@ -104,6 +134,9 @@ def quotes(
         words = len(" ".join(parts).split())
         starts_sentence = not before.strip() or before.rstrip().endswith((".", ":", "!", "?"))
         partial = words <= PARTIAL_MAX_WORDS and not starts_sentence
+        if partial and words < FRAGMENT_WORDS and not (who is not None and quote[:1].isupper()):
+            k += 1  # a term in quotation marks ("phony", "subject to"), not a statement
+            continue
         if who is None and partial:
             who = _partial(before, m.start(), people, last)
         if who is None and starts_sentence:
@@ -121,6 +154,18 @@ def quotes(
         thread.saw(who, index, people)
         k += 1
     return out
+
+
+def _same_speaker(gap: str, who: Who, people: People, offset: int) -> bool:
+    """A split quote goes on only through its own speaker: "…," Ishiba said, "…" — never
+    through another person's attribution ("…." President Duda remarked, "…")."""
+    if len(gap) > WINDOW:
+        return False
+    for m in NAME_SEQ.finditer(gap):
+        other = people.person(m.group(), offset + m.start())
+        if other is not None and other.speaker != who.speaker:
+            return False
+    return True
 
 
 def _sentence_before(paragraph: str, start: int) -> str:

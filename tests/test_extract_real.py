@@ -51,6 +51,22 @@ def test_a_pronoun_that_could_be_two_people_is_left_unresolved() -> None:
     assert set(review["candidates"]) == {"Daichi Morimoto", "Hana Kirishima"}
 
 
+def test_a_quote_after_another_persons_attribution_is_not_joined_to_the_first() -> None:
+    article = (
+        "Mayor Hana Kirishima tweeted “We are with the families tonight.” "
+        "Governor Ren Asahina remarked, “The state will pay for the repairs.”"
+    )
+    first, second = extract(article)
+    assert (first["speaker"]["name"]["en"], first["text"]) == (
+        "Hana Kirishima",
+        "We are with the families tonight.",
+    )
+    assert (second["speaker"]["name"]["en"], second["text"]) == (
+        "Ren Asahina",
+        "The state will pay for the repairs.",
+    )
+
+
 def test_an_unnamed_japanese_source_is_not_given_to_the_last_speaker() -> None:
     article = (
         "北山県の朝比奈蓮知事は「予算は守る」と述べた。\n"
