@@ -27,7 +27,7 @@ _VERB_STEMS = (
     "promise quip plead lament boast allege agree answer demand recount testify retort snap "
     "muse sigh scoff cry yell whisper maintain pledge contend speak propose defend criticise "
     "criticize cite"
-).split()
+)
 _IRREGULAR = {
     "say": ["said"], "tell": ["told"], "write": ["wrote", "written"], "speak": ["spoke"],
     "snap": ["snapped", "snapping"], "quip": ["quipped", "quipping"],
@@ -50,7 +50,7 @@ VERBS = (
     "(?:"
     + "|".join(
         sorted(
-            {f for stem in _VERB_STEMS for f in _forms(stem)} | {"point(?:s|ed|ing)? out"},
+            {f for stem in _VERB_STEMS.split() for f in _forms(stem)} | {"point(?:s|ed|ing)? out"},
             key=len,
             reverse=True,
         )
