@@ -65,8 +65,20 @@ def extract(
         language = japanese if is_japanese(paragraph) else english
         if language is japanese:
             japanese.scan(paragraph, people)
-        found.extend(language.quotes(paragraph, i, people, thread, tick))
+        if language is english:
+            lead = _colon_lead(paragraphs, i)
+            found.extend(english.quotes(paragraph, i, people, thread, tick, lead))
+        else:
+            found.extend(japanese.quotes(paragraph, i, people, thread, tick))
     return [_record(c, default_date, known_speaker, source) for c in found]
+
+
+def _colon_lead(paragraphs: list[str], i: int) -> str:
+    """The paragraph before a quote that opens its own paragraph, if it leads in with a colon."""
+    if not paragraphs[i].startswith(('"', "“")):
+        return ""
+    previous = next((p for p in reversed(paragraphs[:i]) if p), "")
+    return previous if previous.endswith(":") else ""
 
 
 def _join_open_quotes(lines: list[str]) -> list[str]:

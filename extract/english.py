@@ -76,6 +76,14 @@ AFTER_TITLE = re.compile(
     rf"^[\s,]*the\s+(?P<title>(?:[a-z\-]+\s+){{0,3}}?[a-z\-]+)\s+(?:{VERBS})\b"
 )
 AFTER_ACCORDING = re.compile(rf"^[\s,]*according to\s+(?P<name>{NAME})")
+# Name said on Friday "…" / the father said "…": a verb and at most a few words lead in.
+LEADS_IN = re.compile(rf"\b{VERBS}(?:\s+[\w’'-]+){{0,3}}$")
+# …, the archbishop said: the speaker named only by a title, at the end of the clause.
+TITLE_ENDS = re.compile(r"\b[Tt]he\s+(?P<title>(?:[a-z\-]+\s+){0,3}?[a-z\-]+)\s*$")
+# An organisation after a preposition is no subject (… in Ballot Access News comments: "…").
+OBJECT_OF = re.compile(r"\b(?:in|on|at|from|to|by|with|about|into|via)\s+(?:the\s+)?$")
+# A clause whose subject is described, not named: An eyewitness …, One of the children …
+DESCRIBED_SUBJECT = re.compile(r"\s*(?:An?|One|Another|The|Some|Two|Three)\s+[a-z]")
 ACCORDING = re.compile(rf"[Aa]ccording to\s+(?P<name>{NAME})\s*,\s*$")
 
 NAME_OR_PRONOUN = re.compile(rf"{NAME}|\b(?:{PRONOUN})\b")
@@ -101,8 +109,15 @@ def _kind_from(sentence: str) -> str:
 
 
 def quotes(
-    paragraph: str, index: int, people: People, thread: Thread, tick: Callable[[], None]
+    paragraph: str,
+    index: int,
+    people: People,
+    thread: Thread,
+    tick: Callable[[], None],
+    lead: str = "",
 ) -> list[Candidate]:
+    """The paragraph's quotes with their speakers. `lead` is the previous paragraph when it
+    ends with a colon and this one opens with a quote (Markham Robinson writes: ¶ "…")."""
     out: list[Candidate] = []
     found = list(QUOTE_RE.finditer(paragraph))
     k = 0
@@ -112,6 +127,8 @@ def quotes(
         quote = (m.group(1) or m.group(2)).strip()
         after = paragraph[m.end() : m.end() + WINDOW]
         before = _sentence_before(paragraph, m.start())
+        if m.start() == 0 and lead:
+            before = _sentence_before(lead, len(lead))
         last = thread.last_speaker(index, back=2)
         closed = quote.endswith(ENDS)
         who = _after(after, m.end(), people, last, closed) or _before(
@@ -133,7 +150,8 @@ def quotes(
             end = found[k].end()
         words = len(" ".join(parts).split())
         starts_sentence = not before.strip() or before.rstrip().endswith((".", ":", "!", "?"))
-        partial = words <= PARTIAL_MAX_WORDS and not starts_sentence
+        whole = quote[:1].isupper() and parts[-1].endswith(ENDS)  # a sentence of its own
+        partial = words <= PARTIAL_MAX_WORDS and not starts_sentence and not whole
         if partial and words < FRAGMENT_WORDS and not (who is not None and quote[:1].isupper()):
             k += 1  # a term in quotation marks ("phony", "subject to"), not a statement
             continue
@@ -196,13 +214,16 @@ def _subject(text: str, people: People, offset: int, last: str | None) -> Who | 
             ranked.append((0 if full else 1 if who.speaker != word else 3, m.start(), who))
         elif who is not None:
             ranked.append((2, m.start(), who))
-        elif is_organisation(word):
+        elif is_organisation(word) and not OBJECT_OF.search(text[: m.start()]):
             ranked.append((4, m.start(), Who(word.strip())))
     return min(ranked, key=lambda r: (r[0], r[1]))[2] if ranked else None
 
 
 def _first_person(text: str, people: People, offset: int, last: str | None) -> Who | None:
-    """The sentence's subject for a participle (…, saying "…"): its first person named."""
+    """The sentence's subject for a participle (…, saying "…"): its first person named, or
+    a described one (An eyewitness told PA Media …, stating "…" is not PA Media's)."""
+    if DESCRIBED_SUBJECT.match(text):
+        return _described(text)
     for m in NAME_OR_PRONOUN.finditer(text):
         if re.fullmatch(PRONOUN, m.group()):
             return people.pronoun(m.group(), offset, last)
@@ -256,12 +277,8 @@ def _after(
     verb = VERB_THEN.search(clause)
     if verb and verb.start() < 200:
         head = clause[: verb.start()]
-        if t := AFTER_TITLE.match(clause):
-            full = people.with_title(t.group("title"))
-            if full:
-                return Who(full, people.roles.get(full))
-            if not NAME_SEQ.search(head):
-                return Who(None, t.group("title"), why=f"named only as “the {t.group('title')}”")
+        if AFTER_TITLE.match(clause) and (who := _titled(head, people, named=True)):
+            return who
         who = _subject(head.lstrip(" ,"), people, offset, last)
         if who is not None:
             return who
@@ -274,10 +291,24 @@ def _after(
     return None
 
 
+def _titled(head: str, people: People, named: bool = False) -> Who | None:
+    """…, the archbishop said: the person last named with that title, else unresolved —
+    unless the clause names someone (`named`: then the name decides)."""
+    t = TITLE_ENDS.search(head)
+    if t is None:
+        return _described(head) if DESCRIBED_SUBJECT.match(head) else None
+    title = t.group("title")
+    if full := people.with_title(title):
+        return Who(full, people.roles.get(full))
+    if named and NAME_SEQ.search(head):
+        return None
+    return Who(None, title, why=f"named only as “the {title}”")
+
+
 def _described(text: str) -> Who | None:
     """ "…," said one resident / an eyewitness said: a speaker described, never named."""
     words = text.strip(" ,").split(",")[0].strip()
-    if not re.match(r"(?:a|an|one|another|the|some|two|three)\s+[a-z]", words):
+    if not re.match(r"(?i:a|an|one|another|the|some|two|three)\s+[a-z]", words):
         return None
     return Who(None, why=f"the speaker is described, not named: “{words[:60]}”")
 
@@ -288,7 +319,7 @@ def _before(before: str, offset: int, people: People, last: str | None) -> Who |
         who = people.person(m.group("name"), offset)
         return who if who is not None and who.resolved and " " in who.speaker else None
     tail = before.rstrip()
-    if not tail.endswith((",", ":")) and not re.search(rf"{VERBS}\s*$", tail):
+    if not tail.endswith((",", ":")) and not LEADS_IN.search(tail):
         return None
     verbs = list(VERB_THEN.finditer(before))
     for verb in reversed(verbs):
@@ -298,7 +329,7 @@ def _before(before: str, offset: int, people: People, last: str | None) -> Who |
         if verb.group().endswith("ing") and head.endswith(","):
             who = _first_person(head, people, offset - len(before), last)
         else:
-            who = _subject(head, people, offset - len(before), last)
+            who = _subject(head, people, offset - len(before), last) or _titled(head, people)
         if who is not None:
             return who
     return None

@@ -606,7 +606,12 @@ class People:
                          paragraph[max(0, m.start() - 12) : m.start()]):  # fmt: skip
                 continue  # in the Eastern Mediterranean: a place
             if len(m.group().split()) >= 2 or self.resolve(m.group()) != m.group():
-                self.person(m.group(), m.start())
+                # trade commissioner Albert Muchanga: a lower-case title is still a role
+                t = re.search(
+                    r"\b([a-z][a-z\-]+)\s+$", paragraph[max(0, m.start() - 30) : m.start()]
+                )
+                role = t.group(1) if t and t.group(1) in TITLE_WORDS else None
+                self.person(m.group(), m.start(), role=role)
         for m in re.finditer(rf"\b(his wife|her husband)\s+({NAME})", paragraph):
             self.gender.setdefault(self.resolve(m.group(2)), "f" if "wife" in m.group(1) else "m")
 

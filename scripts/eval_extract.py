@@ -89,7 +89,9 @@ def letters(text: str) -> str:
 
 
 def name_parts(name: str) -> list[str]:
-    return [p for p in re.split(r"[\s・=]+", fold(name).replace(".", "")) if p]
+    """Name parts, an Arabic article on a family name dropped (el-Sisi is Sisi)."""
+    parts = re.split(r"[\s・=]+", fold(name).replace(".", ""))
+    return [re.sub(r"^(?:el|al|ad|as|an|ash)-", "", p) for p in parts if p]
 
 
 def same_text(found: str, expected: str) -> bool:
