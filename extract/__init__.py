@@ -52,24 +52,24 @@ def extract(
         if len(p) <= MAX_SIGNATURE and (m := posts.EMBED_RE.match(p))
     }
     post_bodies = {posts.body_index(paragraphs, i) for i in embeds}
+    n = -1  # the paragraph's number among non-empty ones: a blank line is not a paragraph
     for i, paragraph in enumerate(paragraphs):
         if not paragraph or i in post_bodies:
             continue
+        n += 1
         if i in embeds:
             post = posts.post(paragraphs, i, embeds[i])
             if post:
                 found.append(post)
             continue
         tick()
-        people.scan(paragraph, i)
-        language = japanese if is_japanese(paragraph) else english
-        if language is japanese:
+        people.scan(paragraph, n)
+        if is_japanese(paragraph):
             japanese.scan(paragraph, people)
-        if language is english:
-            lead = _colon_lead(paragraphs, i)
-            found.extend(english.quotes(paragraph, i, people, thread, tick, lead))
+            found.extend(japanese.quotes(paragraph, n, people, thread, tick))
         else:
-            found.extend(japanese.quotes(paragraph, i, people, thread, tick))
+            lead = _colon_lead(paragraphs, i)
+            found.extend(english.quotes(paragraph, n, people, thread, tick, lead))
     return [_record(c, default_date, known_speaker, source) for c in found]
 
 

@@ -78,6 +78,8 @@ AFTER_TITLE = re.compile(
 AFTER_ACCORDING = re.compile(rf"^[\s,]*according to\s+(?P<name>{NAME})")
 # Name said on Friday "…" / the father said "…": a verb and at most a few words lead in.
 LEADS_IN = re.compile(rf"\b{VERBS}(?:\s+[\w’'-]+){{0,3}}$")
+# A reporting verb at the end of the lead-in ("…'s website said:").
+LEADS_IN_VERB = re.compile(rf"\b{VERBS}[^.!?\"“”]{{0,40}}[:,]?\s*$")
 # …, the archbishop said: the speaker named only by a title, at the end of the clause.
 TITLE_ENDS = re.compile(r"\b[Tt]he\s+(?P<title>(?:[a-z\-]+\s+){0,3}?[a-z\-]+)\s*$")
 # An organisation after a preposition is no subject (… in Ballot Access News comments: "…").
@@ -157,6 +159,9 @@ def quotes(
             continue
         if who is None and partial:
             who = _partial(before, m.start(), people, last)
+        if who is None and starts_sentence and LEADS_IN_VERB.search(before):
+            # The WHO's website said: "…" — an attribution to no one we can name
+            who = Who(None, why=f"the attribution names no person: “{before.strip()[-80:]}”")
         if who is None and starts_sentence:
             who = thread.continued(index, people)
         if who is None:

@@ -33,7 +33,11 @@ JA_VERBS = (
 AFTER_QUOTE = re.compile(
     rf"^と(?P<also>も)?(?:(?P<between>[^「」。]{{0,24}}?)(?:{JA_VERBS})|し[、たてつ]|の(?:コメント|声|考え|見方|認識|談話))"
 )
-NOT_A_QUOTE = re.compile(r"^と(?:いう|いった|呼ば|書か|題し|名付け|称し|して[^い])")
+# Not someone's statement: a name or title (と呼ばれ, と題し), or a question put to the
+# sentence's subject (と質問され, と聞かれ): the asker is not the subject.
+NOT_A_QUOTE = re.compile(
+    r"^と(?:いう|いった|呼ば|書か|題し|名付け|称し|して[^い]|(?:質問|問いかけ)され|(?:聞か|問わ|尋ねら)れ)"
+)
 SPOKEN_TOGETHER = re.compile(r"^[、\s]*$")
 
 # Nouns that describe a speaker without naming them: the quote stays unresolved.
@@ -43,6 +47,7 @@ UNNAMED = re.compile(
     r"一人|一部|多く|ら|たち|方)$"
 )
 PRONOUNS = ("彼女", "彼", "同氏")
+NOMINALISERS = ("こと", "もの", "の", "ところ")
 HONORIFIC_SPEAKER = re.compile(r"(?:天皇|皇后|皇太子|上皇)(?:陛下|殿下)|[^\s]{1,6}(?:陛下|殿下)")
 SPOKES = re.compile(r"^(?P<org>.+?)の?(?:広報担当|広報部|広報室|報道部|総合広報部|担当者)$")
 
@@ -81,8 +86,7 @@ def quotes(
         pending = []
         report = AFTER_QUOTE.match(rest)
         if not report or NOT_A_QUOTE.match(rest):
-            clause_start = m.end()
-            continue
+            continue  # a name in 「」 (「近畿ブロック知事会議」の席上): the clause goes on
         who = _speaker_after(report.group("between") or "", people, m.end())
         if who is None:
             region = paragraph[max(clause_start, m.start() - WINDOW) : group[0].start()]
@@ -132,7 +136,9 @@ def _from(region: str, people: People, offset: int) -> Who | None:
     if not m:
         return None
     who = _phrase(m.group("phrase"), people, offset)
-    return who if who is not None and who.resolved else None
+    if who is not None and (who.resolved or UNNAMED.search(m.group("phrase"))):
+        return who  # 出席した知事らから「…」: from people described, not the last speaker
+    return None
 
 
 def _speaker_after(between: str, people: People, offset: int) -> Who | None:
@@ -153,6 +159,8 @@ def _subject(region: str, people: People, offset: int) -> Who | None:
         while start > 0 and not _boundary(morphemes[start - 1]):
             start -= 1
         phrase = morphemes[start:p]
+        if phrase and phrase[-1].surface() in NOMINALISERS:
+            continue  # 表現することは無かった: a clause made a noun, not a speaker
         if phrase:
             who = _phrase_morphemes(phrase, people, offset)
             if who is not None:

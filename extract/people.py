@@ -518,7 +518,13 @@ class People:
         name = name.strip()
         if JA_SCRIPT.search(name):
             for full in reversed(self._by_recency()):  # Japanese: 石破 → 石破茂
-                if full.startswith(name) and full != name and JA_SCRIPT.search(full):
+                if (
+                    full != name
+                    and JA_SCRIPT.search(full)
+                    and (
+                        full.startswith(name) or full.endswith("・" + name)  # ベルカンヌ
+                    )
+                ):
                     return full
             return name
         if " " in name:
@@ -605,13 +611,13 @@ class People:
             if re.search(r"\b(?:in|at|from|into|across|near|throughout|within|to)\s+(?:the\s+)?$",
                          paragraph[max(0, m.start() - 12) : m.start()]):  # fmt: skip
                 continue  # in the Eastern Mediterranean: a place
-            if len(m.group().split()) >= 2 or self.resolve(m.group()) != m.group():
-                # trade commissioner Albert Muchanga: a lower-case title is still a role
-                t = re.search(
-                    r"\b([a-z][a-z\-]+)\s+$", paragraph[max(0, m.start() - 30) : m.start()]
-                )
-                role = t.group(1) if t and t.group(1) in TITLE_WORDS else None
-                self.person(m.group(), m.start(), role=role)
+            # trade commissioner Albert Muchanga, president Erdoğan: a lower-case title is a
+            # role, and makes even a single name a person
+            lead = paragraph[max(0, m.start() - 30) : m.start()]
+            t = re.search(r"\b([a-z][a-z\-]+)\s+$", lead)
+            role = t.group(1) if t and t.group(1) in TITLE_WORDS else None
+            if role or len(m.group().split()) >= 2 or self.resolve(m.group()) != m.group():
+                self.person(m.group(), m.start(), role=role, single_ok=role is not None)
         for m in re.finditer(rf"\b(his wife|her husband)\s+({NAME})", paragraph):
             self.gender.setdefault(self.resolve(m.group(2)), "f" if "wife" in m.group(1) else "m")
 

@@ -97,6 +97,40 @@ def test_a_described_speaker_is_unresolved_not_the_outlet_they_spoke_to() -> Non
     assert "described" in quote["review"]["speaker"]["why"]
 
 
+def test_an_attribution_to_no_person_is_not_carried_over_from_the_last_speaker() -> None:
+    article = (
+        "Mayor Hana Kirishima said, “The water is safe.”\n\n"
+        "The harbour authority's website said: “Boil all tap water until further notice.”"
+    )
+    first, second = extract(article)
+    assert first["speaker"]["name"]["en"] == "Hana Kirishima"
+    assert second["speaker"] is None and second["review"]["speaker"]["status"] == "unresolved"
+
+
+def test_japanese_quotes_keep_their_speaker_across_names_in_brackets_and_blank_lines() -> None:
+    article = (
+        "北山県の朝比奈蓮知事は「南北会議」の席上、「予算は守る」と述べた。\n\n"
+        "また、増税については「考えていない」と述べた。"
+    )
+    first, second = extract(article)
+    assert first["text"] == "予算は守る"
+    assert first["speaker"]["name"]["ja"] == "朝比奈蓮"
+    assert second["speaker"]["name"]["ja"] == "朝比奈蓮"
+
+
+def test_japanese_words_from_others_and_questions_are_not_the_subjects() -> None:
+    article = (
+        "北山県の朝比奈蓮知事は「予算は守る」と発言し、出席した市長らから「説明が足りない」"
+        "とする批判が出た。\n"
+        "朝比奈知事は記者から「辞任するのか」と質問されたことについて「辞めない」と述べた。"
+    )
+    quotes = {q["text"]: q for q in extract(article)}
+    assert quotes["予算は守る"]["speaker"]["name"]["ja"] == "朝比奈蓮"
+    assert quotes["説明が足りない"]["speaker"] is None
+    assert "辞任するのか" not in quotes  # a question put to him, not his words
+    assert quotes["辞めない"]["speaker"]["name"]["ja"] == "朝比奈蓮"
+
+
 def test_an_unnamed_japanese_source_is_not_given_to_the_last_speaker() -> None:
     article = (
         "北山県の朝比奈蓮知事は「予算は守る」と述べた。\n"
