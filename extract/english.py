@@ -65,7 +65,7 @@ QUOTE_RE = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
 SUBJECT_TAIL = re.compile(
     r"(?:'s?)?(?:\s*,\s*[^,“”\"]{1,160},)?(?:\s+(?:of|from|at|for|with|in)\s+[^,“”\".;]{1,80}?)?"
     r"(?:,\s*(?:speaking|writing)\s+[^,“”\"]{1,60},)?"
-    r"(?:,?\s+(?:also|later|then|further|previously|again|once|had|has|have|was|were|is|would|"
+    r"(?:,?\s+(?:(?:went|goes|go)\s+on\s+to|also|later|then|further|previously|again|once|had|has|have|was|were|is|would|"
     r"will|[a-z]+ly))*\s*,?\s*$"
 )
 VERB_THEN = re.compile(rf"\b{VERBS}\b")
@@ -82,10 +82,22 @@ LEADS_IN = re.compile(rf"\b{VERBS}(?:\s+[\w’'-]+){{0,3}}$")
 LEADS_IN_VERB = re.compile(rf"\b{VERBS}[^.!?\"“”]{{0,40}}[:,]?\s*$")
 # …, the archbishop said: the speaker named only by a title, at the end of the clause.
 TITLE_ENDS = re.compile(r"\b[Tt]he\s+(?P<title>(?:[a-z\-]+\s+){0,3}?[a-z\-]+)\s*$")
+# A phrase that opens a sentence before its subject (On Monday, / In a statement posted …,).
+OPENING_PHRASE = re.compile(
+    r"(?:On|In|At|After|Before|During|When|While|Later|Earlier|Then|Also|However|Meanwhile|"
+    r"Speaking|Following|Asked|Writing)\b[^,]{0,100},\s*"
+)
 # An organisation after a preposition is no subject (… in Ballot Access News comments: "…").
 OBJECT_OF = re.compile(r"\b(?:in|on|at|from|to|by|with|about|into|via)\s+(?:the\s+)?$")
 # A clause whose subject is described, not named: An eyewitness …, One of the children …
-DESCRIBED_SUBJECT = re.compile(r"\s*(?:An?|One|Another|The|Some|Two|Three)\s+[a-z]")
+# (A Hampshire Police spokesman: capitalised words may come before the lower-case noun.)
+DESCRIBED_SUBJECT = re.compile(
+    rf"\s*(?i:an?|one|another|the|some|two|three)\s+(?:[A-Z][\w.’'-]*\s+){{0,4}}(?!{VERBS}\b)[a-z]"
+)
+# Politico quoted Tim Manning, a former deputy administrator, as saying "…"
+QUOTED_AS_SAYING = re.compile(
+    rf"\bquoted\s+(?P<name>{NAME})(?:,[^,“”\"]{{1,120}},)?\s+as\s+saying\s*$"
+)
 ACCORDING = re.compile(rf"[Aa]ccording to\s+(?P<name>{NAME})\s*,\s*$")
 
 NAME_OR_PRONOUN = re.compile(rf"{NAME}|\b(?:{PRONOUN})\b")
@@ -195,7 +207,7 @@ def _sentence_before(paragraph: str, start: int) -> str:
     """The part of the quote's sentence before it (an earlier quote in it included)."""
     low = max(0, start - WINDOW)
     text = paragraph[low:start]
-    cut = max((m.end() for m in re.finditer(r"[.!?][\"”]?\s+(?=[\"“A-Z])", text)), default=0)
+    cut = max((m.end() for m in re.finditer(r"[.!?][\])]?[\"”]?\s+(?=[\"“A-Z])", text)), default=0)
     return text[cut:]
 
 
@@ -229,13 +241,18 @@ def _first_person(text: str, people: People, offset: int, last: str | None) -> W
     a described one (An eyewitness told PA Media …, stating "…" is not PA Media's)."""
     if DESCRIBED_SUBJECT.match(text):
         return _described(text)
-    for m in NAME_OR_PRONOUN.finditer(text):
-        if re.fullmatch(PRONOUN, m.group()):
-            return people.pronoun(m.group(), offset, last)
-        who = people.person(m.group(), offset + m.start())
-        if who is not None and who.resolved:
-            return who
-    return None
+    # The subject opens the sentence, after at most an opening phrase (In a statement, …):
+    # in "It also credited Leonov …, noting" the subject is "It", not Leonov.
+    opening = OPENING_PHRASE.match(text)
+    if opening:
+        text, offset = text[opening.end() :], offset + opening.end()
+    m = NAME_OR_PRONOUN.search(text)
+    if m is None or re.search(rf"\b(?:{VERBS}|[a-z]+ed)\b", text[: m.start()]):
+        return None
+    if re.fullmatch(PRONOUN, m.group()):
+        return people.pronoun(m.group(), offset, last)
+    who = people.person(m.group(), offset + m.start())
+    return who if who is not None and who.resolved else None
 
 
 def _after(
@@ -261,7 +278,9 @@ def _after(
         return None
     if not clause.strip(" ,") or not re.match(r"^[\s,]*(?:—|–|-)?\s*\S", clause):
         return None
-    if m := AFTER_VERB_FIRST.match(clause):
+    if (m := AFTER_VERB_FIRST.match(clause)) and clause[: m.start("rest")].endswith("ing"):
+        return None  # "…", adding Iran will pursue Trump: more of what was said, not who
+    if m:
         runs = list(NAME_SEQ.finditer(m.group("rest")))
         for run in runs:
             who = people.person(run.group(), offset + m.start("rest") + run.start())
@@ -313,7 +332,7 @@ def _titled(head: str, people: People, named: bool = False) -> Who | None:
 def _described(text: str) -> Who | None:
     """ "…," said one resident / an eyewitness said: a speaker described, never named."""
     words = text.strip(" ,").split(",")[0].strip()
-    if not re.match(r"(?i:a|an|one|another|the|some|two|three)\s+[a-z]", words):
+    if not DESCRIBED_SUBJECT.match(words):
         return None
     return Who(None, why=f"the speaker is described, not named: “{words[:60]}”")
 
@@ -323,6 +342,9 @@ def _before(before: str, offset: int, people: People, last: str | None) -> Who |
     if m := ACCORDING.search(before):
         who = people.person(m.group("name"), offset)
         return who if who is not None and who.resolved and " " in who.speaker else None
+    if m := QUOTED_AS_SAYING.search(before):
+        who = people.person(m.group("name"), offset - len(before) + m.start("name"))
+        return who if who is not None and who.resolved else None
     tail = before.rstrip()
     if not tail.endswith((",", ":")) and not LEADS_IN.search(tail):
         return None
@@ -331,12 +353,16 @@ def _before(before: str, offset: int, people: People, last: str | None) -> Who |
         if len(before) - verb.end() > 120 or re.search(r"[“”\"]", before[verb.end() :]):
             continue
         head = before[: verb.start()].rstrip()
-        if verb.group().endswith("ing") and head.endswith(","):
+        if (verb.group().endswith("ing") and head.endswith(",")) or head.endswith(" and"):
+            # …, saying "…" / Duda characterised it as "crushing" and wrote "…"
             who = _first_person(head, people, offset - len(before), last)
         else:
             who = _subject(head, people, offset - len(before), last) or _titled(head, people)
         if who is not None:
             return who
+    if tail.endswith(":") and not verbs:
+        # Jo Anne Van Tilburg … disagreed with these findings: "…" — the sentence's subject
+        return _first_person(before, people, offset - len(before), last)
     return None
 
 

@@ -36,7 +36,7 @@ AFTER_QUOTE = re.compile(
 # Not someone's statement: a name or title (と呼ばれ, と題し), or a question put to the
 # sentence's subject (と質問され, と聞かれ): the asker is not the subject.
 NOT_A_QUOTE = re.compile(
-    r"^と(?:いう|いった|呼ば|書か|題し|名付け|称し|して[^い]|(?:質問|問いかけ)され|(?:聞か|問わ|尋ねら)れ)"
+    r"^と(?:いう|いった|呼ば|書か|題し|名付け|称し|して[^いお]|(?:質問|問いかけ)され|(?:聞か|問わ|尋ねら)れ)"
 )
 SPOKEN_TOGETHER = re.compile(r"^[、\s]*$")
 
@@ -47,6 +47,10 @@ UNNAMED = re.compile(
     r"一人|一部|多く|ら|たち|方)$"
 )
 PRONOUNS = ("彼女", "彼", "同氏")
+# その後間恒親方は: SudachiPy reads 後間 as a surname; a comma after the adverb prevents it.
+AFTERWARDS = re.compile(r"(その後|その上で|今後|直後|以後|その際)(?=[^、])")
+# Someone's relatives or agent speak for them, but are not them.
+KIN = re.compile(r"(?:家族|遺族|両親|妻|夫|母|父|弁護士|代理人|関係者|側近)$")
 NOMINALISERS = ("こと", "もの", "の", "ところ")
 HONORIFIC_SPEAKER = re.compile(r"(?:天皇|皇后|皇太子|上皇)(?:陛下|殿下)|[^\s]{1,6}(?:陛下|殿下)")
 SPOKES = re.compile(r"^(?P<org>.+?)の?(?:広報担当|広報部|広報室|報道部|総合広報部|担当者)$")
@@ -55,15 +59,16 @@ SPOKES = re.compile(r"^(?P<org>.+?)の?(?:広報担当|広報部|広報室|報�
 READING = re.compile(r"[（(][ぁ-ゖー・\s]{1,20}[）)]")
 FROM_SPEAKER = re.compile(r"(?P<phrase>[^、。]{1,20}?)(?:さん|氏)?から[、]?$")
 
-JA_TITLE_END = re.compile(
-    r"(?:首相|大統領|市長|知事|議員|大臣|外相|長官|代表|委員長|幹事長|会長|社長|議長|大使|教授|"
-    r"選手|監督|局長|町長|市議|氏|さん|事務総長|総長|前?首相|元?都知事)+$"
+# Titles and honorifics after a Japanese name: one list for splitting them off (前原大臣 →
+# 前原) and for finding a name the dictionary does not know (青空市の霧島花市長 → 霧島花).
+JA_TITLES = (
+    "首相|前首相|元首相|大統領|市長|副市長|知事|都知事|元都知事|議員|市議|大臣|外相|長官|代表|"
+    "委員長|幹事長|会長|社長|議長|理事長|学長|総長|事務総長|大使|教授|選手|監督|コーチ|館長|"
+    "局長|町長|村長|院長|校長|部長|課長|親方|氏|さん"
 )
-
+JA_TITLE_END = re.compile(rf"(?:{JA_TITLES})+$")
 JA_TITLED_NAME = re.compile(
-    r"(?:^|の|・)(?P<name>[一-龥々ァ-ヶー]{2,6}?)(?P<title>首相|大統領|市長|副市長|知事|議員|大臣|"
-    r"長官|代表|委員長|幹事長|会長|社長|議長|大使|教授|選手|監督|館長|局長|町長|村長|院長|"
-    r"校長|部長|課長|氏|さん)$"
+    rf"(?:^|の|・)(?P<name>[一-龥々ァ-ヶー]{{2,6}}?)(?P<title>{JA_TITLES})$"
 )
 
 
@@ -91,6 +96,7 @@ def quotes(
         if who is None:
             region = paragraph[max(clause_start, m.start() - WINDOW) : group[0].start()]
             region = READING.sub("", re.sub(r"「[^「」]*」", "", region))
+            region = AFTERWARDS.sub(r"\1、", region)
             who = _from(region, people, group[0].start()) or _subject(
                 region, people, group[0].start()
             )
@@ -148,24 +154,31 @@ def _speaker_after(between: str, people: People, offset: int) -> Who | None:
 
 
 def _subject(region: str, people: People, offset: int) -> Who | None:
-    """The subject of the clause before a quote: the phrase before its last は, が or も."""
+    """The subject of the clause before a quote: a person or a described speaker before は,
+    が or も, the topic (は) first; else unresolved."""
     morphemes = list(_tokenizer().tokenize(region)) if region.strip() else []
     particles = [
         i for i, mo in enumerate(morphemes)
         if mo.surface() in ("は", "が", "も") and mo.part_of_speech()[0] == "助詞"
     ]  # fmt: skip
-    for p in reversed(particles):
+    # 山室選手は、あん馬で落下があり「…」: the topic speaks, not the が inside the clause.
+    ordered = sorted(reversed(particles), key=lambda i: morphemes[i].surface() != "は")
+    fallback: Who | None = None
+    for p in ordered:
         start = p
         while start > 0 and not _boundary(morphemes[start - 1]):
             start -= 1
         phrase = morphemes[start:p]
-        if phrase and phrase[-1].surface() in NOMINALISERS:
+        if not phrase or phrase[-1].surface() in NOMINALISERS:
             continue  # 表現することは無かった: a clause made a noun, not a speaker
-        if phrase:
-            who = _phrase_morphemes(phrase, people, offset)
-            if who is not None:
-                return who
-    return None
+        who = _phrase_morphemes(phrase, people, offset)
+        if who is None:
+            continue
+        text = "".join(m.surface() for m in phrase)
+        if who.resolved or UNNAMED.search(text) or KIN.search(text):
+            return who
+        fallback = fallback or who  # 落下が: no person named; unresolved unless one is
+    return fallback
 
 
 def _boundary(morpheme: Any) -> bool:
@@ -189,13 +202,22 @@ def _phrase_morphemes(phrase: list[Any], people: People, offset: int) -> Who | N
         return people.pronoun("she" if text == "彼女" else "he", offset, None)
     while phrase and phrase[0].part_of_speech()[0] in ("接続詞", "副詞"):
         phrase = phrase[1:]  # また、さらに
+    verbs = [i for i, m in enumerate(phrase) if m.part_of_speech()[0] in ("動詞", "助動詞")]
+    if verbs and verbs[-1] + 1 < len(phrase):
+        phrase = phrase[verbs[-1] + 1 :]  # 記者会見した金沢会長: the clause describes him
     text = "".join(m.surface() for m in phrase).strip()
     names = _name_runs(phrase)
     if names:
         name, after = names[-1]
-        if after < len(phrase) and phrase[after].surface() == "の":
-            return None  # 羽田の国際化が: the name qualifies the subject, is not it
-        title = re.sub(r"^[・\s]+", "", "".join(m.surface() for m in phrase[after:])) or None
+        tail = "".join(m.surface() for m in phrase[after:])
+        if "の" in tail:
+            # 羽田の国際化が, アームストロング氏の家族は: the name qualifies the subject
+            if UNNAMED.search(text) or KIN.search(text):
+                return Who(None, why=f"the article does not name the speaker: “{text}”")
+            return None
+        title = re.sub(r"^[・\s]+", "", tail) or None
+        if (t := JA_TITLE_END.search(text)) and text.find(name) + len(name) > t.start() > 0:
+            name, title = text[text.find(name) : t.start()] or name, t.group()  # 間恒|親方
         if title and re.fullmatch(r"(?:さん|氏|くん|君|様)", title):
             title = None
         full = people.saw(name, offset, title)

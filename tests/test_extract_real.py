@@ -83,6 +83,12 @@ def test_a_quote_after_another_persons_attribution_is_not_joined_to_the_first() 
         # a newspaper after a preposition is not the subject of the verb
         ("Councillor Ren Asahina replied in Minamimachi Daily News comments: “We will appeal.”",
          "Ren Asahina"),
+        # the object of "quoted … as saying"
+        ("The Minamimachi Daily quoted Yuna Okabe, a former harbour engineer, as saying "
+         "“The crane was never inspected.”", "Yuna Okabe"),
+        # a sentence whose subject is named, then a colon
+        ("Professor Daichi Morimoto of Kitayama University disagreed with these findings: "
+         "“The samples were too small to tell.”", "Daichi Morimoto"),
     ],
 )  # fmt: skip
 def test_more_ways_of_naming_who_spoke(article: str, speaker: str) -> None:
@@ -129,6 +135,39 @@ def test_japanese_words_from_others_and_questions_are_not_the_subjects() -> None
     assert quotes["説明が足りない"]["speaker"] is None
     assert "辞任するのか" not in quotes  # a question put to him, not his words
     assert quotes["辞めない"]["speaker"]["name"]["ja"] == "朝比奈蓮"
+
+
+@pytest.mark.parametrize(
+    ("article", "not_speaker"),
+    [
+        # a participle after a quote adds to what was said; the name in it did not say it
+        ("The prosecutor of Kitayama, Ren Asahina, said the two must face “charges of fraud "
+         "and theft”, adding the city will pursue Mayor Hana Kirishima in court.",
+         "Hana Kirishima"),
+        # the subject of the participle opens the sentence ("It"), not the name after the verb
+        ("The agency praised Daichi Morimoto for the rescue, noting on Twitter “his courage "
+         "saved eleven lives.”", "Daichi Morimoto"),
+    ],
+)  # fmt: skip
+def test_a_name_after_the_verb_is_not_the_speaker(article: str, not_speaker: str) -> None:
+    for quote in extract(article):
+        assert (quote["speaker"] or {}).get("name", {}).get("en") != not_speaker
+
+
+def test_a_described_speaker_with_a_capitalised_organisation_is_unresolved() -> None:
+    (quote,) = extract("A Kitayama Police spokesman said “The road is closed until noon.”")
+    assert quote["speaker"] is None
+
+
+def test_a_japanese_speakers_family_does_not_speak_as_him() -> None:
+    article = (
+        "元宇宙飛行士の朝比奈蓮氏が死去した。\n"
+        "朝比奈氏の家族は「空を見上げて思い出してほしい」と話した。\n"
+        "会見した北山大学の霧島花学長は「偉大な先輩だった」と述べた。"
+    )
+    family, dean = extract(article)
+    assert family["speaker"] is None
+    assert dean["speaker"]["name"]["ja"] == "霧島花"
 
 
 def test_an_unnamed_japanese_source_is_not_given_to_the_last_speaker() -> None:
