@@ -169,8 +169,9 @@ def main() -> None:
         for o in outcomes:
             if not o.ok:
                 print(f"✗ {o.query['id']}  ({o.query['why']})")
-                for label, items in (("missed", o.missed), ("wrongly found", o.wrong),
-                                     ("marks outside", o.stray_marks), ("", o.problems)):  # fmt: skip
+                listed = (("missed", o.missed), ("wrongly found", o.wrong),
+                          ("marks outside", o.stray_marks), ("", o.problems))  # fmt: skip
+                for label, items in listed:
                     if items:
                         print(f"    {label} {items[:6]}{' …' if len(items) > 6 else ''}")
     per_kind: dict[str, list[Outcome]] = defaultdict(list)
@@ -179,8 +180,8 @@ def main() -> None:
     print(f"{'kind':<16}{'queries':>8}{'passed':>8}{'found':>12}{'wrong':>7}{'stray marks':>13}")
     for k, os_ in per_kind.items():
         found = f"{sum(o.found for o in os_)}/{sum(o.expected for o in os_)}"
-        print(f"{k:<16}{len(os_):>8}{sum(o.ok for o in os_):>8}{found:>12}"
-              f"{sum(len(o.wrong) for o in os_):>7}{sum(len(o.stray_marks) for o in os_):>13}")  # fmt: skip
+        wrong, stray = sum(len(o.wrong) for o in os_), sum(len(o.stray_marks) for o in os_)
+        print(f"{k:<16}{len(os_):>8}{sum(o.ok for o in os_):>8}{found:>12}{wrong:>7}{stray:>13}")
     found = f"{totals['found']}/{totals['expected']}"
     print(f"{'all':<16}{totals['queries']:>8}{totals['passed']:>8}{found:>12}"
           f"{totals['wrongly_found']:>7}{totals['marks_outside_match']:>13}")  # fmt: skip
