@@ -6,7 +6,7 @@ numbers 五兆円, 十八歳, old name forms 柿澤, an abbreviation ＴＰＰ f
 and paragraphs that must *not* be found for it (十五兆円, 十八年, 二つ, 京都, 予備費). The
 choice is random with a fixed seed, so the fixture can be rebuilt exactly:
 
-    .venv/bin/python scripts/build_relevance_fixture.py   # reads ../shared/data/kokkai-paragraphs-100k
+    .venv/bin/python scripts/build_relevance_fixture.py   # from ../shared/data
 
 Texts longer than 600 characters are skipped, to keep the fixture small; nothing is changed
 in what is kept. The source of every record stays in its `source` (NDL minutes URL).
