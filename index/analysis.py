@@ -19,10 +19,14 @@ from typing import Any
 from whoosh.analysis import Composable, Filter, RegexTokenizer, Token, Tokenizer
 from whoosh.lang.porter2 import stem as _porter2
 
+from .folding import american, fold_chars
+
 # SudachiPy refuses more than 49,149 UTF-8 bytes per call; at most 4 bytes a character.
 MAX_CHUNK_CHARS = 12_000
 SENTENCE_END_RE = re.compile(r"[。！？!?．.\n]")
-WORD_RE = re.compile(r"\w+")
+# Letters and digits are separate words (COP26 → cop 26, so COP finds it; G7 is the phrase
+# g 7, so it never finds G20), a decimal stays one number, % is a word.
+WORD_RE = re.compile(r"\d+(?:\.\d+)?|[^\W\d_]+|%")
 LATIN_RE = re.compile(r"[\w\u00c0-\u024f.,'’&+-]+", re.ASCII)
 HANGUL_RE = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]+")
 # Parts of speech that are not words: punctuation, whitespace, symbols.
@@ -89,15 +93,23 @@ def _chunks(text: str) -> Iterator[tuple[int, str]]:
 LATIN_RUN_RE = re.compile(r"[\x00-\x7f\u00c0-\u024f\u0300-\u036f]+")
 
 
+# A number with its unit (5兆円, 18歳, 第204回, 2%) is read by SudachiPy, which joins the
+# digits with 万/億/兆 and gives one value however the number is written (五兆円 = 5兆円).
+NUMERIC_RUN_RE = re.compile(r"[\d.,%\s]+")
+
+
 def morphemes(text: str) -> Iterator[tuple[str, int, int]]:
     """(term, start, end) for every word of `text`: the analysis shared by index and highlight.
 
-    Japanese words give SudachiPy's normalized form (附属→付属, ｻｰﾊﾞｰ→サーバー); Latin words and
-    numbers are split like English text (NFKC, so ＡＩ→AI) and left for the word filter; Hangul
-    runs become character bigrams.
+    Variant characters are folded first (Ｇ７→G7, 澤→沢; see folding.py). Japanese words give
+    SudachiPy's normalized form (附属→付属, 五兆→5000000000000); Latin words are split like
+    English text and left for the word filter; Hangul runs become character bigrams.
     """
+    text = fold_chars(text)
     at = 0
     for run in LATIN_RUN_RE.finditer(text):
+        if _japanese_number(text, run):
+            continue  # left in the Japanese text around it
         if run.start() > at:
             yield from _sudachi_morphemes(text[at : run.start()], at)
         for w in WORD_RE.finditer(run.group()):
@@ -105,6 +117,20 @@ def morphemes(text: str) -> Iterator[tuple[str, int, int]]:
         at = run.end()
     if at < len(text):
         yield from _sudachi_morphemes(text[at:], at)
+
+
+def _japanese_number(text: str, run: re.Match) -> bool:
+    """A run of digits (no letters) that touches Japanese text: 5兆円, 18歳, 第204回."""
+    if not NUMERIC_RUN_RE.fullmatch(run.group()):
+        return False
+    before = text[run.start() - 1] if run.start() else ""
+    after = text[run.end()] if run.end() < len(text) else ""
+    return bool(before.strip() or after.strip())
+
+
+# Units SudachiPy would normalise into other units when they stand alone (歳 → 年): kept.
+UNITS_KEPT = {"歳": "歳", "才": "歳"}
+WORD_FORMS = {"パーセント": "%", "パーセンテージ": "%"}
 
 
 def _sudachi_morphemes(text: str, base: int) -> Iterator[tuple[str, int, int]]:
@@ -122,7 +148,7 @@ def _sudachi_morphemes(text: str, base: int) -> Iterator[tuple[str, int, int]]:
             skipped = skip.get(pos_id)
             if skipped is None:
                 skipped = skip[pos_id] = _local.dictionary.pos_of(pos_id)[0] in SKIPPED_POS
-            if skipped:
+            if skipped and surface != "%":  # % is a unit; SudachiPy tags it a symbol at times
                 continue
             plain = surface if surface.isascii() else unicodedata.normalize("NFKC", surface)
             if LATIN_RE.fullmatch(plain):  # Latin words and numbers: split as English is
@@ -133,7 +159,8 @@ def _sudachi_morphemes(text: str, base: int) -> Iterator[tuple[str, int, int]]:
                     for w in WORD_RE.finditer(plain):
                         yield w.group(), start, offset + m.end()
             else:
-                yield m.normalized_form(), start, offset + m.end()
+                form = UNITS_KEPT.get(surface) or m.normalized_form()
+                yield WORD_FORMS.get(form, form), start, offset + m.end()
 
 
 def _bigrams(text: str, start: int) -> Iterator[tuple[str, int, int]]:
@@ -205,7 +232,7 @@ class WordFilter(Filter):
             if not text.isascii():
                 text = unicodedata.normalize("NFKC", text)
             text = text.lower()
-            t.text = stem(text) if text.isascii() else text
+            t.text = stem(american(text)) if text.isascii() else text
             yield t
 
 
@@ -214,6 +241,18 @@ def japanese_analyzer() -> Composable:
     return SudachiTokenizer() | WordFilter()
 
 
+class EnglishTokenizer(RegexTokenizer):
+    """Words and %, found in the folded text (Ｇ７ → G7) at the original's offsets."""
+
+    def __init__(self) -> None:
+        super().__init__(WORD_RE.pattern)
+
+    def __call__(self, value: str, *args: Any, **kwargs: Any) -> Iterator[Token]:  # type: ignore[override]
+        for t in super().__call__(fold_chars(value), *args, **kwargs):
+            yield t
+
+
 def english_analyzer() -> Composable:
-    """For English: words, lower-cased and stemmed; no stop words (they would shift phrases)."""
-    return RegexTokenizer(r"\w+") | WordFilter()
+    """For English: words, lower-cased, American spelling, stemmed; no stop words (they would
+    shift phrases)."""
+    return EnglishTokenizer() | WordFilter()
