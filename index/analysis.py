@@ -248,8 +248,7 @@ class EnglishTokenizer(RegexTokenizer):
         super().__init__(WORD_RE.pattern)
 
     def __call__(self, value: str, *args: Any, **kwargs: Any) -> Iterator[Token]:  # type: ignore[override]
-        for t in super().__call__(fold_chars(value), *args, **kwargs):
-            yield t
+        yield from super().__call__(fold_chars(value), *args, **kwargs)
 
 
 def english_analyzer() -> Composable:

@@ -102,8 +102,7 @@ SPELLINGS = dict(pair.split(":") for pair in _SPELLINGS.split())
 
 # -ise verbs (organise, recognise …) are -ize in American spelling; not every -ise word is
 # one (rise, wise, precise, advise, franchise), so only these stems are changed.
-_IZE_STEMS = frozenset(
-    """organ recogn real apolog critic emphas priorit author minim maxim modern normal privat
+_IZE = """organ recogn real apolog critic emphas priorit author minim maxim modern normal privat
     mobil stabil subsid summar sympath util final legal memor character capital categor central
     civil colon commercial custom democrat familiar global harmon hospital ideal immun
     industrial international item legitim liberal local marginal material monopol national
@@ -112,8 +111,8 @@ _IZE_STEMS = frozenset(
     jeopard agon fertil fossil galvan hypothes monet mesmer metabol moistur ostrac pasteur
     plagiar satir sensit stigmat tantal vandal victim vocal mechan computer digit energ
     equal formal general human jeopard militar moral natural neutral orchestr organ real
-    """.split()
-)
+    """
+_IZE_STEMS = frozenset(_IZE.split())
 _ISE_RE = re.compile(r"^([a-z]+?)is(e|es|ed|ing|er|ers|ation|ations)$")
 _YSE_RE = re.compile(r"^(anal|paral|catal|dial|electrol|hydrol)ys(e|es|ed|ing)$")
 
