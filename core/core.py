@@ -31,7 +31,7 @@ from hatsugen.archive.store import Located
 from hatsugen.archive.timeutil import now_utc
 from hatsugen.extract import extract
 from hatsugen.index import IndexBusy, QueryError, SearchEngine, SearchIndex, SearchRequest
-from hatsugen.index.highlight import highlight
+from hatsugen.index.highlight import highlight, highlight_field, matches
 from hatsugen.index.schema import document, stamp
 from hatsugen.index.searchindex import ReindexRunning, seconds_from_env
 
@@ -566,14 +566,23 @@ class Hatsugen:
                 continue
             speaker = speakers[record["speaker"]]
             record, cut = _bounded(record)
-            text_hl, _ = highlight(record["text"], record["lang"], hits.terms)
+            text_hl, in_text = highlight(record["text"], record["lang"], hits.terms)
             marks: dict = {"text": text_hl, "translations": {}}
+            matched_in = ["text"] if in_text else []
             for t in record.get("translations", []):
                 marked, matched = highlight(t["text"], t["lang"], hits.terms)
                 if matched and t.get("original"):
                     marks["original"] = marked  # the speaker's own words, beside a translation
+                    matched_in.append("original")
                 elif matched:
                     marks["translations"][t["lang"]] = marked
+                    matched_in.append("translation")
+            meta_marked = _marked_metadata(record, hits.terms)
+            if meta_marked:
+                marks["meta"] = meta_marked  # why it matched, when the text does not show it
+                matched_in.append("meta")
+            if _names_match(speaker, hits.terms):
+                matched_in.append("speaker")
             results.append(
                 {
                     "id": statement_id,
@@ -592,12 +601,15 @@ class Hatsugen:
                     "source": record.get("source", {}),
                     "attribution": record.get("attribution", {"status": "unverified"}),
                     "highlights": marks,
+                    "matched_in": sorted(set(matched_in), key=MATCHED_IN.index),
                 }
             )
         facets = hits.facets
         return {
             "query": req.q,
             "total": hits.total,
+            # of total: matched in what was said or who said it, or only in the metadata
+            "matched": {"text": hits.in_text, "metadata_only": hits.metadata_only},
             "page": req.page,
             "per_page": req.per_page,
             "results": results,
@@ -611,6 +623,30 @@ class Hatsugen:
             # Stored but not yet searchable: queued behind a writer that holds the index.
             "queued_for_indexing": self.pending(),
         }
+
+
+# Where a result matched, for its card: its text, the original beside a translation, a
+# translation, the speaker's names, its metadata (role, event, place, topics).
+MATCHED_IN = ["text", "original", "translation", "speaker", "meta"]
+
+
+def _names_match(speaker: dict, terms: dict) -> bool:
+    names = [*speaker.get("name", {}).values(), *speaker.get("aliases", [])]
+    if speaker.get("reading"):
+        names.append(speaker["reading"])
+    return any(matches(n, "speaker", terms) for n in names)
+
+
+def _marked_metadata(record: dict, terms: dict) -> dict[str, str]:
+    """Role, event, place and topics that the query matched, as HTML with <mark>."""
+    fields = {k: record[k] for k in ("role", "event", "place") if record.get(k)}
+    if record.get("topics"):
+        fields["topics"] = ", ".join(record["topics"])
+    out = {}
+    for name, value in fields.items():
+        if matches(value, "meta", terms):
+            out[name] = highlight_field(value, "meta", terms)
+    return out
 
 
 MAX_RESULT_CHARS = 20_000  # per text in a search result; the statement page has it all

@@ -135,14 +135,25 @@ def check_syntax(q: str) -> None:
         raise QueryError("uses ~ (fuzzy or proximity search), which is not supported", "q")
 
 
-def parser(schema) -> MultifieldParser:  # type: ignore[no-untyped-def]
-    """Words ANDed across all text fields; each word analysed for every field it may match."""
-    return MultifieldParser(list(SEARCH_FIELDS), schema, fieldboosts=FIELD_BOOSTS, group=AndGroup)
+# Quotation marks people paste: “…”, „…“, «…», 「…」 and 『…』 make a phrase as "…" does.
+_QUOTES = str.maketrans({c: '"' for c in "“”„‟«»「」『』〝〞＂"})
 
 
-def parse(q: str, schema) -> wq.Query:  # type: ignore[no-untyped-def]
+def normal_quotes(q: str) -> str:
+    return q.translate(_QUOTES)
+
+
+def parser(schema, fields: tuple[str, ...] = SEARCH_FIELDS) -> MultifieldParser:  # type: ignore[no-untyped-def]
+    """Words ANDed across the fields; each word analysed for every field it may match."""
+    boosts = {f: b for f, b in FIELD_BOOSTS.items() if f in fields}
+    return MultifieldParser(list(fields), schema, fieldboosts=boosts, group=AndGroup)
+
+
+def parse(q: str, schema, fields: tuple[str, ...] = SEARCH_FIELDS) -> wq.Query:  # type: ignore[no-untyped-def]
+    """The query over `fields` (a word may match in any of them; field:word names one)."""
+    q = normal_quotes(q)
     check_syntax(q)
-    parsed = parser(schema).parse(q)
+    parsed = parser(schema, fields).parse(q)
     if parsed is wq.NullQuery:
         raise QueryError("has no words to search for", "q")
     return adjacent_phrases(_positive(parsed))
@@ -157,9 +168,10 @@ def _positive(q: wq.Query) -> wq.Query:
     return q
 
 
-def positive_terms(q: wq.Query) -> dict[str, set[str]]:
-    """field → terms a result can match on (not those under NOT), for highlighting."""
-    out: dict[str, set[str]] = {}
+def positive_terms(q: wq.Query) -> dict[str, set[tuple[str, ...]]]:
+    """field → what a result can match on (not what is under NOT), for highlighting: a word
+    as a 1-tuple, a phrase (or a compound the analysis split: 東京都) as its words in order."""
+    out: dict[str, set[tuple[str, ...]]] = {}
 
     def walk(node: wq.Query) -> None:
         if isinstance(node, wq.Not):
@@ -168,9 +180,9 @@ def positive_terms(q: wq.Query) -> dict[str, set[str]]:
             walk(node.a)
             return
         if isinstance(node, wq.Term):
-            out.setdefault(node.fieldname, set()).add(node.text)
+            out.setdefault(node.fieldname, set()).add((node.text,))
         elif isinstance(node, wq.Phrase):
-            out.setdefault(node.fieldname, set()).update(node.words)
+            out.setdefault(node.fieldname, set()).add(tuple(node.words))
         for child in node.children():
             walk(child)
 

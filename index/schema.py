@@ -19,6 +19,7 @@ from .analysis import english_analyzer, japanese_analyzer
 
 TEXT_FIELDS = ("ja", "en", "other")
 SEARCH_FIELDS = ("ja", "en", "other", "speaker", "meta")
+SAID_FIELDS = ("ja", "en", "other", "speaker")  # what was said, and who said it
 FIELD_BOOSTS = {"ja": 1.0, "en": 1.0, "other": 1.0, "speaker": 1.5, "meta": 0.5}
 NO_VALUE = "-"  # for a statement without a kind or a date, so facets can count it
 # Bumped whenever the schema or the analysis changes: an index of another format must be

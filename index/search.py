@@ -21,6 +21,7 @@ from whoosh.searching import Searcher
 
 from .filters import DocArrays
 from .query import QueryError, SearchRequest, parse, positive_terms
+from .schema import SAID_FIELDS
 from .searchindex import SearchIndex
 
 
@@ -29,7 +30,11 @@ class Hits:
     total: int
     page: list[tuple[str, float]]  # (statement id, score)
     facets: dict[str, dict[str, int]]
-    terms: dict[str, set[str]]  # field → matched-able terms, for highlighting
+    terms: dict[str, set[tuple[str, ...]]]  # field → words and phrases, for highlighting
+    # Of `total`, how many matched in what was said (texts, translations) or who said it,
+    # and how many only in their metadata (role, event, place, topics): ranked after.
+    in_text: int = 0
+    metadata_only: int = 0
 
 
 BUDGET_S = 10.0  # one search's share of the one shared searcher; others wait behind it
@@ -58,9 +63,6 @@ class SearchEngine:
     def __init__(self, index: SearchIndex, budget: float = BUDGET_S) -> None:
         self.index = index
         self.budget = budget
-        # Whoosh's block-quality skipping ("optimize") can drop the best match from the first
-        # page at 100k statements (whoosh issue #413): every match is scored instead.
-        self.exact = True
         self._lock = threading.RLock()
         self._searcher: Searcher | None = None
         self._arrays: DocArrays | None = None
@@ -89,6 +91,10 @@ class SearchEngine:
     def _search(self, req: SearchRequest) -> Hits:
         searcher, arrays = self._current()
         deadline = time.monotonic() + self.budget
+
+        def check() -> float:
+            return _over(deadline, self.budget)
+
         q = parse(req.q, searcher.schema) if req.q else wq.Every()
         allowed = arrays.allowed(searcher, req)
         by_date = req.sort == "date" or not req.q
@@ -98,34 +104,31 @@ class SearchEngine:
             matched = sorted(arrays.live(searcher) if allowed is None else allowed)
         elif any(isinstance(leaf, wq.Phrase) for leaf in q.leaves()):
             # With a phrase, walking the postings is the cost: do it once, scoring as we go.
-            matched, top = _collect(searcher, q, allowed, 0 if by_date else keep,
-                                    lambda: _over(deadline, self.budget))  # fmt: skip
+            matched, top = _collect(searcher, q, allowed, 0 if by_date else keep, check)
             top.sort(reverse=True)
         else:
             matched = list(_within(searcher.docs_for_query(q), deadline, self.budget))
             if allowed is not None:
                 matched = [d for d in matched if d in allowed]
         total = len(matched)
+        metadata_only: list[int] = []
+        if not isinstance(q, wq.Every):
+            # What was said ranks before what only the metadata matched (a word that is only
+            # in the committee's name): the same query, without the metadata field.
+            q_said = parse(req.q, searcher.schema, SAID_FIELDS)
+            said = set(_within(searcher.docs_for_query(q_said), deadline, self.budget))
+            metadata_only = [d for d in matched if d not in said]
         start = (req.page - 1) * req.per_page
         page: list[tuple[str, float]] = []
         if start < total:
+            if metadata_only and not by_date:
+                top = _tiered(searcher, q, matched, set(metadata_only), keep, check)
             if by_date:  # newest first; the same date in index order
                 dates = arrays.values(searcher, "date_start", matched)
                 newest = heapq.nlargest(keep, zip(dates, [-d for d in matched], strict=True))
                 top = [(0.0, negated) for _, negated in newest]
             elif top is None:
-                remaining = max(deadline - time.monotonic(), 0.001)
-                collector = TimeLimitCollector(
-                    searcher.collector(limit=keep, optimize=not self.exact),
-                    timelimit=remaining, use_alarm=False,
-                )  # fmt: skip
-                if allowed is not None:  # filtering wraps last, so it sees the docs first
-                    collector = FilterCollector(collector, set(matched))
-                try:
-                    searcher.search_with_collector(q, collector)
-                except TimeLimit:
-                    raise SearchTooSlow(self.budget) from None
-                top = [(hit.score, -hit.docnum) for hit in collector.results()]
+                top = _best(searcher, q, matched if allowed is not None else None, keep, check)
             page = [
                 (searcher.stored_fields(-negated)["id"], round(score, 4))
                 for score, negated in top[start : start + req.per_page]
@@ -135,12 +138,59 @@ class SearchEngine:
             page=page,
             facets=arrays.facets(searcher, matched),
             terms=positive_terms(q),
+            in_text=total - len(metadata_only),
+            metadata_only=len(metadata_only),
         )
 
 
-def _over(deadline: float, budget: float) -> None:
-    if time.monotonic() > deadline:
+def _best(
+    searcher: Searcher,
+    q: wq.Query,
+    among: Iterable[int] | None,
+    keep: int,
+    check: Callable[[], float],
+) -> list[tuple[float, int]]:
+    """The `keep` best (score, -docnum) by Whoosh's exhaustive collector, among some docs.
+
+    Whoosh's block-quality skipping ("optimize") can drop the best match from the first page
+    at 100k statements (whoosh issue #413): every match is scored instead.
+    """
+    collector = TimeLimitCollector(
+        searcher.collector(limit=keep, optimize=False), timelimit=check(), use_alarm=False
+    )
+    if among is not None:  # filtering wraps last, so it sees the docs first
+        collector = FilterCollector(collector, set(among))
+    try:
+        searcher.search_with_collector(q, collector)
+    except TimeLimit:
+        check()  # raises SearchTooSlow: the budget is spent
+        raise
+    return [(hit.score, -hit.docnum) for hit in collector.results()]
+
+
+def _tiered(
+    searcher: Searcher,
+    q: wq.Query,
+    matched: list[int],
+    metadata_only: set[int],
+    keep: int,
+    check: Callable[[], float],
+) -> list[tuple[float, int]]:
+    """The `keep` best, every statement that matched in what was said before any that
+    matched only in its metadata; by score within each."""
+    said = [d for d in matched if d not in metadata_only]
+    top = _best(searcher, q, said, keep, check) if said else []
+    if len(top) < keep:
+        top += _best(searcher, q, metadata_only, keep - len(top), check)
+    return top
+
+
+def _over(deadline: float, budget: float) -> float:
+    """The seconds left of the budget; SearchTooSlow once there are none."""
+    left = deadline - time.monotonic()
+    if left <= 0:
         raise SearchTooSlow(budget)
+    return left
 
 
 def _collect(
@@ -148,7 +198,7 @@ def _collect(
     q: wq.Query,
     allowed: frozenset[int] | None,
     keep: int,
-    check: Callable[[], None] = lambda: None,
+    check: Callable[[], object] = lambda: None,
 ) -> tuple[list[int], list[tuple[float, int]]]:
     """Every matching document and the `keep` best (score, -docnum), in one pass.
 

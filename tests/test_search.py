@@ -187,12 +187,14 @@ def test_search_json_is_the_design_shape(run: Cli, tmp_path: Path) -> None:
     run.ok("import", str(write_jsonl(tmp_path / "c.jsonl", CORPUS)))
     out = json.loads(run.ok("search", "協力", "--json").stdout)
     assert set(out) == {
-        "query", "total", "page", "per_page", "results", "facets", "queued_for_indexing",
+        "query", "total", "matched", "page", "per_page", "results", "facets",
+        "queued_for_indexing",
     }  # fmt: skip
     assert out["query"] == "協力" and out["total"] == 2
     assert set(out["results"][0]) == {
         "id", "score", "speaker", "role", "date", "kind", "lang", "spoken_lang", "wording",
         "status", "text", "truncated", "translations", "source", "attribution", "highlights",
+        "matched_in",
     }  # fmt: skip
     assert set(out["results"][0]["highlights"]) == {"text", "translations"}
     assert set(out["facets"]) == {"speaker", "lang", "kind", "year", "status"}

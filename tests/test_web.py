@@ -14,7 +14,8 @@ from conftest import XSS
 def test_search_page_and_api_show_the_same_results(client) -> None:
     api = client.get("/api/search?q=協力").get_json()
     assert set(api) == {
-        "query", "total", "page", "per_page", "results", "facets", "queued_for_indexing",
+        "query", "total", "matched", "page", "per_page", "results", "facets",
+        "queued_for_indexing",
     }  # fmt: skip
     assert {r["id"] for r in api["results"]} == {"korea", "shuttle"}
     page = client.get("/?q=協力").get_data(as_text=True)
@@ -169,3 +170,17 @@ def test_a_statement_imported_while_serving_is_found_next_request(web_home, clie
     keeper = {"id": "umi-tanaka", "name": {"en": "Umi Tanaka"}}
     other.add(statement(id="lighthouse", speaker=keeper, text="灯台を修復します。"), by="test")
     assert client.get("/api/search?q=灯台").get_json()["total"] == 1
+
+
+def test_a_card_matched_only_in_its_metadata_says_where(client) -> None:
+    api = client.get("/api/search?q=summit").get_json()
+    assert api["matched"] == {"text": 0, "metadata_only": 1}
+    (card,) = api["results"]
+    assert card["id"] == "shuttle" and card["matched_in"] == ["meta"]
+    assert card["highlights"]["meta"] == {"event": "Aozora <mark>summit</mark>"}
+    page = client.get("/?q=summit").get_data(as_text=True)
+    assert "0 matched in what was said or who said it; 1 matched only in" in page
+    assert 'Matched in: <span class="event">Event: Aozora <mark>summit</mark></span>' in page
+    said = client.get("/api/search?q=cooperation").get_json()
+    assert said["matched"]["metadata_only"] == 0
+    assert all("meta" not in r["matched_in"] for r in said["results"])

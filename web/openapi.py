@@ -317,7 +317,18 @@ def _schemas() -> dict[str, Any]:
                     "translations": {"type": "array", "items": ref("Translation")},
                     "source": ref("Source"), "attribution": ref("Attribution"),
                     "highlights": {"type": "object", "properties": {
-                        "text": _STR, "translations": _NAMES, "original": _STR}}}}},
+                        "text": _STR, "translations": _NAMES, "original": _STR,
+                        "meta": {"type": "object", "description":
+                                 "role, event, place, topics that matched, marked",
+                                 "additionalProperties": _STR}}},
+                    "matched_in": {"type": "array", "items": {"type": "string", "enum": [
+                        "text", "original", "translation", "speaker", "meta"]},
+                        "description": "where this statement matched the query"}}}},
+            "matched": {"type": "object", "description":
+                "of total: how many matched in what was said or who said it (ranked first),"
+                " and how many only in their metadata (role, event, place, topics)",
+                "properties": {"text": {"type": "integer"},
+                               "metadata_only": {"type": "integer"}}},
             "facets": {"type": "object", "properties": {
                 "speaker": counts, "lang": counts, "kind": counts, "year": counts,
                 "status": counts}},
