@@ -346,6 +346,11 @@ class Store:
         rows = self.conn.execute("SELECT data FROM speakers ORDER BY id")
         return [json.loads(r[0]) for r in rows]
 
+    def speakers_stamp(self) -> tuple:
+        """Changes whenever a speaker is added, changed or removed (for caches of them)."""
+        row = self.conn.execute("SELECT count(*), max(updated_at) FROM speakers").fetchone()
+        return tuple(row)
+
     def speaker_counts(self) -> dict[str, int]:
         rows = self.conn.execute("SELECT speaker_id, count(*) FROM statements GROUP BY 1")
         return dict(rows.fetchall())

@@ -32,10 +32,12 @@ from hatsugen.archive.timeutil import now_utc
 from hatsugen.extract import extract
 from hatsugen.index import IndexBusy, QueryError, SearchEngine, SearchIndex, SearchRequest
 from hatsugen.index.highlight import highlight, highlight_field, matches
+from hatsugen.index.query import speakers_in_query
 from hatsugen.index.schema import document, stamp
 from hatsugen.index.searchindex import ReindexRunning, seconds_from_env
 
 from .home import resolve_home
+from .speaker_lookup import SpeakerLookup
 
 DB_NAME = "archive.sqlite3"
 REINDEX_MARK = "reindex"  # the log position a running rebuild started from
@@ -79,6 +81,7 @@ class Hatsugen:
         self.notify = notify or (lambda message: None)
         self.accounts = Accounts(self.store)
         self._index_format_checked = False
+        self._lookup: tuple[tuple, SpeakerLookup] | None = None
 
     def close(self) -> None:
         self.engine.close()
@@ -473,30 +476,35 @@ class Hatsugen:
         found["queued"] = sorted(queued & expected.keys())
         return found
 
-    def match_speaker(self, name: str) -> str | None:
-        """The one archive speaker a name, alias, handle or bare surname refers to, if any."""
-        ids = self.store.find_speaker_ids(name)
-        if len(ids) == 1:
-            return ids[0]
-        if ids or " " in name.strip():
-            return None
-        key = name.strip().casefold()
-        matches = [
-            s["id"]
-            for s in self.store.speakers()
-            if any(key in n.casefold().split() for n in s.get("name", {}).values())
-        ]
-        return matches[0] if len(matches) == 1 else None
+    def speaker_lookup(self) -> SpeakerLookup:
+        """The archive's speakers indexed for name lookups, rebuilt when a speaker changes."""
+        stamp = self.store.speakers_stamp()
+        if self._lookup is None or self._lookup[0] != stamp:
+            self._lookup = (stamp, SpeakerLookup(self.store.speakers()))
+        return self._lookup[1]
 
-    def _speaker_filter(self, value: str) -> str:
-        if self.store.get_speaker(value) is not None:
-            return value
-        found = self.match_speaker(value)
-        if found is None:
+    def match_speaker(self, name: str) -> str | None:
+        """The one archive speaker a name, alias, handle, reading or family name refers to."""
+        found = self.speaker_lookup().find(name)
+        return found[0] if len(found) == 1 else None
+
+    def resolve_speaker(self, value: str, field: str = "speaker") -> str:
+        """The speaker a typed value means; QueryError when it means no one or several."""
+        lookup = self.speaker_lookup()
+        found = lookup.find(value)
+        if len(found) == 1:
+            return found[0]
+        if not found:
             raise QueryError(
-                f"{value!r} is no speaker id, name, alias or handle in this archive", "speaker"
-            )
-        return found
+                f"{value!r} is no speaker id, name, reading, family name, alias or handle in"
+                " this archive", field,
+            )  # fmt: skip
+        listed = ", ".join(f"{lookup.names[sid]} ({sid})" for sid in found[:10])
+        more = f" and {len(found) - 10} more" if len(found) > 10 else ""
+        raise QueryError(
+            f"{value!r} is ambiguous: it could be {listed}{more}; give the full name or the id",
+            field,
+        )
 
     def extract(self, article: str, **options: object) -> list[dict]:
         """Candidate statements from an article, speakers matched against this archive.
@@ -551,7 +559,8 @@ class Hatsugen:
         A speaker filter may name the speaker by id, name, alias or handle; one that matches
         nobody is an error rather than a silent empty result.
         """
-        req.speakers = [self._speaker_filter(s) for s in req.speakers]
+        req.q, named = speakers_in_query(req.q)
+        req.speakers = [self.resolve_speaker(s) for s in [*req.speakers, *named]]
         self.ensure_index_format()
         hits = self.engine.search(req)
         records = self.store.get_many([i for i, _ in hits.page])

@@ -75,6 +75,20 @@ def sudachi_tokenizer_c() -> Any:
     return _local.tokenizer_c
 
 
+def family_name(name: str) -> str | None:
+    """The family name of a Japanese full name (石破 of 石破茂), as SudachiPy tags it (姓, then
+    名); None when it cannot tell."""
+    tokenizer, _ = _sudachi()
+    parts = [(m.surface(), m.part_of_speech()) for m in tokenizer.tokenize(name.replace(" ", ""))]
+    family = ""
+    for surface, pos in parts:
+        if pos[2:4] != ("人名", "姓"):
+            break
+        family += surface
+    rest = name.replace(" ", "")[len(family) :]
+    return family if family and rest else None
+
+
 def _chunks(text: str) -> Iterator[tuple[int, str]]:
     """Pieces small enough for SudachiPy, cut at sentence ends where possible."""
     start = 0

@@ -19,6 +19,7 @@ from hatsugen.archive.records import KINDS, LANG_RE, date_bounds, parse_date
 
 from .phrase import adjacent_phrases
 from .schema import FIELD_BOOSTS, SEARCH_FIELDS, date_key
+from .synonyms import expand
 
 QUERY_FIELDS = {
     "ja": "Japanese text",
@@ -100,6 +101,31 @@ class SearchRequest:
                     or self.until or self.status)  # fmt: skip
 
 
+# speaker:石破 or speaker:"石破 茂" standing on its own (not after NOT or beside OR).
+_SPEAKER_TERM = re.compile(r'(?<![\w:])speaker:(?:"([^"]+)"|([^\s()"]+))')
+
+
+def speakers_in_query(q: str) -> tuple[str, list[str]]:
+    """`speaker:` terms of a query, taken out to be resolved like the speaker filter (石破 is
+    石破茂, いしば too); what stays is the rest of the query. A speaker: term after NOT or
+    beside OR stays in the query, where it matches names as words."""
+    q = normal_quotes(q or "")
+    named: list[str] = []
+    out, at = [], 0
+    for m in _SPEAKER_TERM.finditer(q):
+        if q[: m.start()].count('"') % 2:
+            continue  # inside a phrase
+        before = q[: m.start()].split()[-1:] or [""]
+        after = q[m.end() :].split()[:1] or [""]
+        if before[0] in ("NOT", "OR", "(") or after[0] == "OR" or before[0].endswith("("):
+            continue
+        named.append(m.group(1) or m.group(2))
+        out.append(q[at : m.start()])
+        at = m.end()
+    out.append(q[at:])
+    return " ".join("".join(out).split()), named
+
+
 def check_syntax(q: str) -> None:
     """Catch what Whoosh would silently misread."""
     if q.count('"') % 2:
@@ -153,7 +179,7 @@ def parse(q: str, schema, fields: tuple[str, ...] = SEARCH_FIELDS) -> wq.Query: 
     """The query over `fields` (a word may match in any of them; field:word names one)."""
     q = normal_quotes(q)
     check_syntax(q)
-    parsed = parser(schema, fields).parse(q)
+    parsed = parser(schema, fields).parse(expand(q))
     if parsed is wq.NullQuery:
         raise QueryError("has no words to search for", "q")
     return adjacent_phrases(_positive(parsed))

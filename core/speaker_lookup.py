@@ -1,0 +1,86 @@
+"""Which speaker a name typed into a search means: the one resolver behind `--speaker`, the web
+and API speaker filter, `speaker:` in a query, and the extractor's matching of names.
+
+A value matches, in this order (the first rule that matches anyone decides):
+
+1. a speaker id;
+2. a whole name in any language, an alias or handle, or the reading (いしば しげる);
+3. a family name: the kanji family name (石破 of 石破茂, split off by SudachiPy's 姓/名 tags),
+   the first word of the reading (いしば), or any word of a name in Latin letters (Ishiba).
+
+Every comparison folds width, case, old and variant kanji (櫻田 = 桜田, 渡邊 = 渡辺, 髙市 =
+高市), katakana to hiragana and spaces, so 石破 茂, イシバ and ＩＳＨＩＢＡ are the same.
+A value that matches several speakers by the deciding rule is ambiguous (菅: 菅義偉 and 菅直人;
+not 菅家一郎, whose family name is 菅家), never a guess.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from hatsugen.archive.speakers import name_key
+from hatsugen.index.analysis import family_name
+from hatsugen.index.folding import fold_chars
+
+_KATAKANA = {cp: cp - 0x60 for cp in range(0x30A1, 0x30F7)}
+
+
+def lookup_key(text: str) -> str:
+    """The form every name and typed value is compared in."""
+    return name_key(fold_chars(unicodedata.normalize("NFKC", text))).translate(_KATAKANA)
+
+
+class SpeakerLookup:
+    """The archive's speakers, indexed for the rules above."""
+
+    def __init__(self, speakers: list[dict]) -> None:
+        self.names = {s["id"]: _display(s) for s in speakers}
+        self.full: dict[str, set[str]] = {}
+        self.family: dict[str, set[str]] = {}
+        for s in speakers:
+            for key in _full_keys(s):
+                self.full.setdefault(key, set()).add(s["id"])
+            for key in _family_keys(s):
+                self.family.setdefault(key, set()).add(s["id"])
+
+    def find(self, value: str) -> list[str]:
+        """The ids `value` may mean, by the first rule that matches anyone (sorted)."""
+        value = value.strip()
+        if value in self.names:
+            return [value]
+        key = lookup_key(value)
+        if not key:
+            return []
+        for table in (self.full, self.family):
+            if key in table:
+                return sorted(table[key])
+        return []
+
+
+def _display(speaker: dict) -> str:
+    names = speaker.get("name", {})
+    return names.get("ja") or names.get("en") or next(iter(names.values()), speaker["id"])
+
+
+def _full_keys(speaker: dict) -> set[str]:
+    keys = {lookup_key(n) for n in speaker.get("name", {}).values()}
+    keys.update(lookup_key(a) for a in speaker.get("aliases", []))
+    if speaker.get("reading"):
+        keys.add(lookup_key(speaker["reading"]))
+    keys.discard("")
+    return keys
+
+
+def _family_keys(speaker: dict) -> set[str]:
+    keys: set[str] = set()
+    for lang, name in speaker.get("name", {}).items():
+        if lang == "ja" or not name.isascii():
+            if family := family_name(fold_chars(name)):
+                keys.add(lookup_key(family))
+        else:
+            keys.update(lookup_key(part) for part in name.replace("-", " ").split())
+    reading = speaker.get("reading", "").split()
+    if len(reading) > 1:
+        keys.add(lookup_key(reading[0]))
+    keys.discard("")
+    return keys - _full_keys(speaker)

@@ -1,0 +1,55 @@
+"""The relevance set (tests/relevance): every judged query, as a user would see its results.
+
+Real Diet paragraphs (full-width Ｇ７, kanji numbers, old name forms, abbreviations) and
+fictional bilingual statements; queries.json says for each query what must be found, what
+must not, which strings a mark may cover, and how a speaker name must resolve. The scorer is
+scripts/eval_relevance.py, which prints the same judgments as figures.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hatsugen.core import Hatsugen
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location(
+    "eval_relevance", ROOT / "scripts" / "eval_relevance.py"
+)
+assert _spec and _spec.loader
+scorer = importlib.util.module_from_spec(_spec)
+sys.modules["eval_relevance"] = scorer
+_spec.loader.exec_module(scorer)
+
+QUERIES = scorer.queries()
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hatsugen]:
+    app = scorer.open_archive(tmp_path_factory.mktemp("relevance") / "home")
+    yield app
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def by_speaker() -> dict[str, set[str]]:
+    return scorer.statements_by_speaker()
+
+
+def test_the_set_is_large_enough() -> None:
+    assert len(QUERIES) >= 60
+    assert len({q["id"] for q in QUERIES}) == len(QUERIES)
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=[q["id"] for q in QUERIES])
+def test_judged_query(archive: Hatsugen, by_speaker: dict[str, set[str]], query: dict) -> None:
+    outcome = scorer.run(archive, query, by_speaker)
+    assert not outcome.missed, f"not found: {outcome.missed} ({query['why']})"
+    assert not outcome.wrong, f"wrongly found: {outcome.wrong} ({query['why']})"
+    assert not outcome.stray_marks, f"marked outside the match: {outcome.stray_marks}"
+    assert not outcome.problems, outcome.problems
