@@ -510,8 +510,13 @@ def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
             click.echo(f"{len(queued)} queued for indexing behind a busy writer (not a problem)")
         if found["unreadable"]:
             click.echo(f"the index cannot be read: {found['unreadable'][0]}")
+        if found["outdated"]:
+            click.echo(
+                "the search index was built by another hatsugen version, whose analysis"
+                " differs: a reindex is needed (`hatsugen reindex`, or `check --repair`)"
+            )
         for kind, ids in found.items():
-            if ids:
+            if ids and kind != "outdated":
                 shown = ", ".join(ids[:10]) + (f" … (+{len(ids) - 10})" if len(ids) > 10 else "")
                 click.echo(f"{len(ids)} {kind}: {shown}")
         if problems:

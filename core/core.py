@@ -437,6 +437,15 @@ class Hatsugen:
 
         Statements queued behind a busy writer are listed as `queued`, not as problems.
         """
+        if not self.index.format_current():
+            # Another version's analysis: its words would not match this version's queries.
+            if repair:
+                self.notify("the search index was built by another hatsugen version; rebuilding")
+                self.reindex()
+                self._index_format_checked = True
+            else:
+                return {"missing": [], "stale": [], "extra": [], "unreadable": [],
+                        "orphaned": [], "queued": [], "outdated": [self.index.folder.name]}  # fmt: skip
         self.drain(wait=0 if not repair else None)
         speakers = self.speakers_by_id()
         expected = {
@@ -451,9 +460,9 @@ class Hatsugen:
                 self.notify(f"the search index could not be read ({err}); rebuilding it")
                 self.reindex()
                 return {"missing": [], "stale": [], "extra": [], "unreadable": [],
-                        "orphaned": [], "queued": []}  # fmt: skip
+                        "orphaned": [], "queued": [], "outdated": []}  # fmt: skip
             return {"missing": [], "stale": [], "extra": [], "orphaned": [], "queued": [],
-                    "unreadable": [f"{type(err).__name__}: {err}"[:300]]}  # fmt: skip
+                    "outdated": [], "unreadable": [f"{type(err).__name__}: {err}"[:300]]}  # fmt: skip
         orphaned = self.index.orphans()
         name = self.index.current_name()
         queued = set(self.store.changes_since(self.store.mark(name) or 0, limit=10**9)[0])
@@ -469,6 +478,7 @@ class Hatsugen:
                     self._documents(found["missing"] + found["stale"]), deletes=found["extra"]
                 )
         found["unreadable"] = []
+        found["outdated"] = []
         found["orphaned"] = orphaned
         if repair and orphaned:
             with self.index.write_lock():

@@ -91,3 +91,14 @@ def test_an_export_of_the_previous_version_still_imports(run: Cli, tmp_path: Pat
     path.write_text(json.dumps(doc), encoding="utf-8")
     result = run("import", str(path))
     assert result.exit_code == 2 and "version 7 is not supported" in result.stderr
+
+
+def test_check_says_when_the_index_was_built_by_another_analysis(run: Cli, home: Path):  # type: ignore[no-untyped-def]
+    make_previous_version_home(home)
+    result = run("check")
+    assert result.exit_code == 1
+    assert "built by another hatsugen version" in result.output and "reindex" in result.output
+    assert "quay" not in run("check", "--json").output  # it lists no statements as missing
+    run.ok("check", "--repair")
+    assert run.ok("check").stdout.strip() == "index and store agree"
+    assert "old-2" in run.ok("search", "quay").stdout
