@@ -444,8 +444,7 @@ class Hatsugen:
                 self.reindex()
                 self._index_format_checked = True
             else:
-                return {"missing": [], "stale": [], "extra": [], "unreadable": [],
-                        "orphaned": [], "queued": [], "outdated": [self.index.folder.name]}  # fmt: skip
+                return _check_report(outdated=[self.index.folder.name])
         self.drain(wait=0 if not repair else None)
         speakers = self.speakers_by_id()
         expected = {
@@ -459,10 +458,8 @@ class Hatsugen:
             if repair:
                 self.notify(f"the search index could not be read ({err}); rebuilding it")
                 self.reindex()
-                return {"missing": [], "stale": [], "extra": [], "unreadable": [],
-                        "orphaned": [], "queued": [], "outdated": []}  # fmt: skip
-            return {"missing": [], "stale": [], "extra": [], "orphaned": [], "queued": [],
-                    "outdated": [], "unreadable": [f"{type(err).__name__}: {err}"[:300]]}  # fmt: skip
+                return _check_report()
+            return _check_report(unreadable=[f"{type(err).__name__}: {err}"[:300]])
         orphaned = self.index.orphans()
         name = self.index.current_name()
         queued = set(self.store.changes_since(self.store.mark(name) or 0, limit=10**9)[0])
@@ -642,6 +639,12 @@ class Hatsugen:
             # Stored but not yet searchable: queued behind a writer that holds the index.
             "queued_for_indexing": self.pending(),
         }
+
+
+def _check_report(**found: list[str]) -> dict[str, list[str]]:
+    """What `check` found: each kind of problem (and the queued, which are none), by id."""
+    kinds = ("missing", "stale", "extra", "unreadable", "orphaned", "queued", "outdated")
+    return {kind: found.get(kind, []) for kind in kinds}
 
 
 # Where a result matched, for its card: its text, the original beside a translation, a
