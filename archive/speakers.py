@@ -25,6 +25,14 @@ def name_key(name: str) -> str:
     return _SPACE_RE.sub("", _INVISIBLE.sub("", unicodedata.normalize("NFKC", name)).casefold())
 
 
+def folded_names(speaker: dict) -> set[str]:
+    """A speaker's names as search compares them: name_key plus folded width and old/variant
+    kanji (渡邊 = 渡辺). Not used to decide identity: only to warn of look-alikes."""
+    from hatsugen.index.folding import fold_chars  # a plain table; no index machinery
+
+    return {name_key(fold_chars(n)) for n in speaker.get("name", {}).values()} - {""}
+
+
 def guess_script_lang(name: str) -> str:
     """The language a bare name is most likely written for, by its script."""
     if _HANGUL_RE.search(name):

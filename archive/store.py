@@ -217,6 +217,7 @@ class ImportReport:
     queued: int = 0  # stored, but left for a busy index writer to index
     reattributed: list[Finding] = field(default_factory=list)  # allowed, and listed
     renamed: list[str] = field(default_factory=list)  # speaker renames, allowed and listed
+    look_alike_speakers: list[Finding] = field(default_factory=list)  # new, warned of
 
     @property
     def changed(self) -> list[str]:
@@ -390,6 +391,7 @@ class Store:
         cache: dict,
         changed: set[str],
         renames: list[str] | None = None,
+        created: list[str] | None = None,
     ) -> str:
         """Find or create the speaker a record names; merge any new names into it.
 
@@ -451,7 +453,26 @@ class Store:
         speaker_id = incoming.get("id") or self._free_speaker_id(sp.slug_for(incoming))
         self._save_speaker(tx, sp.merge({"id": speaker_id}, incoming), new=True)
         cache[cache_key] = speaker_id
+        if created is not None:
+            created.append(speaker_id)
         return speaker_id
+
+    def _look_alikes(self, batch: _Batch, speaker_id: str) -> list[str]:
+        """Other speakers whose name differs from this new one's only in what search folds
+        (width, case, spaces, invisible characters, old or variant kanji): 渡辺一真 / 渡邊一真,
+        "Test Person" / "Test Per\u200bson". Probably one person entered twice."""
+        if batch.look_alike is None:
+            batch.look_alike = {}
+            for s in self.speakers():
+                if s["id"] != speaker_id:
+                    for key in sp.folded_names(s):
+                        batch.look_alike.setdefault(key, set()).add(s["id"])
+        speaker = self.get_speaker(speaker_id) or {}
+        keys = sp.folded_names(speaker)
+        found = set().union(*(batch.look_alike.get(k, set()) for k in keys)) - {speaker_id}
+        for key in keys:
+            batch.look_alike.setdefault(key, set()).add(speaker_id)
+        return sorted(found)
 
     def _free_speaker_id(self, base: str) -> str:
         candidate, n = base, 1
@@ -499,10 +520,18 @@ class Store:
                     continue
                 try:
                     record = validate(raw)
+                    new = len(batch.created)
                     record["speaker"] = self._resolve_speaker(
                         tx, record["speaker"], batch.speakers, report.speakers_changed,
-                        report.renamed if rename_speakers else None,
+                        report.renamed if rename_speakers else None, batch.created,
                     )  # fmt: skip
+                    for sid in batch.created[new:]:
+                        for other in self._look_alikes(batch, sid):
+                            report.look_alike_speakers.append(Finding(_where(where), (
+                                f"new speaker {sid} has nearly the same name as {other}"
+                                " (they differ only in width, case, spacing or kanji form);"
+                                f" if they are one person, give the speaker id {other}"),
+                                other))  # fmt: skip
                     if "id" not in record:
                         record["id"] = content_id(record["speaker"], record)
                     self._check_reattribution(record, allow_reattribution, report, where)
@@ -1132,6 +1161,8 @@ class _Batch:
         self.sentence_chars: dict[str, int] = {}
         # (statement id, its speaker, actually_said_by, where) to settle at the end
         self.pending: list[tuple[str, str, dict, RecordError | None]] = []
+        self.created: list[str] = []  # speakers this import created
+        self.look_alike: dict[str, set[str]] | None = None  # folded name -> speaker ids
 
     def remember(self, occasion: Occasion, keys: list[TextKeys]) -> None:
         statement_id = occasion.statement_id

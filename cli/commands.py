@@ -117,6 +117,7 @@ def _report(report: Any) -> None:
         ("renamed", report.renamed),
         ("duplicate", report.duplicates),
         ("warning", report.near_duplicates),
+        ("look-alike", report.look_alike_speakers),
         ("role", report.roles),
         ("rejected", report.rejected),
     ):

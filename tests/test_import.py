@@ -191,3 +191,27 @@ def test_the_same_id_twice_in_one_file_is_an_update(run: Cli, tmp_path: Path) ->
     assert "1 added" in result.stdout
     versions = run.json("history", first["id"])
     assert [v["record"]["text"] for v in versions] == [first["text"], second["text"]]
+
+
+def test_a_new_speaker_whose_name_only_looks_different_is_warned_of(
+    run: Cli, tmp_path: Path
+) -> None:
+    first = statement(id="w1", speaker={"name": {"ja": "渡邊一真"}}, text="病院を建て替える。")
+    run.ok("import", str(write_jsonl(tmp_path / "a.jsonl", [first])))
+    variants = [
+        statement(id="w2", speaker={"name": {"ja": "渡辺一真"}}, text="図書館を開く。"),
+        statement(id="w3", speaker={"name": {"en": "Kazuma Wata\u200bnabe"}}, text="Hi."),
+        statement(id="w4", speaker={"name": {"en": "Kazuma Watanabe"}}, text="Hello."),
+    ]
+    result = run.ok("import", str(write_jsonl(tmp_path / "b.jsonl", variants)))
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("look-alike")]
+    assert len(warnings) == 1 and "渡邊一真" not in warnings[0]  # ids are named, not guessed
+    assert "line 1" in warnings[0] and "give the speaker id" in warnings[0]
+    # Nothing was merged: a look-alike is a question for a person, not an identity; until
+    # someone answers it, a search by that name says it could be either.
+    ambiguous = run("search", "--speaker", "渡辺一真")
+    assert ambiguous.exit_code == 2 and "渡邊一真 (" in ambiguous.output
+    assert "渡辺一真 (" in ambiguous.output
+    unrelated = statement(id="w5", speaker={"name": {"ja": "霧島花"}}, text="港を守る。")
+    quiet = run.ok("import", str(write_jsonl(tmp_path / "c.jsonl", [unrelated])))
+    assert "look-alike" not in quiet.stderr
