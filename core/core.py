@@ -625,7 +625,11 @@ class Hatsugen:
             "query": req.q,
             "total": hits.total,
             # of total: matched in what was said or who said it, or only in the metadata
-            "matched": {"text": hits.in_text, "metadata_only": hits.metadata_only},
+            "matched": {
+                "text": hits.in_text,
+                "speaker_only": hits.speaker_only,
+                "metadata_only": hits.metadata_only,
+            },
             "page": req.page,
             "per_page": req.per_page,
             "results": results,

@@ -13,6 +13,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterator
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -147,7 +148,49 @@ UNITS_KEPT = {"歳": "歳", "才": "歳"}
 WORD_FORMS = {"パーセント": "%", "パーセンテージ": "%"}
 
 
+KANJI_DIGITS = str.maketrans("〇一二三四五六七八九", "0123456789")
+_KANJI_FRACTION = re.compile(r"([〇一二三四五六七八九]{1,4})([万億兆]?)")
+# Units after which 二・五 is a decimal (2.5％, 1.5倍); without one, 三・一一 and 五・一五事件
+# are dates, and stay two numbers.
+DECIMAL_UNITS = frozenset({"%", "倍", "度", "円", "キロ", "メートル", "トン", "割", "ポイント"})
+_MULTIPLIER = {"": 1, "万": 10**4, "億": 10**8, "兆": 10**12}
+
+
 def _sudachi_morphemes(text: str, base: int) -> Iterator[tuple[str, int, int]]:
+    """SudachiPy's words of a Japanese run, numbers written 二・五兆 read as 2.5兆."""
+    words = list(_sudachi_words(text, base))
+    i = 0
+    while i < len(words):
+        merged = _kanji_decimal(words, i, text, base)
+        if merged:
+            yield merged
+            i += 3
+            continue
+        if words[i][0] != "・":
+            yield words[i]
+        i += 1
+
+
+def _kanji_decimal(
+    words: list[tuple[str, int, int]], i: int, text: str, base: int
+) -> tuple[str, int, int] | None:
+    """二・五兆 (2.5 × 10¹²), 一・二％ (1.2): a whole number, a nakaguro, kanji digits."""
+    if i + 2 >= len(words) or words[i + 1][0] != "・" or not words[i][0].isdigit():
+        return None
+    whole, (_, _, _), (frac_term, f_start, f_end) = words[i], words[i + 1], words[i + 2]
+    m = _KANJI_FRACTION.fullmatch(text[f_start - base : f_end - base])
+    if m is None or not frac_term.isdigit():
+        return None
+    unit = words[i + 3][0] if i + 3 < len(words) else ""
+    if not m.group(2) and unit not in DECIMAL_UNITS:
+        return None
+    value = Decimal(f"{whole[0]}.{m.group(1).translate(KANJI_DIGITS)}") * _MULTIPLIER[m.group(2)]
+    term = str(int(value)) if value == value.to_integral_value() else format(value.normalize(), "f")
+    return term, whole[1], f_end
+
+
+def _sudachi_words(text: str, base: int) -> Iterator[tuple[str, int, int]]:
+    """(term, start, end) per SudachiPy morpheme; "・" passed on as a marker for numbers."""
     tokenizer, skip = _sudachi()
     for offset, chunk in _chunks(text):
         offset += base
@@ -162,6 +205,9 @@ def _sudachi_morphemes(text: str, base: int) -> Iterator[tuple[str, int, int]]:
             skipped = skip.get(pos_id)
             if skipped is None:
                 skipped = skip[pos_id] = _local.dictionary.pos_of(pos_id)[0] in SKIPPED_POS
+            if surface == "・":
+                yield "・", start, offset + m.end()
+                continue
             if skipped and surface != "%":  # % is a unit; SudachiPy tags it a symbol at times
                 continue
             plain = surface if surface.isascii() else unicodedata.normalize("NFKC", surface)

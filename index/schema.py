@@ -24,7 +24,7 @@ FIELD_BOOSTS = {"ja": 1.0, "en": 1.0, "other": 1.0, "speaker": 1.5, "meta": 0.5}
 NO_VALUE = "-"  # for a statement without a kind or a date, so facets can count it
 # Bumped whenever the schema or the analysis changes: an index of another format must be
 # rebuilt from the store, never mixed with documents of this one.
-INDEX_FORMAT = 4  # 4: folding (width, itaiji, spelling), numbers with units via SudachiPy
+INDEX_FORMAT = 5  # 4: folding (width, itaiji, spelling), numbers with units; 5: 二・五 decimals
 
 
 def build_schema() -> Schema:

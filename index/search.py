@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from whoosh import query as wq
 from whoosh.collectors import FilterCollector, TimeLimit, TimeLimitCollector
@@ -21,7 +22,7 @@ from whoosh.searching import Searcher
 
 from .filters import DocArrays
 from .query import QueryError, SearchRequest, parse, positive_terms
-from .schema import SAID_FIELDS
+from .schema import SAID_FIELDS, TEXT_FIELDS
 from .searchindex import SearchIndex
 
 
@@ -31,9 +32,11 @@ class Hits:
     page: list[tuple[str, float]]  # (statement id, score)
     facets: dict[str, dict[str, int]]
     terms: dict[str, set[tuple[str, ...]]]  # field → words and phrases, for highlighting
-    # Of `total`, how many matched in what was said (texts, translations) or who said it,
-    # and how many only in their metadata (role, event, place, topics): ranked after.
+    # Of `total`, how many matched in what was said (texts, translations), how many only in
+    # who said it (names, readings, aliases), how many only in their metadata (role, event,
+    # place, topics): ranked in that order.
     in_text: int = 0
+    speaker_only: int = 0
     metadata_only: int = 0
 
 
@@ -52,10 +55,11 @@ class SearchTooSlow(QueryError):
         )
 
 
-def _within(docs: Iterable[int], deadline: float, budget: float) -> Iterator[int]:
+def _within(docs: Iterable[int], check: Callable[[], object]) -> Iterator[int]:
+    """The documents, the clock looked at every CHECK_EVERY of them."""
     for n, doc in enumerate(docs):
-        if n % CHECK_EVERY == 0 and time.monotonic() > deadline:
-            raise SearchTooSlow(budget)
+        if n % CHECK_EVERY == 0:
+            check()
         yield doc
 
 
@@ -107,22 +111,16 @@ class SearchEngine:
             matched, top = _collect(searcher, q, allowed, 0 if by_date else keep, check)
             top.sort(reverse=True)
         else:
-            matched = list(_within(searcher.docs_for_query(q), deadline, self.budget))
+            matched = list(_within(searcher.docs_for_query(q), check))
             if allowed is not None:
                 matched = [d for d in matched if d in allowed]
         total = len(matched)
-        metadata_only: list[int] = []
-        if not isinstance(q, wq.Every):
-            # What was said ranks before what only the metadata matched (a word that is only
-            # in the committee's name): the same query, without the metadata field.
-            q_said = parse(req.q, searcher.schema, SAID_FIELDS)
-            said = set(_within(searcher.docs_for_query(q_said), deadline, self.budget))
-            metadata_only = [d for d in matched if d not in said]
+        tiers = _tiers(searcher, req.q, q, matched, check) if req.q else [matched]
         start = (req.page - 1) * req.per_page
         page: list[tuple[str, float]] = []
         if start < total:
-            if metadata_only and not by_date:
-                top = _tiered(searcher, q, matched, set(metadata_only), keep, check)
+            if len(tiers) > 1 and not by_date:
+                top = _tiered(searcher, q, tiers, keep, check)
             if by_date:  # newest first; the same date in index order
                 dates = arrays.values(searcher, "date_start", matched)
                 newest = heapq.nlargest(keep, zip(dates, [-d for d in matched], strict=True))
@@ -138,8 +136,9 @@ class SearchEngine:
             page=page,
             facets=arrays.facets(searcher, matched),
             terms=positive_terms(q),
-            in_text=total - len(metadata_only),
-            metadata_only=len(metadata_only),
+            in_text=len(tiers[0]),
+            speaker_only=len(tiers[1]) if len(tiers) > 1 else 0,
+            metadata_only=len(tiers[2]) if len(tiers) > 2 else 0,
         )
 
 
@@ -168,20 +167,50 @@ def _best(
     return [(hit.score, -hit.docnum) for hit in collector.results()]
 
 
+def _tiers(
+    searcher: Searcher, text: str, q: wq.Query, matched: list[int], check: Callable[[], float]
+) -> list[list[int]]:
+    """The matched documents in tiers: matched in what was said; else in who said it; else
+    only in the metadata. The same query over fewer fields decides; a field none of whose
+    query words is in the index cannot add a tier, and is not searched."""
+    reader = searcher.reader()
+    fields_used = {
+        leaf.fieldname
+        for leaf in q.leaves()
+        if isinstance(leaf, wq.Term | wq.Phrase) and _present(reader, searcher.schema, leaf)
+    }
+    tiers, left = [], matched
+    for fields in (TEXT_FIELDS, SAID_FIELDS):
+        if not (fields_used - set(fields)):  # nothing beyond these fields can match
+            break
+        check()
+        narrower = parse(text, searcher.schema, fields)
+        inside = set(_within(searcher.docs_for_query(narrower), check))
+        tiers.append([d for d in left if d in inside])
+        left = [d for d in left if d not in inside]
+    return [*tiers, left]
+
+
+def _present(reader: Any, schema: Any, leaf: wq.Query) -> bool:
+    field = schema[leaf.fieldname]
+    words = leaf.words if isinstance(leaf, wq.Phrase) else [leaf.text]
+    return all((leaf.fieldname, field.to_bytes(w)) in reader for w in words)
+
+
 def _tiered(
     searcher: Searcher,
     q: wq.Query,
-    matched: list[int],
-    metadata_only: set[int],
+    tiers: list[list[int]],
     keep: int,
     check: Callable[[], float],
 ) -> list[tuple[float, int]]:
-    """The `keep` best, every statement that matched in what was said before any that
-    matched only in its metadata; by score within each."""
-    said = [d for d in matched if d not in metadata_only]
-    top = _best(searcher, q, said, keep, check) if said else []
-    if len(top) < keep:
-        top += _best(searcher, q, metadata_only, keep - len(top), check)
+    """The `keep` best, tier by tier (see _tiers); by score within each."""
+    top: list[tuple[float, int]] = []
+    for tier in tiers:
+        if len(top) >= keep:
+            break
+        if tier:
+            top += _best(searcher, q, tier, keep - len(top), check)
     return top
 
 

@@ -187,4 +187,7 @@ def generate(path: Path, count: int, seed: int) -> Path:
 
 
 # What `Hatsugen.check()` returns when index and store agree.
-CLEAN = {"missing": [], "stale": [], "extra": [], "unreadable": [], "orphaned": [], "queued": []}
+CLEAN = {
+    "missing": [], "stale": [], "extra": [], "unreadable": [], "orphaned": [], "queued": [],
+    "outdated": [],
+}  # fmt: skip

@@ -174,12 +174,12 @@ def test_a_statement_imported_while_serving_is_found_next_request(web_home, clie
 
 def test_a_card_matched_only_in_its_metadata_says_where(client) -> None:
     api = client.get("/api/search?q=summit").get_json()
-    assert api["matched"] == {"text": 0, "metadata_only": 1}
+    assert api["matched"] == {"text": 0, "speaker_only": 0, "metadata_only": 1}
     (card,) = api["results"]
     assert card["id"] == "shuttle" and card["matched_in"] == ["meta"]
     assert card["highlights"]["meta"] == {"event": "Aozora <mark>summit</mark>"}
     page = client.get("/?q=summit").get_data(as_text=True)
-    assert "0 matched in what was said or who said it; 1 matched only in" in page
+    assert "0 matched in what was said, 0 only in who said it, 1 only in their role" in page
     assert 'Matched in: <span class="event">Event: Aozora <mark>summit</mark></span>' in page
     said = client.get("/api/search?q=cooperation").get_json()
     assert said["matched"]["metadata_only"] == 0

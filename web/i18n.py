@@ -34,8 +34,8 @@ LABELS: dict[str, dict[str, str]] = {
         "apply": "Apply",
         "results_count": "{total} statements",
         "results_one": "1 statement",
-        "matched_split": "{text} matched in what was said or who said it; {meta} matched only in"
-        " their role, event, place or topics, and are listed after them.",
+        "matched_split": "{text} matched in what was said, {speaker} only in who said it, {meta}"
+        " only in their role, event, place or topics; listed in that order.",
         "matched_in_meta": "Matched in:",
         "no_results": "No statements found.",
         "try_instead": "Try instead:",
@@ -243,8 +243,8 @@ LABELS: dict[str, dict[str, str]] = {
         "apply": "適用",
         "results_count": "{total}件の発言",
         "results_one": "1件の発言",
-        "matched_split": "発言の本文・翻訳・発言者で一致した{text}件を先に、肩書き・行事・場所・"
-        "トピックだけで一致した{meta}件をその後に表示しています。",
+        "matched_split": "発言の本文・翻訳で一致した{text}件、発言者名だけで一致した{speaker}件、"
+        "肩書き・行事・場所・トピックだけで一致した{meta}件の順に表示しています。",
         "matched_in_meta": "一致した項目:",
         "no_results": "発言は見つかりませんでした。",
         "try_instead": "次をお試しください：",

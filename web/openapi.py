@@ -325,9 +325,9 @@ def _schemas() -> dict[str, Any]:
                         "text", "original", "translation", "speaker", "meta"]},
                         "description": "where this statement matched the query"}}}},
             "matched": {"type": "object", "description":
-                "of total: how many matched in what was said or who said it (ranked first),"
-                " and how many only in their metadata (role, event, place, topics)",
-                "properties": {"text": {"type": "integer"},
+                "of total: how many matched in what was said (ranked first), how many only in"
+                " who said it, how many only in their metadata (role, event, place, topics)",
+                "properties": {"text": {"type": "integer"}, "speaker_only": {"type": "integer"},
                                "metadata_only": {"type": "integer"}}},
             "facets": {"type": "object", "properties": {
                 "speaker": counts, "lang": counts, "kind": counts, "year": counts,
