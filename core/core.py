@@ -34,6 +34,7 @@ from hatsugen.index import IndexBusy, QueryError, SearchEngine, SearchIndex, Sea
 from hatsugen.index.highlight import highlight, highlight_field, matches
 from hatsugen.index.query import speakers_in_query
 from hatsugen.index.schema import document, stamp
+from hatsugen.index.search import searchers_from_env
 from hatsugen.index.searchindex import ReindexRunning, seconds_from_env
 
 from .home import resolve_home
@@ -77,7 +78,7 @@ class Hatsugen:
             ) from None
         self.store = Store(self.home / DB_NAME)
         self.index = SearchIndex(self.home / INDEX_DIR)
-        self.engine = SearchEngine(self.index)
+        self.engine = SearchEngine(self.index, searchers=searchers_from_env())
         self.notify = notify or (lambda message: None)
         self.accounts = Accounts(self.store)
         self._index_format_checked = False

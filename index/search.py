@@ -1,24 +1,28 @@
 """Running a search: query + filters → total, one page of (id, score), facets, terms.
 
-One searcher serves all threads, one search at a time: a Whoosh reader holds ~160 MB at 100k
-statements, searching is CPU-bound Python (the GIL runs one thread at a time anyway), and
-Whoosh does not promise that a searcher may be used by two threads at once. The searcher is
-replaced as soon as the index has a newer commit, so every request sees the latest writes
-without ever waiting for a writer.
+Each search borrows a searcher from a small pool (two by default), so one slow search cannot
+hold up the others: Whoosh does not promise that a searcher may be used by two threads at
+once, and a reader holds ~160 MB at 100k statements, so the pool is small and its second
+searcher opens only when searches overlap. A searcher is replaced as soon as the index has a
+newer commit, so every request sees the latest writes without ever waiting for a writer.
 """
 
 from __future__ import annotations
 
 import heapq
-import threading
+import os
+import queue
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from whoosh import query as wq
 from whoosh.collectors import FilterCollector, TimeLimit, TimeLimitCollector
 from whoosh.searching import Searcher
+
+from hatsugen.archive.errors import ArchiveError
 
 from .filters import DocArrays
 from .query import QueryError, SearchRequest, parse, positive_terms
@@ -63,37 +67,73 @@ def _within(docs: Iterable[int], check: Callable[[], object]) -> Iterator[int]:
         yield doc
 
 
-class SearchEngine:
-    def __init__(self, index: SearchIndex, budget: float = BUDGET_S) -> None:
-        self.index = index
-        self.budget = budget
-        self._lock = threading.RLock()
-        self._searcher: Searcher | None = None
-        self._arrays: DocArrays | None = None
+class _Slot:
+    """One searcher and its cached columns, used by one search at a time."""
 
-    def _current(self) -> tuple[Searcher, DocArrays]:
-        """The searcher on the latest commit (call with the lock held)."""
-        if self._searcher is None or not self.index.is_current(self._searcher):
-            if self._searcher is not None:
-                self._searcher.close()
-            self._searcher = self.index.searcher()
-            self._arrays = DocArrays(self._searcher)
-        assert self._arrays is not None
-        return self._searcher, self._arrays
+    def __init__(self) -> None:
+        self.searcher: Searcher | None = None
+        self.arrays: DocArrays | None = None
+
+    def current(self, index: SearchIndex) -> tuple[Searcher, DocArrays]:
+        """The searcher on the latest commit (reopened when the index has a newer one)."""
+        if self.searcher is None or not index.is_current(self.searcher):
+            self.close()
+            self.searcher = index.searcher()
+            self.arrays = DocArrays(self.searcher)
+        assert self.arrays is not None
+        return self.searcher, self.arrays
 
     def close(self) -> None:
-        with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
+        if self.searcher is not None:
+            self.searcher.close()
+            self.searcher, self.arrays = None, None
+
+
+def searchers_from_env() -> int:
+    """How many searches may run at once in one process ($HATSUGEN_SEARCHERS, default 2)."""
+    raw = os.environ.get("HATSUGEN_SEARCHERS", "").strip() or "2"
+    if not raw.isdigit() or not 1 <= int(raw) <= 64:
+        raise ArchiveError(
+            f"HATSUGEN_SEARCHERS must be a whole number from 1 to 64, not {raw[:40]!r}"
+        )
+    return int(raw)
+
+
+class SearchEngine:
+    """Searches of one process. Each runs on a searcher of its own from a small pool, so a
+    slow search (bounded by its budget) never holds up the others; a Whoosh searcher is not
+    promised to be safe for two threads at once. The pool's second searcher is opened only
+    when two searches overlap: each holds the index's columns (~160 MB at 100k statements)."""
+
+    def __init__(self, index: SearchIndex, budget: float = BUDGET_S, searchers: int = 2) -> None:
+        self.index = index
+        self.budget = budget
+        self._slots: queue.LifoQueue[_Slot] = queue.LifoQueue()
+        for _ in range(searchers):
+            self._slots.put(_Slot())  # last in, first out: the warm searcher is reused first
+        self._size = searchers
+
+    @contextmanager
+    def borrowed(self) -> Iterator[tuple[Searcher, DocArrays]]:
+        """A searcher on the latest commit, for this thread alone until the block ends."""
+        slot = self._slots.get()
+        try:
+            yield slot.current(self.index)
+        finally:
+            self._slots.put(slot)
+
+    def close(self) -> None:
+        slots = [self._slots.get() for _ in range(self._size)]  # waits for running searches
+        for slot in slots:
+            slot.close()
+            self._slots.put(slot)
 
     def search(self, req: SearchRequest) -> Hits:
         req.validate()
-        with self._lock:
-            return self._search(req)
+        with self.borrowed() as (searcher, arrays):
+            return self._search(req, searcher, arrays)
 
-    def _search(self, req: SearchRequest) -> Hits:
-        searcher, arrays = self._current()
+    def _search(self, req: SearchRequest, searcher: Searcher, arrays: DocArrays) -> Hits:
         deadline = time.monotonic() + self.budget
 
         def check() -> float:

@@ -40,8 +40,7 @@ def test_every_first_page_equals_exhaustive_scoring(large: Hatsugen) -> None:
         req = SearchRequest(q=spec["q"], speakers=spec.get("speakers", []),
                             since=spec.get("since"), until=spec.get("until"))  # fmt: skip
         page = [r["score"] for r in large.search(req)["results"]]
-        with large.engine._lock:
-            searcher, arrays = large.engine._current()
+        with large.engine.borrowed() as (searcher, arrays):
             allowed = arrays.allowed(searcher, req)
             q = parse(req.q, searcher.schema)
             if spec["kind"] == "phrase":

@@ -250,3 +250,43 @@ def test_a_search_past_its_budget_ends_with_a_clear_message(run: Cli, q: str) ->
             app.search(SearchRequest(q=q))
     else:  # listing without words walks no postings: nothing to stop
         assert app.search(SearchRequest(q=q))["total"] == 3
+
+
+def test_a_slow_search_does_not_hold_up_another(run: Cli) -> None:
+    import threading
+
+    from hatsugen.index import SearchRequest
+
+    run.ok("demo")
+    app = Hatsugen(run.home)
+    engine, release, holding = app.engine, threading.Event(), threading.Event()
+    plain = engine._search
+
+    def slow_when_asked(req, searcher, arrays):  # type: ignore[no-untyped-def]
+        if req.q == "cooperation":
+            holding.set()  # this search now has a searcher, and keeps it until released
+            assert release.wait(30)
+        return plain(req, searcher, arrays)
+
+    engine._search = slow_when_asked  # type: ignore[method-assign]
+    slow = threading.Thread(target=app.search, args=(SearchRequest(q="cooperation"),))
+    slow.start()
+    assert holding.wait(10)
+    answered: list[int] = []
+    other = threading.Thread(
+        target=lambda: answered.append(app.search(SearchRequest(q="協力"))["total"])
+    )
+    other.start()
+    other.join(10)
+    finished_while_held = not other.is_alive()
+    release.set()
+    slow.join(10)
+    other.join(10)
+    assert finished_while_held and answered and answered[0] >= 1
+
+
+def test_a_bad_searcher_count_is_one_clear_error(run: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HATSUGEN_SEARCHERS", "many")
+    result = run("search", "x")
+    assert result.exit_code != 0 and "HATSUGEN_SEARCHERS must be a whole number" in result.output
+    assert "Traceback" not in result.output
