@@ -595,9 +595,8 @@ def serve(
     ctx: click.Context, host: str, port: int, threads: int, read_only: bool, secure_cookies: bool
 ) -> None:
     """Serve the web search with waitress (a production WSGI server)."""
-    import waitress
-
     from hatsugen.web.app import create_app
+    from hatsugen.web.serving import create_server
 
     app = create_app({"HATSUGEN_HOME": str(_app(ctx).home), "READ_ONLY": read_only,
                       "SECURE_COOKIES": secure_cookies})  # fmt: skip
@@ -607,8 +606,7 @@ def serve(
     core.start_indexer()
     shown = f"[{host}]" if ":" in host else host
     try:
-        server = waitress.create_server(app, host=host, port=port, threads=threads,
-                                        ident="hatsugen")  # fmt: skip
+        server = create_server(app, host=host, port=port, threads=threads, ident="hatsugen")
     except (OSError, ValueError) as err:
         reason = getattr(err, "strerror", None) or str(err)
         raise click.ClickException(f"cannot listen on {shown}:{port}: {reason}") from None

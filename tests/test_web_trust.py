@@ -105,3 +105,24 @@ def test_the_demo_cards_tell_the_truth(tmp_path: Path) -> None:
         assert "Quoted in translation (press)" in shown and ">Original ·" not in shown
     post = client.get("/s/ishiba-2025-08-23-post").get_data(as_text=True)
     assert "Original · Japanese" in post and "seed article" not in post
+
+
+def test_the_servers_own_error_responses_carry_the_security_headers(tmp_path: Path) -> None:
+    import socket
+    import urllib.parse
+
+    from conftest import serve
+
+    for url in serve(tmp_path / "home"):
+        host, port = urllib.parse.urlsplit(url).hostname, urllib.parse.urlsplit(url).port
+        with socket.create_connection((host, port), timeout=10) as conn:
+            # A malformed Content-Length: answered by waitress itself, never reaching Flask.
+            conn.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n")
+            raw = b""
+            while chunk := conn.recv(65536):
+                raw += chunk
+        head = raw.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+        assert head.startswith("HTTP/1.1 400")
+        for header in ("Content-Security-Policy:", "X-Content-Type-Options: nosniff",
+                       "X-Frame-Options: DENY", "Referrer-Policy: same-origin"):  # fmt: skip
+            assert header in head, head

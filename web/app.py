@@ -19,6 +19,13 @@ CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
     " form-action 'self'; base-uri 'none'; frame-ancestors 'none'; connect-src 'self'"
 )
+# On every response, the server's own error pages included (web/serving.py).
+SECURITY_HEADERS = [
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+]
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -49,10 +56,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     @app.after_request
     def headers(response):  # type: ignore[no-untyped-def]
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "same-origin"
-        response.headers["X-Frame-Options"] = "DENY"
+        for name, value in SECURITY_HEADERS:
+            response.headers[name] = value
         if getattr(g, "ui_explicit", False):
             response.set_cookie(COOKIE, g.ui, max_age=365 * 24 * 3600, samesite="Lax",
                                 httponly=True)  # fmt: skip
