@@ -35,7 +35,7 @@ from hatsugen.index.highlight import highlight, highlight_field, matches
 from hatsugen.index.query import speakers_in_query
 from hatsugen.index.schema import document, stamp
 from hatsugen.index.search import searchers_from_env
-from hatsugen.index.searchindex import ReindexRunning, seconds_from_env
+from hatsugen.index.searchindex import IndexUnreadable, ReindexRunning, seconds_from_env
 
 from .home import resolve_home
 from .speaker_lookup import SpeakerLookup
@@ -382,9 +382,18 @@ class Hatsugen:
             return True
         self._index_format_checked = True
         count = self.store.count()
-        if not self.index.exists() and count:
-            why = "is missing (no CURRENT, or its folder is gone)"
-            if not self.index.ever_built() and not self.store.marked_indexes():
+        try:
+            present = self.index.exists()
+        except IndexUnreadable as err:
+            present, unreadable = (
+                False,
+                str(err).removeprefix(f"the search index in {self.index.folder} "),
+            )
+        else:
+            unreadable = ""
+        if not present and count:
+            why = unreadable or "is missing (no CURRENT, or its folder is gone)"
+            if not unreadable and not self.index.ever_built() and not self.store.marked_indexes():
                 why = ""  # a new home's first index: nothing to report
         elif not self.index.format_current():
             why = "was built by an older hatsugen"
@@ -438,6 +447,14 @@ class Hatsugen:
 
         Statements queued behind a busy writer are listed as `queued`, not as problems.
         """
+        try:
+            self.index.exists()
+        except IndexUnreadable as err:
+            if not repair:
+                return _check_report(unreadable=[str(err)])
+            self.notify(f"{err}; rebuilding it from the archive")
+            self.reindex()
+            return _check_report()
         if not self.index.format_current():
             # Another version's analysis: its words would not match this version's queries.
             if repair:

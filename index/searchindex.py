@@ -37,6 +37,11 @@ class ReindexRunning(ArchiveError):
     """Another process is rebuilding the index."""
 
 
+class IndexUnreadable(ArchiveError):
+    """The live index's files cannot be read (a damaged table of contents, say): it is
+    derived data, rebuilt from the store by `check --repair` or the next search."""
+
+
 def seconds_from_env(name: str, default: float) -> float:
     """A number of seconds from the environment; a clear error (not a traceback) if not one."""
     raw = os.environ.get(name)
@@ -104,7 +109,7 @@ class SearchIndex:
         `locked` says the caller already holds the write lock.
         """
         name = self.current_name()
-        if name is None or not whoosh_index.exists_in(self.folder / name):
+        if name is None or not self._present(name):
             if locked:
                 name = self._create_empty()
             else:
@@ -126,8 +131,11 @@ class SearchIndex:
     def format_current(self) -> bool:
         """Whether the live index was built with this version's schema and analysis."""
         name = self.current_name()
-        if name is None or not whoosh_index.exists_in(self.folder / name):
-            return True  # nothing built yet: the first writer creates it in this format
+        try:
+            if name is None or not self._present(name):
+                return True  # nothing built yet: the first writer creates it in this format
+        except IndexUnreadable:
+            return True  # not a question of format: `exists` and `check` say what is wrong
         try:
             built = (self.folder / name / FORMAT_FILE).read_text(encoding="ascii").strip()
         except (FileNotFoundError, UnicodeDecodeError):
@@ -170,9 +178,19 @@ class SearchIndex:
             yield
 
     def exists(self) -> bool:
-        """Whether a live index is there (CURRENT naming a folder with an index in it)."""
+        """Whether a live index is there (CURRENT naming a folder with an index in it);
+        IndexUnreadable if it is there but cannot be read."""
         name = self.current_name()
-        return name is not None and whoosh_index.exists_in(self.folder / name)
+        return name is not None and self._present(name)
+
+    def _present(self, name: str) -> bool:
+        try:
+            return whoosh_index.exists_in(self.folder / name)
+        except Exception as err:  # Whoosh reports a damaged TOC with whatever it hits
+            raise IndexUnreadable(
+                f"the search index in {self.folder} cannot be read"
+                f" ({type(err).__name__}: {str(err)[:200]})"
+            ) from None
 
     def ever_built(self) -> bool:
         """Whether an index was ever made here (else a missing one is simply not built yet)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -129,17 +130,39 @@ def test_a_speaker_object_cannot_rename_someone_everywhere_silently(
     assert Hatsugen(run.home).store.get_speaker("mizuhara-aiko")["name"]["ja"] == "水原愛子"
 
 
-def test_a_damaged_index_is_reported_and_rebuilt_by_repair(run: Cli, home: Path) -> None:
+@pytest.mark.parametrize(
+    ("files", "damage"),
+    [
+        ("*.seg", lambda b: b[:100]),  # a segment truncated, as by a full disk
+        ("_MAIN_*.toc", lambda b: bytes(reversed(b))),  # the table of contents scrambled
+        ("_MAIN_*.toc", lambda b: b""),  # an empty table of contents
+    ],
+    ids=["truncated-segment", "scrambled-toc", "empty-toc"],
+)
+def test_a_damaged_index_is_reported_and_rebuilt_by_repair(
+    run: Cli, home: Path, files: str, damage: Callable[[bytes], bytes]
+) -> None:
     run.ok("demo")
     live = (home / "index" / "CURRENT").read_text().strip()
-    for segment in (home / "index" / live).glob("*.seg"):
-        segment.write_bytes(segment.read_bytes()[:100])  # truncated, as by a full disk
+    for path in (home / "index" / live).glob(files):
+        path.write_bytes(damage(path.read_bytes()))
     result = run("check")
     assert result.exit_code == 1 and "the index cannot be read" in result.stdout
     assert "Traceback" not in result.output
     run.ok("check", "--repair")
     assert run.ok("check").stdout.strip() == "index and store agree"
     assert run.json("search", "協力")["total"] == 2
+
+
+def test_a_search_on_an_unreadable_index_rebuilds_it_and_says_so(run: Cli, home: Path) -> None:
+    run.ok("demo")
+    live = (home / "index" / "CURRENT").read_text().strip()
+    for toc in (home / "index" / live).glob("_MAIN_*.toc"):
+        toc.write_bytes(b"\x00" * 40)
+    result = run("search", "協力")
+    assert result.exit_code == 0 and "2 statements" in result.stdout
+    assert "cannot be read" in result.stderr and "rebuilding it" in result.stderr
+    assert "Traceback" not in result.output
 
 
 def test_a_killed_rebuilds_folder_is_listed_and_removed(run: Cli, home: Path) -> None:
