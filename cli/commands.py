@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -56,6 +58,21 @@ class HatsugenGroup(click.Group):
             raise InputError(str(err)) from None
         except ArchiveError as err:
             raise click.ClickException(str(err)) from None
+        except sqlite3.OperationalError as err:
+            if "full" not in str(err):
+                raise
+            raise click.ClickException(
+                "the disk holding the archive is full: nothing of this command was stored (the"
+                " archive is as it was); free some space and run it again"
+            ) from None
+        except OSError as err:
+            if err.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            raise click.ClickException(
+                f"no space left on the device ({err.filename or 'the archive home'}): what the"
+                " archive had stored is safe, but the search index may lag behind it; free some"
+                " space and run `hatsugen check --repair`"
+            ) from None
 
 
 @click.group(cls=HatsugenGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -313,3 +313,33 @@ def test_a_bad_searcher_count_is_one_clear_error(run: Cli, monkeypatch: pytest.M
     result = run("search", "x")
     assert result.exit_code != 0 and "HATSUGEN_SEARCHERS must be a whole number" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_full_disk_is_one_clear_message(run: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import sqlite3
+
+    from hatsugen.archive.store import Store
+    from hatsugen.index.searchindex import SearchIndex
+
+    run.ok("demo")
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", "ix-2/_MAIN_1.toc")
+
+    with monkeypatch.context() as m:
+        m.setattr(SearchIndex, "build", full)
+        result = run("reindex")
+    assert (
+        result.exit_code == 1 and "no space left on the device (ix-2/_MAIN_1.toc)" in result.output
+    )
+    assert "check --repair" in result.output and "Traceback" not in result.output
+
+    def store_full(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    with monkeypatch.context() as m:
+        m.setattr(Store, "import_records", store_full)
+        result = run("import", str(write_jsonl(run.home.parent / "one.jsonl", [statement()])))
+    assert result.exit_code == 1 and "the disk holding the archive is full" in result.output
+    assert run.json("search", "協力")["total"] == 2  # the archive and its index as they were
