@@ -92,7 +92,9 @@ def main() -> None:
             sub = db.execute("SELECT count(*) FROM t WHERE t MATCH ?", (f'"{literal}"',))
             substring = sub.fetchone()[0]
         else:  # trigram needs three characters: count by LIKE
-            like = db.execute("SELECT count(*) FROM t WHERE text LIKE ?", (f"%{literal}%",))
+            escaped = literal.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            like = db.execute("SELECT count(*) FROM t WHERE text LIKE ? ESCAPE '\\'",
+                              (f"%{escaped}%",))  # fmt: skip
             substring = like.fetchone()[0]
         pattern = re.compile(meaning)
         reader = sum(1 for r in records if pattern.search(r["text"]))
