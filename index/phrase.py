@@ -23,13 +23,22 @@ class AdjacentPhrase(wq.Phrase):
             return NullMatcher()
         field = searcher.schema[self.fieldname]
         reader = searcher.reader()
-        leaves = []
+        # One matcher per distinct word (a phrase pasted 30 times has 7 words, not 210),
+        # intersected rarest first; positions are then read in phrase order.
+        distinct: dict[str, Any] = {}
         for word in self.words:
+            if word in distinct:
+                continue
             term = field.to_bytes(word)
             if (self.fieldname, term) not in reader:
                 return NullMatcher()  # a missing word: nothing can match
-            leaves.append(wq.Term(self.fieldname, word).matcher(searcher, context))
-        m = _AdjacentMatcher(reduce(IntersectionMatcher, leaves), leaves, self, searcher, context)
+            distinct[word] = wq.Term(self.fieldname, word).matcher(searcher, context)
+        rarest = sorted(
+            distinct, key=lambda w: reader.doc_frequency(self.fieldname, field.to_bytes(w))
+        )
+        child = reduce(IntersectionMatcher, [distinct[w] for w in rarest])
+        leaves = [distinct[w] for w in self.words]
+        m = _AdjacentMatcher(child, leaves, self, searcher, context)
         return WrappingMatcher(m, boost=self.boost) if self.boost != 1.0 else m
 
 

@@ -55,7 +55,7 @@ def main() -> None:
     print(f"ordinary searches alone: median {statistics.median(alone) * 1000:.0f} ms")
     for name, q in HOSTILE.items():
         result: dict = {}
-        worker = threading.Thread(target=lambda q=q: result.update(r=timed(app, q)))
+        worker = threading.Thread(target=lambda q=q, out=result: out.update(r=timed(app, q)))
         worker.start()
         time.sleep(0.05)
         during = [timed(app, o)[0] for o in ORDINARY] if worker.is_alive() else []
