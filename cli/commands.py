@@ -17,6 +17,7 @@ from hatsugen.archive import KINDS, TRANSLATORS, ArchiveError, ImportRejected, N
 from hatsugen.archive.accounts import ROLES
 from hatsugen.archive.formats import read_records
 from hatsugen.archive.provenance import EVIDENCE_KINDS, STATUSES, WORDINGS
+from hatsugen.citations import FORMATS, write_list
 from hatsugen.core import Hatsugen, actor
 from hatsugen.index import SearchRequest
 from hatsugen.index.query import SORTS, QueryError
@@ -404,14 +405,38 @@ def demo(ctx: click.Context) -> None:
 @click.option("--limit", "per_page", type=int, default=10, show_default=True, help="Per page.")
 @click.option("--page", type=int, default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.option(
+    "--format",
+    "list_format",
+    type=click.Choice(list(FORMATS)),
+    help="Print the whole result list (every page, up to --max) as CSV, JSON Lines (importable),"
+    " RIS or BibTeX, citations with permalinks (--base-url) and today's access date.",
+)
+@click.option("--max", "max_results", type=click.IntRange(1, 1_000_000), default=100_000,
+              show_default=True, help="With --format: at most this many statements.")  # fmt: skip
+@click.option("--base-url", envvar="HATSUGEN_BASE_URL", metavar="URL",
+              help="The site's address, for permalinks (default: $HATSUGEN_BASE_URL).")  # fmt: skip
 @click.pass_context
-def search(ctx: click.Context, query: tuple[str, ...], as_json: bool, **opts: Any) -> None:
+def search(
+    ctx: click.Context, query: tuple[str, ...], as_json: bool, list_format: str | None,
+    max_results: int, base_url: str | None, **opts: Any,
+) -> None:  # fmt: skip
     """Search originals and translations in Japanese and English.
 
     Words are ANDed; use OR, NOT, "phrases" and field:value (speaker:, lang:, kind:, topic:,
     year:, ja:, en:). With no words, lists statements newest first.
     """
     req = SearchRequest(q=" ".join(query), speakers=list(opts.pop("speakers")), **opts)
+    if list_format:
+        from datetime import UTC, datetime
+
+        total, records = _app(ctx).search_list(req, max_results)
+        today = datetime.now(UTC).date().isoformat()
+        write_list(list_format, records, sys.stdout, _app(ctx).speakers_by_id(),
+                   permalink_base=base_url, accessed=today)  # fmt: skip
+        if total > len(records):
+            click.echo(f"{len(records)} of {total} statements written (--max)", err=True)
+        return
     result = _app(ctx).search(req)
     if as_json:
         _echo_json(result)

@@ -61,6 +61,9 @@ class Drained:
     pending: int  # statements still queued because another writer holds the index
 
 
+EXPORT_LIMIT = 10_000  # statements in one exported result list (the web's; the CLI asks more)
+
+
 class Hatsugen:
     """An archive home: its store (the truth) and its search index (derived, rebuildable)."""
 
@@ -578,15 +581,28 @@ class Hatsugen:
     def export(self, out: IO[str], fmt: str = "json") -> int:
         return write_export(self.store, out, fmt)
 
+    def _resolve_speakers(self, req: SearchRequest) -> None:
+        """The request's speaker filter and speaker: terms, as ids (QueryError if unclear)."""
+        req.q, named = speakers_in_query(req.q)
+        req.speakers = [self.resolve_speaker(s) for s in [*req.speakers, *named]]
+        self.ensure_index_format()
+
+    def search_list(self, req: SearchRequest, limit: int = EXPORT_LIMIT) -> tuple[int, list[dict]]:
+        """(total, the first `limit` results as full records in import format), in result
+        order: a whole result list to export, not one page of it."""
+        self._resolve_speakers(req)
+        hits = self.engine.ranked(req, limit)
+        records = self.store.get_many([i for i, _ in hits.page])
+        speakers = self.speakers_by_id()
+        return hits.total, [full_record(records[i], speakers) for i, _ in hits.page if i in records]
+
     def search(self, req: SearchRequest) -> dict:
         """One page of results in the `search --json` shape (DESIGN.md), highlights included.
 
         A speaker filter may name the speaker by id, name, alias or handle; one that matches
         nobody is an error rather than a silent empty result.
         """
-        req.q, named = speakers_in_query(req.q)
-        req.speakers = [self.resolve_speaker(s) for s in [*req.speakers, *named]]
-        self.ensure_index_format()
+        self._resolve_speakers(req)
         hits = self.engine.search(req)
         records = self.store.get_many([i for i, _ in hits.page])
         speakers = {

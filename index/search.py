@@ -9,6 +9,7 @@ newer commit, so every request sees the latest writes without ever waiting for a
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import os
 import queue
@@ -132,6 +133,14 @@ class SearchEngine:
         req.validate()
         with self.borrowed() as (searcher, arrays):
             return self._search(req, searcher, arrays)
+
+    def ranked(self, req: SearchRequest, limit: int) -> Hits:
+        """The first `limit` results of a search in one page, in the order the pages show
+        them (for exporting a whole result list, not one page of it)."""
+        req.validate()
+        whole = dataclasses.replace(req, page=1, per_page=limit)
+        with self.borrowed() as (searcher, arrays):
+            return self._search(whole, searcher, arrays)
 
     def _search(self, req: SearchRequest, searcher: Searcher, arrays: DocArrays) -> Hits:
         deadline = time.monotonic() + self.budget

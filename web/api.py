@@ -20,12 +20,17 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 @bp.get("/search")
 def search() -> ResponseReturnValue:
+    fmt = request.args.get("format", "").strip()
+    if fmt:
+        return views.result_list_download(request.args, fmt)
     return jsonify(core().search(views.search_request(request.args)))
 
 
 @bp.get("/statements/<statement_id>")
 def statement(statement_id: str) -> ResponseReturnValue:
-    return jsonify(views.statement_data(core(), statement_id))
+    return jsonify(
+        views.statement_data(core(), statement_id, permalink=views.permalink(statement_id))
+    )
 
 
 @bp.get("/speakers")
@@ -78,7 +83,7 @@ def _by() -> str:
 
 
 def _saved(statement_id: str, status: int = 200) -> ResponseReturnValue:
-    data = views.statement_data(core(), statement_id)
+    data = views.statement_data(core(), statement_id, permalink=views.permalink(statement_id))
     response = jsonify(data)
     response.status_code = status
     response.headers["ETag"] = f'"{data["meta"]["version"]}"'

@@ -21,7 +21,7 @@ from hatsugen.archive.store import EditConflict
 
 from .auth import requires
 from .diff import revision_diff
-from .views import core, statement_data
+from .views import core, permalink, statement_data
 
 bp = Blueprint("edit", __name__)
 TEXT_FIELDS = ("role", "date", "kind", "lang", "spoken_lang", "wording", "text", "event",
@@ -328,5 +328,5 @@ def revert(statement_id: str) -> ResponseReturnValue:
 
 
 def _statement_page(statement_id: str, status: int, error: str) -> ResponseReturnValue:
-    data = statement_data(core(), statement_id)
+    data = statement_data(core(), statement_id, permalink=permalink(statement_id), ui=g.ui)
     return render_template("statement.html", **data, error=error), status

@@ -37,6 +37,7 @@ LABELS: dict[str, dict[str, str]] = {
         "matched_split": "{text} matched in what was said, {speaker} only in who said it, {meta}"
         " only in their role, event, place or topics; listed in that order.",
         "matched_in_meta": "Matched in:",
+        "download_list": "Download all {count} (citations with permalinks and today's date):",
         "no_results": "No statements found.",
         "try_instead": "Try instead:",
         "without_filter": "without the filter {name} ({count})",
@@ -246,6 +247,7 @@ LABELS: dict[str, dict[str, str]] = {
         "matched_split": "発言の本文・翻訳で一致した{text}件、発言者名だけで一致した{speaker}件、"
         "肩書き・行事・場所・トピックだけで一致した{meta}件の順に表示しています。",
         "matched_in_meta": "一致した項目:",
+        "download_list": "{count}件すべてをダウンロード（固定リンクと閲覧日つきの出典）:",
         "no_results": "発言は見つかりませんでした。",
         "try_instead": "次をお試しください：",
         "without_filter": "絞り込み「{name}」を外す（{count}件）",

@@ -6,6 +6,7 @@ from typing import Any
 
 from hatsugen.archive.provenance import EVIDENCE_KINDS, STATUSES, WORDINGS
 from hatsugen.archive.records import KINDS, TRANSLATORS
+from hatsugen.citations import FORMATS
 
 _STR = {"type": "string"}
 _NULLABLE_STR = {"type": ["string", "null"]}
@@ -97,8 +98,29 @@ def openapi_document() -> dict[str, Any]:
                             {"type": "integer", "minimum": 1, "maximum": 100},
                             "Results per page",
                         ),
+                        _param(
+                            "format",
+                            {"type": "string", "enum": ["", *FORMATS]},
+                            "Instead of one page as JSON, the whole result list (every page, up"
+                            " to 10,000 statements) as a download: CSV, JSON Lines (the import"
+                            " format), RIS or BibTeX; citations with permalinks and today's date",
+                        ),
                     ],
-                    "responses": {"200": ok("SearchResult"), "400": error},
+                    "responses": {
+                        "200": {
+                            "description": "OK",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/SearchResult"}
+                                },
+                                **{
+                                    media.split(";")[0]: {"schema": {"type": "string"}}
+                                    for media, _ in FORMATS.values()
+                                },
+                            },
+                        },
+                        "400": error,
+                    },
                 }
             },
             "/api/statements": {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, g, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
@@ -18,6 +18,16 @@ from . import views
 from .views import core
 
 bp = Blueprint("pages", __name__)
+
+
+@bp.app_template_global()
+def download_url(fmt: str) -> str:
+    """The whole result list of this search as a file (every page): /api/search?…&format=."""
+    args = MultiDict(request.args)
+    for key in ("page", "per_page", "format", "ui"):
+        args.pop(key, None)
+    args["format"] = fmt
+    return url_for("api.search") + "?" + _encode(args)
 
 
 @bp.app_template_global()
@@ -89,12 +99,16 @@ def search() -> ResponseReturnValue:
 
 @bp.get("/s/<statement_id>")
 def statement(statement_id: str) -> ResponseReturnValue:
-    return render_template("statement.html", **views.statement_data(core(), statement_id))
+    data = views.statement_data(core(), statement_id, permalink=views.permalink(statement_id),
+                                ui=g.ui)  # fmt: skip
+    return render_template("statement.html", **data)
 
 
 @bp.get("/s/<statement_id>/csl.json")
 def statement_csl(statement_id: str) -> ResponseReturnValue:
-    data = views.statement_data(core(), statement_id)["csl"]
+    data = views.statement_data(core(), statement_id, permalink=views.permalink(statement_id))[
+        "csl"
+    ]
     return Response(
         json.dumps([data], ensure_ascii=False, indent=2),
         mimetype="application/vnd.citationstyles.csl+json",

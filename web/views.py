@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from flask import current_app
+from flask import Response, current_app, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from hatsugen.archive.errors import RecordError
 from hatsugen.archive.formats import full_record
-from hatsugen.archive.provenance import original_entry, spoken_lang_of, status_of, wording_of
-from hatsugen.core import Hatsugen
+from hatsugen.citations import FORMATS, as_text, citation, csl_json
+from hatsugen.core import EXPORT_LIMIT, Hatsugen
 from hatsugen.index import QueryError, SearchRequest
 
 from .diff import revision_diff
@@ -56,6 +57,31 @@ def search_request(args: MultiDict) -> SearchRequest:
     return req.validate()
 
 
+def result_list_download(args: MultiDict, fmt: str) -> Response:
+    """The whole result list of a search (every page, up to EXPORT_LIMIT) as a download in
+    `fmt` (csv, jsonl, ris, bibtex): citations carry permalinks on this site and today's
+    date as the access date."""
+    if fmt not in FORMATS:
+        raise QueryError(f"{fmt!r} is not one of: {', '.join(FORMATS)}", "format")
+    req = search_request(args)
+    total, records = core().search_list(req, EXPORT_LIMIT)
+    body = as_text(fmt, records, speakers=core().speakers_by_id(),
+                   permalink_base=request.url_root, accessed=today())  # fmt: skip
+    media, extension = FORMATS[fmt]
+    headers = {"Content-Disposition": f'attachment; filename="hatsugen-search.{extension}"',
+               "X-Total-Count": str(total), "X-Exported-Count": str(len(records))}  # fmt: skip
+    return Response(body, content_type=media, headers=headers)
+
+
+def permalink(statement_id: str) -> str:
+    """The statement's address on this site, as a citation gives it."""
+    return url_for("pages.statement", statement_id=statement_id, _external=True)
+
+
+def today() -> str:
+    return datetime.now(UTC).date().isoformat()
+
+
 def page_number(args: MultiDict, top: int = 10_000) -> int:
     raw = args.get("page", "").strip() or "1"
     if not raw.isdigit() or not 1 <= int(raw) <= top:
@@ -86,15 +112,18 @@ def suggestions(app: Hatsugen, req: SearchRequest) -> list[dict[str, Any]]:
     return out
 
 
-def statement_data(app: Hatsugen, statement_id: str) -> dict[str, Any]:
+def statement_data(
+    app: Hatsugen, statement_id: str, *, permalink: str | None = None, ui: str = "en"
+) -> dict[str, Any]:
+    """A statement with its metadata, history and citations (with `permalink`, in `ui`)."""
     record = app.statement(statement_id)
     speakers = referenced_speakers(app, [record])
     return {
         "statement": record,
         "meta": app.store.meta(statement_id),
         "history": app.history(statement_id),
-        "citation": citation(record, speakers),
-        "csl": csl_json(record, speakers),
+        "citation": citation(record, speakers, permalink=permalink, accessed=today(), ui=ui),
+        "csl": csl_json(record, speakers, permalink=permalink, accessed=today()),
         "speakers": speakers,
         "proposals": proposals_of(app, statement_id),
     }
@@ -144,105 +173,6 @@ def speaker_data(app: Hatsugen, speaker_id: str, page: int = 1) -> dict[str, Any
 def speakers_data(app: Hatsugen) -> dict[str, Any]:
     counts = app.store.speaker_counts()
     return {"speakers": [{**s, "count": counts.get(s["id"], 0)} for s in app.store.speakers()]}
-
-
-def _speaker_label(speaker: dict) -> str:
-    names = speaker.get("name", {})
-    en = names.get("en")
-    others = [n for lang, n in names.items() if lang != "en"]
-    if en and others:
-        return f"{en} ({others[0]})"
-    return en or (others[0] if others else speaker.get("id", ""))
-
-
-_LANG_NAMES = {"ja": "Japanese", "en": "English", "ko": "Korean", "zh": "Chinese"}
-
-
-def _lang_name(code: str) -> str:
-    return _LANG_NAMES.get(code.split("-")[0], code)
-
-
-def provenance_note(record: dict, speakers: dict[str, dict] | None = None) -> str | None:
-    """What a citation must say besides the words: translated? checked? misattributed?
-
-    A quote cited without "press translation" or "misattributed" beside it misleads.
-    """
-    notes = []
-    wording = wording_of(record)
-    if wording != "original":
-        spoken = spoken_lang_of(record)
-        said = f", spoken in {_lang_name(spoken)}" if spoken else ""
-        notes.append(f"{wording.replace('_', ' ')} in {_lang_name(record['lang'])}{said}")
-    status = status_of(record)
-    if status == "misattributed":
-        said_by = record["attribution"]["actually_said_by"]
-        if "speaker" in said_by:
-            other = (speakers or {}).get(said_by["speaker"], {"id": said_by["speaker"]})
-            notes.append(f"misattributed: actually said by {_speaker_label(other)}")
-        elif "statement" in said_by:
-            notes.append(f"misattributed: see hatsugen id {said_by['statement']}")
-        else:
-            notes.append("misattributed: origin unknown")
-    elif status != "unverified":
-        notes.append(f"attribution {status}")
-    return "; ".join(notes) or None
-
-
-def citation(record: dict, speakers: dict[str, dict] | None = None) -> str:
-    """A plain-text citation a journalist can paste: who, when, what, where it was published,
-    and what the quoted words are (a translation? a misattribution?)."""
-    parts = [_speaker_label(record["speaker"])]
-    if record.get("date"):
-        parts.append(record["date"])
-    if record.get("kind"):
-        parts.append(record["kind"].replace("_", " "))
-    text = record["text"] if len(record["text"]) <= 200 else record["text"][:200] + "…"
-    parts.append(f"“{text}”")
-    note = provenance_note(record, speakers)
-    if note:
-        parts.append(f"[{note}]")
-    source = record.get("source", {})
-    published = ", ".join(source[k] for k in ("title", "publisher", "date") if source.get(k))
-    if published:
-        parts.append(published)
-    if source.get("url"):
-        parts.append(source["url"])
-    parts.append(f"hatsugen id {record['id']}")
-    return " ".join(p if p.endswith("”") else p.rstrip(".") + "." for p in parts)
-
-
-_CSL_TYPES = {"post": "post", "speech": "speech", "interview": "interview"}
-
-
-def csl_json(record: dict, speakers: dict[str, dict] | None = None) -> dict[str, Any]:
-    """The statement as a CSL-JSON item, for reference managers."""
-    item: dict[str, Any] = {
-        "id": record["id"],
-        "type": _CSL_TYPES.get(record.get("kind") or "", "speech"),
-        "author": [{"literal": _speaker_label(record["speaker"])}],
-        "title": record["text"] if len(record["text"]) <= 120 else record["text"][:120] + "…",
-        "language": record["lang"],
-    }
-    if record.get("date"):
-        item["issued"] = {"date-parts": [[int(p) for p in record["date"].split("-")]]}
-    source = record.get("source", {})
-    if source.get("title"):
-        item["container-title"] = source["title"]
-    if source.get("publisher"):
-        item["publisher"] = source["publisher"]
-    if source.get("url"):
-        item["URL"] = source["url"]
-    if record.get("event"):
-        item["event-title"] = record["event"]
-    if record.get("place"):
-        item["event-place"] = record["place"]
-    own = original_entry(record)
-    if own is not None:
-        item["original-title"] = own["text"]
-    note = provenance_note(record, speakers)
-    if note:
-        item["note"] = note
-    return item
 
 
 MAX_ARTICLE_CHARS = 200_000
