@@ -17,6 +17,7 @@ from hatsugen.archive.errors import RecordError
 from hatsugen.archive.provenance import STATUSES
 from hatsugen.archive.records import KINDS, LANG_RE, date_bounds, parse_date
 
+from .dates import typed_date
 from .phrase import adjacent_phrases
 from .schema import FIELD_BOOSTS, SEARCH_FIELDS, date_key
 from .synonyms import expand
@@ -73,6 +74,8 @@ class SearchRequest:
         for name in ("since", "until"):
             value = getattr(self, name)
             if value is not None:
+                value = typed_date(value)  # 2025/08/23, 2025年8月, 令和7年8月23日 …
+                setattr(self, name, value)
                 try:
                     parse_date(value, name)
                 except RecordError as err:

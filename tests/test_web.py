@@ -95,11 +95,39 @@ def test_bad_parameters_are_400_json(client, url: str) -> None:
 
 
 def test_bad_parameters_on_pages_are_friendly(client) -> None:
-    response = client.get('/?q="open')
+    response = client.get('/?q="open&since=2024&per_page=25')
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "That search could not be run" in page and "unbalanced quote" in page
-    assert "Traceback" not in page
+    error = page.index('role="alert"')
+    assert error < page.index('<form class="search"')  # above the form, not instead of it
+    assert "Search statements: has an unbalanced quote" in page and "Traceback" not in page
+    assert 'name="q" type="search" value="&#34;open"' in page  # what was typed is kept
+    assert 'aria-invalid="true"' in page and 'value="2024"' in page
+    assert '<option value="25" selected>' in page
+    japanese = client.get("/?q=協力&since=2025-13-01&ui=ja").get_data(as_text=True)
+    assert "開始日: 2025-13-01: 13月はありません" in japanese
+    client.get("/?ui=en")
+
+
+def test_dates_are_read_as_people_type_them_and_shown_in_the_interfaces_way(client) -> None:
+    iso = client.get("/api/search?since=2021-04&until=2021-04-30").get_json()["total"]
+    typed = [("2021/04", "2021/04/30"), ("2021年4月", "2021年4月30日"),
+             ("令和3年4月", "令和三年四月三十日"), ("２０２１．４", "R3.4.30")]  # fmt: skip
+    for since, until in typed:
+        got = client.get(f"/api/search?since={since}&until={until}").get_json()
+        assert got["total"] == iso == 2, (since, until)
+    japanese = client.get("/?q=京都&ui=ja").get_data(as_text=True)
+    assert '<time datetime="2021-04">2021年4月</time>' in japanese
+    client.get("/?ui=en")
+
+
+def test_pages_are_numbered_above_and_below_and_the_sort_says_what_is_applied(client) -> None:
+    page = client.get("/?per_page=5&page=2").get_data(as_text=True)
+    assert page.count('class="pages pages-') == 2
+    assert '<span aria-current="page">2</span>' in page and 'href="/?per_page=5&amp;page=3"' in page
+    # With no words there is no relevance: the list is newest first, and the form says so.
+    assert '<option value="date" selected>' in page
+    assert '<option value="relevance" disabled>' in page
 
 
 def test_unknown_ids_are_404(client) -> None:

@@ -6,6 +6,9 @@ browser's Accept-Language, English.
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from flask import Request
 
 UI_LANGS = ("en", "ja")
@@ -50,6 +53,9 @@ LABELS: dict[str, dict[str, str]] = {
         "remove_filter": "remove filter",
         "page": "Page {page} of {pages}",
         "previous": "Previous",
+        "per_page": "Per page",
+        "pages_top": "Result pages",
+        "pages_bottom": "Result pages (bottom)",
         "next": "Next",
         "original": "Original",
         "translation": "Translation",
@@ -260,6 +266,9 @@ LABELS: dict[str, dict[str, str]] = {
         "remove_filter": "絞り込みを解除",
         "page": "{page} / {pages} ページ",
         "previous": "前へ",
+        "per_page": "表示件数",
+        "pages_top": "結果のページ",
+        "pages_bottom": "結果のページ（下）",
         "next": "次へ",
         "original": "原文",
         "translation": "翻訳",
@@ -448,6 +457,62 @@ def choose_ui(request: Request) -> tuple[str, bool]:
     return request.accept_languages.best_match(UI_LANGS, default="en") or "en", False
 
 
+# Search errors in Japanese: the English messages (index/query.py, the speaker resolver) by
+# their shape. One not listed here is shown in English.
+ERRORS_JA: list[tuple[str, str]] = [
+    (
+        r"has an unbalanced quote",
+        '引用符（"）が閉じていません。フレーズを閉じるか、引用符を消してください',
+    ),
+    (r"has a '\)' without its '\('", "「(」のない「)」があります"),
+    (r"has a '\(' that is never closed", "「(」が閉じていません"),
+    (
+        r"uses an unknown field '(?P<f>[^']+)'; fields are: (?P<fields>.*)",
+        "「{f}」という項目はありません。使える項目: {fields}",
+    ),
+    (r"has no value after (?P<f>\w+):", "{f}: の後に値がありません"),
+    (
+        r"starts a word with \* or \?",
+        "* や ? で始まる語は使えません（すべての語を調べることになるため）。"
+        "* の前に2文字以上を置いてください（例: secur*）",
+    ),
+    (r"needs at least two letters before a wildcard", "* の前に2文字以上が必要です（例: secur*）"),
+    (r"uses a range", "範囲指定（[a TO z]）は使えません。日付は開始日・終了日で指定してください"),
+    (r"uses ~", "~（あいまい検索・近接検索）は使えません"),
+    (r"has no words to search for", "検索する語がありません"),
+    (r"is longer than (?P<n>[\d,]+) characters", "{n}文字を超えています"),
+    (
+        r"(?P<v>.+) is not a date; use YYYY, YYYY-MM or YYYY-MM-DD",
+        "{v} は日付として読めません。2025-08-23、2025/08/23、2025年8月23日、"
+        "令和7年8月23日のように入力してください",
+    ),
+    (r"'(?P<v>.*)' has no month (?P<m>\d+)", "{v}: {m}月はありません"),
+    (r"'(?P<v>.*)': (?P<ym>\S+) has no day (?P<d>\d+)", "{v}: {ym} に{d}日はありません"),
+    (r"(?P<a>\S+) is after until=(?P<b>\S+)", "開始日 {a} が終了日 {b} より後です"),
+    (
+        r"'(?P<v>.*)' is no speaker id, name, reading, family name, alias or handle in this"
+        r" archive",
+        "「{v}」に当たる発言者はこのアーカイブにいません（ID・名前・読み・姓・別名・ハンドルで探しました）",
+    ),
+    (
+        r"'(?P<v>.*)' is ambiguous: it could be (?P<who>.*); give the full name or the id",
+        "「{v}」は複数の発言者に当たります: {who}。フルネームかIDで指定してください",
+    ),
+    (
+        r"took longer than (?P<s>\S+) s and was stopped",
+        "{s}秒を超えたため中止しました（ほかの検索を待たせないため）。語を増やす、フレーズにする、"
+        "発言者や期間で絞るなどしてください",
+    ),
+    (r"must be a whole number from 1 to (?P<n>\d+)", "1から{n}までの整数で指定してください"),
+    (
+        r"'(?P<v>.*)' is not one of: (?P<choices>.*)",
+        "「{v}」は指定できません。指定できるのは: {choices}",
+    ),
+]
+# The label a field's error is shown under (the query box is named for what it searches).
+ERROR_FIELDS = {"q": "query_label", "lang": "original_language", "per_page": "per_page"}
+
+
 class Translator:
     """Label lookup for one interface language; unknown keys show the English label."""
 
@@ -464,6 +529,27 @@ class Translator:
 
     def kind_name(self, kind: str | None) -> str:
         return self("kind_" + (kind or "-"))
+
+    def error(self, err: Any) -> str:
+        """A search error (QueryError) in the interface language, under its field's label."""
+        message = err.message
+        if self.ui == "ja":
+            for pattern, japanese in ERRORS_JA:
+                if m := re.search(pattern, message):
+                    message = japanese.format(**m.groupdict())
+                    break
+        if not err.field:
+            return message
+        return f"{self(ERROR_FIELDS.get(err.field, err.field))}: {message}"
+
+    def date(self, iso: str | None) -> str:
+        """A date in the interface's convention: 2025-08-23, or 2025年8月23日 in Japanese."""
+        if not iso:
+            return self("undated")
+        if self.ui != "ja":
+            return iso
+        units = ("年", "月", "日")
+        return "".join(f"{int(p)}{u}" for p, u in zip(iso.split("-"), units, strict=False))
 
     def speaker_names(self, speaker: dict) -> tuple[str, str | None]:
         """The name in the interface language, and the original-script name beside it."""

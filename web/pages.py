@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 from hatsugen.archive import NotFound
 from hatsugen.archive.provenance import WORDINGS
 from hatsugen.archive.records import KINDS
-from hatsugen.index import SearchRequest
+from hatsugen.index import QueryError, SearchRequest
 
 from . import views
 from .views import core
@@ -81,20 +81,29 @@ def _encode(args: MultiDict) -> str:
 
 @bp.get("/")
 def search() -> ResponseReturnValue:
+    """The search page. A bad query or filter is said above the form, which keeps what was
+    typed (a 400), instead of a page that loses it."""
     app = core()
-    req = views.search_request(request.args)
-    result = app.search(req)
-    tips = views.suggestions(app, req) if not result["total"] and (req.q or req.has_filters) else []
-    speakers = app.speakers_by_id()
-    return render_template(
+    error, status = None, 200
+    try:
+        req = views.search_request(request.args)
+        result = app.search(req)
+    except QueryError as err:
+        req, result = views.search_request(request.args, strict=False), views.NO_RESULT
+        error, status = err, 400
+    no_result = not result["total"] and (req.q or req.has_filters)
+    tips = views.suggestions(app, req) if no_result and error is None else []
+    page = render_template(
         "search.html",
         req=req,
         result=result,
         tips=tips,
-        speakers=speakers,
+        error=error,
+        speakers=app.speakers_by_id(),
         langs=app.store.languages(),
         kinds=KINDS,
     )
+    return page, status
 
 
 @bp.get("/s/<statement_id>")

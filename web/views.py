@@ -25,8 +25,14 @@ def core() -> Hatsugen:
     return current_app.extensions["hatsugen"]
 
 
-def search_request(args: MultiDict) -> SearchRequest:
-    """Query-string parameters (the CLI's options) → a validated SearchRequest."""
+# What the search page shows when the request could not be run.
+NO_RESULT: dict[str, Any] = {"total": 0, "matched": None, "page": 1, "per_page": 10,
+                             "results": [], "facets": {}, "queued_for_indexing": 0}  # fmt: skip
+
+
+def search_request(args: MultiDict, strict: bool = True) -> SearchRequest:
+    """Query-string parameters (the CLI's options) → a validated SearchRequest; with
+    `strict=False`, the values as given (to show them again beside an error)."""
 
     def text(name: str) -> str | None:
         value = args.get(name, "").strip()
@@ -39,6 +45,8 @@ def search_request(args: MultiDict) -> SearchRequest:
         try:
             return int(raw)
         except ValueError:
+            if not strict:
+                return default
             raise QueryError(f"{raw!r} is not a whole number", name) from None
 
     req = SearchRequest(
@@ -54,7 +62,7 @@ def search_request(args: MultiDict) -> SearchRequest:
         page=number("page", 1),
         per_page=number("per_page", 10),
     )
-    return req.validate()
+    return req.validate() if strict else req
 
 
 def result_list_download(args: MultiDict, fmt: str) -> Response:
