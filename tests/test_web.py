@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import jsonschema
 import pytest
@@ -212,3 +213,42 @@ def test_a_card_matched_only_in_its_metadata_says_where(client) -> None:
     said = client.get("/api/search?q=cooperation").get_json()
     assert said["matched"]["metadata_only"] == 0
     assert all("meta" not in r["matched_in"] for r in said["results"])
+
+
+def test_any_search_or_speaker_is_an_atom_feed_newest_first(client) -> None:
+    import feedparser
+
+    page = client.get("/?q=協力&speaker=seo-minjun").get_data(as_text=True)
+    link = re.search(
+        r'<link rel="alternate" type="application/atom\+xml"[^>]* href="([^"]+)"', page
+    )
+    assert link is not None and "speaker=seo-minjun" in link.group(1)
+    feed = feedparser.parse(client.get(link.group(1).replace("&amp;", "&")).get_data())
+    assert not feed.bozo and [e.link for e in feed.entries] == ["http://localhost/s/korea"]
+    (entry,) = feed.entries
+    assert "한일 경제 협력이 중요합니다." in entry.content[0].value
+    assert "Korea-Japan economic cooperation is important." in entry.content[0].value
+    dated = feedparser.parse(client.get("/feed").get_data())
+    dates = [e.title.split(", ")[1].split(":")[0] for e in dated.entries]
+    assert len(dates) >= 10 and dates[:3] == sorted(dates[:3], reverse=True)
+    hostile = client.get("/feed?q=alert").get_data(as_text=True)
+    assert not feedparser.parse(hostile).bozo and "<script>" not in hostile
+    speaker_page = client.get("/speakers/seo-minjun").get_data(as_text=True)
+    assert 'href="/feed?speaker=seo-minjun"' in speaker_page
+
+
+def test_shared_links_do_not_carry_the_interface_language(client) -> None:
+    response = client.get("/?q=協力&ui=ja")
+    page = response.get_data(as_text=True)
+    links = re.findall(r'href="(/\?[^"]*)"', page)
+    assert links and [u for u in links if "ui=" in u] == ["/?q=%E5%8D%94%E5%8A%9B&amp;ui=en"]
+    assert {"Accept-Language", "Cookie"} <= set(response.headers["Vary"].split(", "))
+    client.get("/?ui=en")
+
+
+def test_a_statement_page_previews_when_its_link_is_pasted(client) -> None:
+    page = client.get("/s/korea").get_data(as_text=True)
+    assert '<meta property="og:description" content="한일 경제 협력이 중요합니다.">' in page
+    assert '<meta property="og:url" content="http://localhost/s/korea">' in page
+    xss = client.get("/s/xss").get_data(as_text=True)
+    assert "<script>" not in xss.split("</head>")[0]

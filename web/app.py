@@ -37,11 +37,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["hatsugen"] = Hatsugen(app.config["HATSUGEN_HOME"])
 
-    from . import api, auth, edit, pages
+    from . import api, auth, edit, feeds, pages
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(edit.bp)
+    app.register_blueprint(feeds.bp)
     auth.init_app(app)
     for helper in ("status_of", "wording_of", "spoken_lang_of", "original_entry",
                    "primary_evidence"):  # fmt: skip
@@ -58,6 +59,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     def headers(response):  # type: ignore[no-untyped-def]
         for name, value in SECURITY_HEADERS:
             response.headers[name] = value
+        # A page's language follows the visitor (Accept-Language, the cookie), not its URL.
+        response.vary.update(("Accept-Language", "Cookie"))
         if getattr(g, "ui_explicit", False):
             response.set_cookie(COOKIE, g.ui, max_age=365 * 24 * 3600, samesite="Lax",
                                 httponly=True)  # fmt: skip

@@ -31,10 +31,22 @@ def download_url(fmt: str) -> str:
 
 
 @bp.app_template_global()
+def feed_url() -> str:
+    """This search as an Atom feed, newest first (/feed?…)."""
+    args = MultiDict(request.args)
+    for key in ("page", "per_page", "format", "ui", "sort"):
+        args.pop(key, None)
+    return url_for("feeds.search_feed") + ("?" + _encode(args) if args else "")
+
+
+@bp.app_template_global()
 def url_with(**changes: object) -> str:
-    """This page's URL with some query parameters changed (None removes; page resets)."""
+    """This page's URL with some query parameters changed (None removes; page resets). The
+    interface language (`ui=`) is dropped unless it is the change: a link someone shares must
+    not set the language of whoever opens it."""
     args = MultiDict(request.args)
     args.pop("page", None)
+    args.pop("ui", None)
     for key, value in changes.items():
         args.pop(key, None)
         if isinstance(value, list | tuple):
