@@ -18,7 +18,8 @@ from hatsugen.archive.accounts import ROLES
 from hatsugen.archive.formats import read_records
 from hatsugen.archive.provenance import EVIDENCE_KINDS, STATUSES, WORDINGS
 from hatsugen.citations import FORMATS, write_list
-from hatsugen.core import Hatsugen, actor
+from hatsugen.core import DB_NAME, Hatsugen, actor
+from hatsugen.home import resolve_home
 from hatsugen.index import SearchRequest
 from hatsugen.index.query import SORTS, QueryError
 
@@ -51,7 +52,9 @@ class HatsugenGroup(click.Group):
                 + "\nFix the records, or pass --skip-invalid to import the valid ones."
             ) from None
         except QueryError as err:
-            name = {"q": "query"}.get(err.field or "", f"--{(err.field or '').replace('_', '-')}")
+            name = {"q": "query", "per_page": "--limit"}.get(
+                err.field or "", f"--{(err.field or '').replace('_', '-')}"
+            )
             raise InputError(f"bad {name}: {err.message}") from None
         except NotFound as err:
             raise InputError(str(err)) from None
@@ -106,6 +109,24 @@ class _Lazy:
 
 def _app(ctx: click.Context) -> Hatsugen:
     return ctx.find_object(_Lazy).app
+
+
+def _reader(ctx: click.Context) -> Hatsugen:
+    """The archive for a command that only reads: never created by reading it, and named when
+    it is missing or empty, so nobody takes "no statements found" for an answer about another
+    archive (the demo that `scripts/run` serves lives in the checkout's .hatsugen-demo)."""
+    home = resolve_home(ctx.find_object(_Lazy).home)
+    existing = next((p for p in (home, *home.parents) if p.exists()), home)
+    if existing.is_dir() and not (home / DB_NAME).is_file():
+        raise click.ClickException(
+            f"there is no archive at {home}: import statements (`hatsugen import FILE`), load"
+            " the demo (`hatsugen demo`), or point --home or $HATSUGEN_HOME at an archive"
+            " (scripts/run serves the one in the checkout's .hatsugen-demo)"
+        )
+    app = _app(ctx)
+    if not app.store.count():
+        click.echo(f"the archive at {home} holds no statements yet", err=True)
+    return app
 
 
 def _echo_json(value: Any) -> None:
@@ -307,7 +328,7 @@ def _record_from_options(opts: dict[str, Any]) -> dict:
 @click.pass_context
 def show(ctx: click.Context, statement_id: str, as_json: bool) -> None:
     """Show one statement with its translations and source."""
-    app = _app(ctx)
+    app = _reader(ctx)
     record = app.statement(statement_id)
     if as_json:
         _echo_json(record)
@@ -323,7 +344,7 @@ def show(ctx: click.Context, statement_id: str, as_json: bool) -> None:
 @click.pass_context
 def history(ctx: click.Context, statement_id: str, as_json: bool) -> None:
     """Every revision of a statement, oldest first, with what changed."""
-    versions = _app(ctx).history(statement_id)
+    versions = _reader(ctx).history(statement_id)
     if as_json:
         _echo_json(versions)
         return
@@ -336,7 +357,7 @@ def history(ctx: click.Context, statement_id: str, as_json: bool) -> None:
 @click.pass_context
 def stats(ctx: click.Context, as_json: bool) -> None:
     """Counts by speaker, language, kind and year."""
-    app = _app(ctx)
+    app = _reader(ctx)
     figures = app.stats()
     if as_json:
         _echo_json(figures)
@@ -355,7 +376,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def export(ctx: click.Context, output: str | None, fmt: str) -> None:
     """Write the indexed JSON export (or JSON Lines) of the whole archive."""
-    app = _app(ctx)
+    app = _reader(ctx)
     if output is None or output == "-":
         app.export(sys.stdout, fmt)
         return
@@ -427,21 +448,22 @@ def search(
     year:, ja:, en:). With no words, lists statements newest first.
     """
     req = SearchRequest(q=" ".join(query), speakers=list(opts.pop("speakers")), **opts)
+    app = _reader(ctx)
     if list_format:
         from datetime import UTC, datetime
 
-        total, records = _app(ctx).search_list(req, max_results)
+        total, records = app.search_list(req, max_results)
         today = datetime.now(UTC).date().isoformat()
-        write_list(list_format, records, sys.stdout, _app(ctx).speakers_by_id(),
+        write_list(list_format, records, sys.stdout, app.speakers_by_id(),
                    permalink_base=base_url, accessed=today)  # fmt: skip
         if total > len(records):
             click.echo(f"{len(records)} of {total} statements written (--max)", err=True)
         return
-    result = _app(ctx).search(req)
+    result = app.search(req)
     if as_json:
         _echo_json(result)
         return
-    for line in textview.search_lines(result, req, _app(ctx).speakers_by_id()):
+    for line in textview.search_lines(result, req, app.speakers_by_id()):
         click.echo(line)
 
 
@@ -541,7 +563,7 @@ def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
 
     Exit status 1 when problems were found and not repaired.
     """
-    found = _app(ctx).check(repair=repair)
+    found = _reader(ctx).check(repair=repair)
     queued = found.pop("queued")
     problems = sum(len(v) for v in found.values())
     if as_json:

@@ -193,18 +193,30 @@ def search_lines(result: dict, req: object, speakers: dict[str, dict] | None = N
         lines.extend(statement_lines(r, text=emphasised(hl["text"]), translations=shown,
                                      original=own, speakers=speakers))  # fmt: skip
     lines.append("")
-    names = {}
-    for r in result["results"]:
-        names[r["speaker"]["id"]] = speaker_label(r["speaker"])
     for facet, counts in result["facets"].items():
         if counts:
-            items = ", ".join(f"{names.get(k, k) if facet == 'speaker' else k} {n}"
+            items = ", ".join(f"{_facet_value(facet, k, speakers)} {n}"
                               for k, n in list(counts.items())[:8])  # fmt: skip
             lines.append(style(f"{facet}: ", dim=True) + items)
     if waiting:
         lines.extend(note)
     lines.append(style("hatsugen show ID for the whole statement", dim=True))
     return lines
+
+
+_LANGS = {"ja": "Japanese", "en": "English", "ko": "Korean", "zh": "Chinese"}
+
+
+def _facet_value(facet: str, value: str, speakers: dict[str, dict] | None) -> str:
+    """A facet value as words: a speaker's name, a language's, a kind without underscores."""
+    if facet == "speaker":
+        speaker = (speakers or {}).get(value)
+        return speaker_label(speaker) if speaker else value
+    if value == "-":
+        return {"year": "undated", "kind": "no kind"}.get(facet, value)
+    if facet == "lang":
+        return _LANGS.get(value, value)
+    return value.replace("_", " ")
 
 
 def candidate_lines(candidates: list[dict]) -> list[str]:

@@ -49,6 +49,7 @@ def test_add_from_stdin_and_errors(run: Cli) -> None:
 
 
 def test_show_unknown_id_is_a_clear_error(run: Cli) -> None:
+    run.ok("demo")
     result = run("show", "no-such-id")
     assert result.exit_code == 2
     assert "no statement with id 'no-such-id'" in result.stderr
@@ -157,3 +158,30 @@ def test_a_newer_schema_is_refused_clearly(run: Cli, home: Path) -> None:
     result = run("stats")
     assert result.exit_code == 1
     assert "newer hatsugen" in result.stderr and "Traceback" not in result.output
+
+
+def test_reading_commands_never_create_an_archive_and_say_which_one(tmp_path: Path) -> None:
+    nowhere = Cli(tmp_path / "no-such-home")
+    for args in (["search", "協力"], ["show", "x"], ["stats"], ["export"], ["check"]):
+        result = nowhere(*args)
+        assert result.exit_code == 1, args
+        assert f"there is no archive at {tmp_path / 'no-such-home'}" in result.output, args
+    assert not (tmp_path / "no-such-home").exists()
+    from hatsugen.core import Hatsugen
+
+    Hatsugen(tmp_path / "empty").close()  # an archive made, with nothing in it yet
+    result = Cli(tmp_path / "empty").ok("search", "協力")
+    assert f"the archive at {tmp_path / 'empty'} holds no statements yet" in result.stderr
+
+
+def test_search_output_speaks_in_words(run: Cli, tmp_path: Path) -> None:
+    from search_corpus import CORPUS
+
+    run.ok("import", str(write_jsonl(tmp_path / "c.jsonl", CORPUS)))
+    out = run.ok("search", "--limit", "2").stdout
+    assert "speaker: Aiko Mizuhara (水原愛子)" in out  # names, even of speakers not on the page
+    assert "kind: " in out and "press_conference" not in out and "joint statement" in out
+    assert "lang: Japanese" in out
+    too_many = run("search", "協力", "--limit", "500")
+    assert too_many.exit_code == 2 and "bad --limit:" in too_many.output
+    assert "per-page" not in too_many.output

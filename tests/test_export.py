@@ -43,6 +43,9 @@ def test_export_is_sorted_indexed_and_valid(run: Cli, tmp_path: Path) -> None:
 
 
 def test_empty_archive_exports_a_valid_document(run: Cli) -> None:
+    from hatsugen.core import Hatsugen
+
+    Hatsugen(run.home).close()  # an archive with nothing in it yet
     doc = json.loads(run.ok("export").stdout)
     validate_export(doc)
     assert doc["statements"] == [] and doc["counts"]["statements"] == 0

@@ -309,6 +309,7 @@ def test_a_slow_search_does_not_hold_up_another(run: Cli) -> None:
 
 
 def test_a_bad_searcher_count_is_one_clear_error(run: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    run.ok("demo")
     monkeypatch.setenv("HATSUGEN_SEARCHERS", "many")
     result = run("search", "x")
     assert result.exit_code != 0 and "HATSUGEN_SEARCHERS must be a whole number" in result.output
