@@ -108,7 +108,7 @@ def test_scripts_never_run_from_archive_text(page: Page, server: str) -> None:
 
 
 def test_keyboard_skip_link_and_labels(page: Page, server: str) -> None:
-    page.goto(server + "/")
+    page.goto(server + "/?q=協力")
     page.keyboard.press("Tab")
     expect(page.locator("a.skip")).to_be_focused()
     for label in (
@@ -372,3 +372,28 @@ def test_a_cross_site_form_post_is_refused(browser: Browser, editing_server: str
     page.goto(editing_server + "/s/mizuhara-2024-05-01")
     expect(page.locator(".retracted")).to_have_count(0)
     context.close()
+
+
+def test_keyboard_reaches_the_query_and_the_first_result_at_once(page: Page, server: str) -> None:
+    page.goto(server + "/")
+    # The query box has focus on arrival: type at once.
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.keyboard.type("協力")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/?q=*")
+    # On a page of results, one Tab to the skip link, Enter: the first result, not the top.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    first = page.locator("article.result").first
+    assert page.evaluate("document.activeElement.id") == first.get_attribute("id")
+    # Every form control has a label, and every name says its language.
+    unlabelled = page.evaluate(
+        """[...document.querySelectorAll('input, select, textarea')]
+             .filter(e => e.type !== 'hidden' && !(e.labels && e.labels.length)
+                          && !e.getAttribute('aria-label'))
+             .map(e => e.name)"""
+    )
+    assert unlabelled == []
+    names = page.locator("a.speaker span").evaluate_all("els => els.map(e => e.lang)")
+    assert names and all(names)

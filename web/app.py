@@ -8,6 +8,7 @@ from flask import Flask, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from hatsugen.archive import ArchiveError, NotFound, RecordError, provenance
+from hatsugen.archive.speakers import guess_script_lang
 from hatsugen.archive.store import EditConflict
 from hatsugen.core import Hatsugen
 from hatsugen.extract import ExtractionTooSlow
@@ -49,6 +50,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.add_template_global(getattr(provenance, helper), helper)
     for vocabulary in ("STATUSES", "EVIDENCE_KINDS", "WORDINGS"):  # one list, everywhere
         app.add_template_global(getattr(provenance, vocabulary), vocabulary)
+
+    @app.template_filter("script_lang")
+    def script_lang(text: str) -> str:
+        """The language a name or role is written in, by its script (for `lang=`)."""
+        return guess_script_lang(text or "")
 
     @app.before_request
     def pick_language() -> None:
