@@ -31,7 +31,7 @@ from hatsugen.archive.store import Located
 from hatsugen.archive.timeutil import now_utc
 from hatsugen.extract import extract
 from hatsugen.index import IndexBusy, QueryError, SearchEngine, SearchIndex, SearchRequest
-from hatsugen.index.highlight import highlight, highlight_field, matches
+from hatsugen.index.highlight import fragments, highlight_field, matches
 from hatsugen.index.query import speakers_in_query
 from hatsugen.index.schema import document, stamp
 from hatsugen.index.search import searchers_from_env
@@ -616,17 +616,7 @@ class Hatsugen:
                 continue
             speaker = speakers[record["speaker"]]
             record, cut = _bounded(record)
-            text_hl, in_text = highlight(record["text"], record["lang"], hits.terms)
-            marks: dict = {"text": text_hl, "translations": {}}
-            matched_in = ["text"] if in_text else []
-            for t in record.get("translations", []):
-                marked, matched = highlight(t["text"], t["lang"], hits.terms)
-                if matched and t.get("original"):
-                    marks["original"] = marked  # the speaker's own words, beside a translation
-                    matched_in.append("original")
-                elif matched:
-                    marks["translations"][t["lang"]] = marked
-                    matched_in.append("translation")
+            marks, matched_in = _marked_texts(record, hits.terms)
             meta_marked = _marked_metadata(record, hits.terms)
             if meta_marked:
                 marks["meta"] = meta_marked  # why it matched, when the text does not show it
@@ -688,6 +678,34 @@ def _check_report(**found: list[str]) -> dict[str, list[str]]:
 # Where a result matched, for its card: its text, the original beside a translation, a
 # translation, the speaker's names, its metadata (role, event, place, topics).
 MATCHED_IN = ["text", "original", "translation", "speaker", "meta"]
+
+
+def _marked_texts(record: dict, terms: dict) -> tuple[dict, list[str]]:
+    """The result's texts as shown: marked, long ones cut to the sentences that matched; a
+    long translation in which nothing matched shows the sentences that correspond to the
+    matched ones of the text (`aligned`); `cut` names the texts shown in part."""
+    own = fragments(record["text"], record["lang"], terms)
+    shown = {
+        t["lang"]: fragments(t["text"], t["lang"], terms) for t in record.get("translations", [])
+    }
+    anchor = own.at if own.matched else next((f.at for f in shown.values() if f.matched), None)
+    marks: dict = {"text": own.html, "translations": {}, "aligned": {}, "cut": []}
+    matched_in = ["text"] if own.matched else []
+    if own.cut:
+        marks["cut"].append("text")
+    for t in record.get("translations", []):
+        f = shown[t["lang"]]
+        if f.matched and t.get("original"):
+            marks["original"] = f.html  # the speaker's own words, beside a translation
+            matched_in.append("original")
+        elif f.matched:
+            marks["translations"][t["lang"]] = f.html
+            matched_in.append("translation")
+        elif f.cut and anchor:
+            marks["aligned"][t["lang"]] = fragments(t["text"], t["lang"], terms, at=anchor).html
+        if f.cut:
+            marks["cut"].append("original" if t.get("original") else t["lang"])
+    return marks, matched_in
 
 
 def _names_match(speaker: dict, terms: dict) -> bool:

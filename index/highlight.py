@@ -4,6 +4,7 @@ analyzers themselves (so a repeated word is marked where it really is)."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from functools import cache
 from html import escape
 
@@ -70,24 +71,99 @@ def matches(text: str, field: str, terms: Terms) -> bool:
 
 def highlight(text: str, lang: str, terms: Terms) -> tuple[str, bool]:
     """(HTML, whether anything matched). Long texts become fragments around the matches."""
+    shown = fragments(text, lang, terms)
+    return shown.html, shown.matched
+
+
+@dataclass
+class Shown:
+    """A text as a result shows it: HTML (escaped, <mark>s), whether the query matched in it,
+    whether it is cut (fragments of a longer text), and where its fragments are (fractions of
+    the text), so a translation can show the part that corresponds."""
+
+    html: str
+    matched: bool
+    cut: bool
+    at: list[float] = field(default_factory=list)
+
+
+# Where a sentence ends: Japanese full stops (a closing bracket may follow), . ! ? before a
+# space or the end, a line break.
+_SENTENCE_END = re.compile(r"[。．！？]+[」』）)”\"]*|[.!?]+[\"”')\]]*(?=\s|$)|\n+")
+MAX_SENTENCE_CHARS = 240  # a longer sentence is cut around the match, at a word boundary
+SNAP_CHARS = 20  # how far a cut may move to land on a space or a Japanese comma
+
+
+def fragments(text: str, lang: str, terms: Terms, at: list[float] | None = None) -> Shown:
+    """The text whole if short; else the sentences that matched (at most MAX_FRAGMENTS), or,
+    when nothing matched and `at` is given, the sentences at those places (the translation
+    of the matched part of the original: by order and length)."""
     spans = match_spans(text, lang, terms)
     if len(text) <= WHOLE_TEXT_CHARS:
-        return _marked(text, 0, len(text), spans), bool(spans)
-    if not spans:
-        return escape(text[:WHOLE_TEXT_CHARS]) + "…", False
+        return Shown(_marked(text, 0, len(text), spans), bool(spans), False, [0.5])
+    sentences = _sentences(text)
+    if spans:
+        chosen = sorted({_containing(sentences, start) for start, _ in spans})
+    elif at:
+        chosen = sorted({min(int(f * len(sentences)), len(sentences) - 1) for f in at})
+    else:
+        chosen = [0]
     windows: list[list[int]] = []
-    for start, end in spans:
-        lo, hi = max(0, start - CONTEXT_CHARS), min(len(text), end + CONTEXT_CHARS)
-        if windows and lo <= windows[-1][1]:
-            windows[-1][1] = max(windows[-1][1], hi)
+    for i in chosen:
+        lo, hi = sentences[i]
+        if windows and lo <= windows[-1][1] + 1:
+            windows[-1][1] = hi
         else:
             windows.append([lo, hi])
     parts = []
     for lo, hi in windows[:MAX_FRAGMENTS]:
+        lo, hi = _trimmed(text, lo, hi, [s for s in spans if lo <= s[0] < hi])
         parts.append(
             ("…" if lo > 0 else "") + _marked(text, lo, hi, spans) + ("…" if hi < len(text) else "")
         )
-    return " ".join(parts), True
+    # Where the shown sentences are, by order: the n-th of N sentences matches the n-th of a
+    # translation's M in proportion (sentences are translated in order, one for one or so).
+    places = [(i + 0.5) / len(sentences) for i in chosen]
+    return Shown(" ".join(parts), bool(spans), True, places)
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.end() > start:
+            out.append((start, m.end()))
+        start = m.end()
+    if start < len(text):
+        out.append((start, len(text)))
+    kept = [(lo + len(text[lo:hi]) - len(text[lo:hi].lstrip()), hi)
+            for lo, hi in out if text[lo:hi].strip()]  # fmt: skip
+    return kept or [(0, len(text))]
+
+
+def _containing(sentences: list[tuple[int, int]], at: int) -> int:
+    return next((i for i, (_, hi) in enumerate(sentences) if at < hi), len(sentences) - 1)
+
+
+def _trimmed(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> tuple[int, int]:
+    """A sentence longer than MAX_SENTENCE_CHARS, cut around its matches at word boundaries
+    (a space, or a Japanese comma), never mid-word when a boundary is near."""
+    if hi - lo <= MAX_SENTENCE_CHARS:
+        return lo, hi
+    first = spans[0][0] if spans else lo
+    last = spans[-1][1] if spans else lo + MAX_SENTENCE_CHARS - CONTEXT_CHARS
+    new_lo = max(lo, first - CONTEXT_CHARS)
+    new_hi = min(hi, max(last + CONTEXT_CHARS, new_lo + MAX_SENTENCE_CHARS // 2))
+    if new_lo > lo:
+        window = text[new_lo : new_lo + SNAP_CHARS]
+        cut = max(window.find(" "), window.find("、"))
+        if 0 <= cut < (first - new_lo):
+            new_lo += cut + 1
+    if new_hi < hi:
+        window = text[max(new_hi - SNAP_CHARS, last) : new_hi]
+        cut = max(window.rfind(" "), window.rfind("、"))
+        if cut >= 0:
+            new_hi = max(new_hi - SNAP_CHARS, last) + cut + (1 if window[cut] == "、" else 0)
+    return new_lo, new_hi
 
 
 def _marked(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> str:

@@ -196,7 +196,7 @@ def test_search_json_is_the_design_shape(run: Cli, tmp_path: Path) -> None:
         "status", "text", "truncated", "translations", "source", "attribution", "highlights",
         "matched_in",
     }  # fmt: skip
-    assert set(out["results"][0]["highlights"]) == {"text", "translations"}
+    assert set(out["results"][0]["highlights"]) == {"text", "translations", "aligned", "cut"}
     assert set(out["facets"]) == {"speaker", "lang", "kind", "year", "status"}
     filtered = json.loads(
         run.ok("search", "--speaker", "seo-minjun", "--since", "2025", "--json").stdout

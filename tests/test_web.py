@@ -252,3 +252,31 @@ def test_a_statement_page_previews_when_its_link_is_pasted(client) -> None:
     assert '<meta property="og:url" content="http://localhost/s/korea">' in page
     xss = client.get("/s/xss").get_data(as_text=True)
     assert "<script>" not in xss.split("</head>")[0]
+
+
+def test_long_texts_are_cut_at_sentences_and_the_translation_follows(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from hatsugen.core import Hatsugen
+    from hatsugen.web.app import create_app
+
+    from conftest import statement, write_jsonl
+
+    original = (
+        "市の予算について説明します。" * 20 + "半導体の工場を誘致します。" + "議論を続けます。" * 20
+    )
+    english = ("We explain the city budget. " * 20 + "We will attract a semiconductor plant. "
+               + "We continue the debate. " * 20)  # fmt: skip
+    home = tmp_path / "home"
+    app = Hatsugen(home)
+    record = statement(id="long-ja", text=original,
+                       translations=[{"lang": "en", "text": english, "by": "editor"}])  # fmt: skip
+    app.import_files([str(write_jsonl(tmp_path / "l.jsonl", [record]))], by="test")
+    app.close()
+    client = create_app({"HATSUGEN_HOME": str(home), "TESTING": True}).test_client()
+    (result,) = client.get("/api/search?q=半導体").get_json()["results"]
+    hl = result["highlights"]
+    assert hl["text"] == "…<mark>半導体</mark>の工場を誘致します。…"  # the whole sentence, no more
+    assert hl["aligned"] == {"en": "…We will attract a semiconductor plant.…"}
+    assert set(hl["cut"]) == {"text", "en"}
+    page = client.get("/?q=半導体").get_data(as_text=True)
+    assert page.count('<details class="whole"><summary>Show the whole text</summary>') == 2
+    assert "We will attract a semiconductor plant.…</blockquote>" in page

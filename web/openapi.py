@@ -342,7 +342,12 @@ def _schemas() -> dict[str, Any]:
                         "text": _STR, "translations": _NAMES, "original": _STR,
                         "meta": {"type": "object", "description":
                                  "role, event, place, topics that matched, marked",
-                                 "additionalProperties": _STR}}},
+                                 "additionalProperties": _STR},
+                        "aligned": {"type": "object", "additionalProperties": _STR,
+                                    "description": "long translations in which nothing matched:"
+                                    " the sentences that correspond to the matched ones"},
+                        "cut": {"type": "array", "items": _STR, "description":
+                                "texts shown in part: text, original, or a translation's lang"}}},
                     "matched_in": {"type": "array", "items": {"type": "string", "enum": [
                         "text", "original", "translation", "speaker", "meta"]},
                         "description": "where this statement matched the query"}}}},
