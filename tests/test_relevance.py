@@ -53,3 +53,18 @@ def test_judged_query(archive: Hatsugen, by_speaker: dict[str, set[str]], query:
     assert not outcome.wrong, f"wrongly found: {outcome.wrong} ({query['why']})"
     assert not outcome.stray_marks, f"marked outside the match: {outcome.stray_marks}"
     assert not outcome.problems, outcome.problems
+
+
+def test_facets_show_ten_then_more_and_years_in_date_order(archive: Hatsugen) -> None:
+    import re
+
+    from hatsugen.web.app import create_app
+
+    client = create_app({"HATSUGEN_HOME": str(archive.home), "TESTING": True}).test_client()
+    page = client.get("/?q=防衛").get_data(as_text=True)
+    speakers = page.split("<h3>Speaker</h3>")[1].split("</section>")[0]
+    shown, more = speakers.split('<details class="more">')
+    assert shown.count("<li>") == 10 and re.search(r"<summary>\d+ more…</summary>", more)
+    years = page.split("<h3>Year</h3>")[1].split("</section>")[0]
+    listed = re.findall(r">(\d{4})</a>", years)
+    assert len(listed) > 3 and listed == sorted(listed, reverse=True)
