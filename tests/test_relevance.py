@@ -68,3 +68,22 @@ def test_facets_show_ten_then_more_and_years_in_date_order(archive: Hatsugen) ->
     years = page.split("<h3>Year</h3>")[1].split("</section>")[0]
     listed = re.findall(r">(\d{4})</a>", years)
     assert len(listed) > 3 and listed == sorted(listed, reverse=True)
+
+
+def test_the_speakers_page_is_in_reading_order_with_a_filter_and_pages(archive: Hatsugen) -> None:
+    import re
+
+    from hatsugen.web.app import create_app
+
+    client = create_app({"HATSUGEN_HOME": str(archive.home), "TESTING": True}).test_client()
+    page = client.get("/speakers").get_data(as_text=True)
+    readings = re.findall(r'class="reading" lang="ja">([^<]*)', page)
+    assert len(readings) > 50 and readings == sorted(readings)  # あいうえお
+    found = client.get("/speakers?q=さくら").get_data(as_text=True)
+    assert "櫻田義孝" in found and "石破茂" not in found  # by reading, and the old form 櫻
+    assert "櫻田義孝" in client.get("/speakers?q=桜田").get_data(as_text=True)
+    by_count = client.get("/api/speakers?sort=count").get_json()["speakers"]
+    assert [s["count"] for s in by_count] == sorted((s["count"] for s in by_count), reverse=True)
+    paged = client.get("/api/speakers?page=1").get_json()
+    assert paged["total"] > len(paged["speakers"]) or paged["total"] <= 100
+    assert client.get("/api/speakers?sort=height").status_code == 400

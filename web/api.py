@@ -35,7 +35,7 @@ def statement(statement_id: str) -> ResponseReturnValue:
 
 @bp.get("/speakers")
 def speakers() -> ResponseReturnValue:
-    return jsonify(views.speakers_data(core()))
+    return jsonify(views.speakers_data(core(), request.args))
 
 
 @bp.get("/speakers/<speaker_id>")

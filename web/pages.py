@@ -139,7 +139,9 @@ def statement_csl(statement_id: str) -> ResponseReturnValue:
 
 @bp.get("/speakers")
 def speakers() -> ResponseReturnValue:
-    return render_template("speakers.html", **views.speakers_data(core()))
+    args = MultiDict(request.args)
+    args.setdefault("page", "1")
+    return render_template("speakers.html", **views.speakers_data(core(), args))
 
 
 @bp.get("/speakers/<speaker_id>")

@@ -13,6 +13,7 @@ from hatsugen.archive.formats import full_record
 from hatsugen.citations import FORMATS, as_text, citation, csl_json
 from hatsugen.core import EXPORT_LIMIT, Hatsugen
 from hatsugen.index import QueryError, SearchRequest
+from hatsugen.speaker_lookup import lookup_key
 
 from .diff import revision_diff
 
@@ -178,9 +179,54 @@ def speaker_data(app: Hatsugen, speaker_id: str, page: int = 1) -> dict[str, Any
     }
 
 
-def speakers_data(app: Hatsugen) -> dict[str, Any]:
+SPEAKER_SORTS = ("reading", "name", "count")
+SPEAKERS_PER_PAGE = 100
+
+
+def speakers_data(app: Hatsugen, args: MultiDict | None = None) -> dict[str, Any]:
+    """The speakers with their statement counts: filtered by `q` (any part of a name,
+    reading or alias, width and kanji variants folded), sorted by reading (あいうえお; those
+    without one by name, after), by name or by count, and paged when `page` is given."""
+    args = args or MultiDict()
     counts = app.store.speaker_counts()
-    return {"speakers": [{**s, "count": counts.get(s["id"], 0)} for s in app.store.speakers()]}
+    rows = [{**s, "count": counts.get(s["id"], 0)} for s in app.store.speakers()]
+    wanted = lookup_key(args.get("q", ""))
+    if wanted:
+        rows = [r for r in rows if any(wanted in k for k in _name_keys(r))]
+    sort = args.get("sort", "reading")
+    if sort not in SPEAKER_SORTS:
+        raise QueryError(f"{sort!r} is not one of: {', '.join(SPEAKER_SORTS)}", "sort")
+    if sort == "count":
+        rows.sort(key=lambda r: (-r["count"], _name_key(r)))
+    elif sort == "name":
+        rows.sort(key=_name_key)
+    else:
+        # family name first, then given name (かん なおと before かんけ いちろう)
+        rows.sort(key=lambda r: (0, [lookup_key(p) for p in r["reading"].split()])
+                  if r.get("reading") else (1, [_name_key(r)]))  # fmt: skip
+    out = {"speakers": rows, "total": len(rows), "q": args.get("q", ""), "sort": sort}
+    if "page" not in args:
+        return out  # the API's whole list, as before
+    pages = max(1, (len(rows) + SPEAKERS_PER_PAGE - 1) // SPEAKERS_PER_PAGE)
+    page = page_number(args, top=pages)
+    start = (page - 1) * SPEAKERS_PER_PAGE
+    out.update(speakers=rows[start : start + SPEAKERS_PER_PAGE], page=page,
+               per_page=SPEAKERS_PER_PAGE)  # fmt: skip
+    return out
+
+
+def _name_keys(speaker: dict) -> list[str]:
+    names = [*speaker.get("name", {}).values(), *speaker.get("aliases", []), speaker["id"]]
+    if speaker.get("reading"):
+        names.append(speaker["reading"])
+    return [lookup_key(n) for n in names]
+
+
+def _name_key(speaker: dict) -> str:
+    names = speaker.get("name", {})
+    return lookup_key(
+        names.get("ja") or names.get("en") or next(iter(names.values()), speaker["id"])
+    )
 
 
 MAX_ARTICLE_CHARS = 200_000
