@@ -280,3 +280,12 @@ def test_long_texts_are_cut_at_sentences_and_the_translation_follows(tmp_path) -
     page = client.get("/?q=半導体").get_data(as_text=True)
     assert page.count('<details class="whole"><summary>Show the whole text</summary>') == 2
     assert "We will attract a semiconductor plant.…</blockquote>" in page
+
+
+def test_a_compact_list_shows_one_line_a_statement(client) -> None:
+    page = client.get("/?q=協力&view=compact").get_data(as_text=True)
+    assert page.count('<li id="r-') == 2 and "<article" not in page.split("results-title")[1]
+    assert "<mark>協力</mark>" in page  # the matched line, marked
+    assert 'href="/?q=%E5%8D%94%E5%8A%9B"' in page  # back to cards, the query kept
+    cards = client.get("/?q=協力").get_data(as_text=True)
+    assert 'href="/?q=%E5%8D%94%E5%8A%9B&amp;view=compact"' in cards

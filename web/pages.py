@@ -111,6 +111,7 @@ def search() -> ResponseReturnValue:
         result=result,
         tips=tips,
         error=error,
+        compact=request.args.get("view") == "compact",
         speakers=app.speakers_by_id(),
         langs=app.store.languages(),
         kinds=KINDS,
