@@ -397,3 +397,18 @@ def test_keyboard_reaches_the_query_and_the_first_result_at_once(page: Page, ser
     assert unlabelled == []
     names = page.locator("a.speaker span").evaluate_all("els => els.map(e => e.lang)")
     assert names and all(names)
+
+
+def test_on_a_phone_the_filters_fold_above_the_results(browser: Browser, server: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US")
+    phone = context.new_page()
+    phone.goto(server + "/?q=協力")
+    expect(phone.locator("details.filters-box")).not_to_have_attribute("open", "")
+    first = phone.locator("article.result").first.bounding_box()
+    assert first and first["y"] < 844  # a result is on the first screen
+    phone.locator("details.filters-box > summary").click()
+    expect(phone.get_by_label("Speaker", exact=True)).to_be_visible()
+    filtered = phone.goto(server + "/?q=協力&kind=speech")
+    assert filtered and filtered.ok
+    expect(phone.locator("details.filters-box")).to_have_attribute("open", "")  # in use: shown
+    context.close()
