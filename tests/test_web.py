@@ -289,3 +289,10 @@ def test_a_compact_list_shows_one_line_a_statement(client) -> None:
     assert 'href="/?q=%E5%8D%94%E5%8A%9B"' in page  # back to cards, the query kept
     cards = client.get("/?q=協力").get_data(as_text=True)
     assert 'href="/?q=%E5%8D%94%E5%8A%9B&amp;view=compact"' in cards
+
+
+def test_the_count_says_what_was_searched(client) -> None:
+    page = client.get("/?q=協力&speaker=seo-minjun&since=2025/01").get_data(as_text=True)
+    searched = page.split('<p class="searched">')[1].split("</p>")[0]
+    assert '“<span class="q">協力</span>”' in searched and "Seo Min-jun" in searched
+    assert "From: 2025-01" in searched and "speakers&#39; names and metadata" in searched
