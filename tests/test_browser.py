@@ -412,3 +412,16 @@ def test_on_a_phone_the_filters_fold_above_the_results(browser: Browser, server:
     assert filtered and filtered.ok
     expect(phone.locator("details.filters-box")).to_have_attribute("open", "")  # in use: shown
     context.close()
+
+
+def test_a_citation_is_copied_with_one_click(browser: Browser, server: str) -> None:
+    context = browser.new_context(locale="en-US")
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
+    page = context.new_page()
+    page.goto(server + "/s/korea")
+    page.get_by_role("button", name="Copy the citation").click()
+    expect(page.get_by_role("button", name="Copied")).to_be_visible()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.locator("pre.citation").text_content()
+    assert "/s/korea (accessed " in copied
+    context.close()
