@@ -296,3 +296,12 @@ def test_the_count_says_what_was_searched(client) -> None:
     searched = page.split('<p class="searched">')[1].split("</p>")[0]
     assert '“<span class="q">協力</span>”' in searched and "Seo Min-jun" in searched
     assert "From: 2025-01" in searched and "speakers&#39; names and metadata" in searched
+
+
+def test_error_pages_speak_the_interface_language(client) -> None:
+    japanese = client.get("/s/nope?ui=ja").get_data(as_text=True)
+    assert "ID「nope」の発言はありません" in japanese
+    assert "そのページはありません" in client.get("/no-such-page").get_data(as_text=True)
+    # The JSON API's errors stay English: programs match them.
+    assert client.get("/api/statements/nope").get_json() == {"error": "no statement with id 'nope'"}
+    assert "no statement with id" in client.get("/s/nope?ui=en").get_data(as_text=True)

@@ -81,7 +81,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         if not hasattr(g, "t"):
             g.ui, g.ui_explicit = "en", False
             g.t = Translator("en")
-        page = render_template("error.html", title=g.t(title_key), message=message)
+        page = render_template("error.html", title=g.t(title_key), message=g.t.message(message))
         return page, status, list(headers)
 
     @app.errorhandler(QueryError)

@@ -540,6 +540,9 @@ ERRORS_JA: list[tuple[str, str]] = [
         r"'(?P<v>.*)' is not one of: (?P<choices>.*)",
         "「{v}」は指定できません。指定できるのは: {choices}",
     ),
+    (r"no statement with id '(?P<v>.*)'", "ID「{v}」の発言はありません"),
+    (r"no speaker with id '(?P<v>.*)'", "ID「{v}」の発言者はいません"),
+    (r"The requested URL was not found", "そのページはありません。アドレスを確かめてください"),
 ]
 # The label a field's error is shown under (the query box is named for what it searches).
 ERROR_FIELDS = {"q": "query_label", "lang": "original_language", "per_page": "per_page"}
@@ -564,15 +567,18 @@ class Translator:
 
     def error(self, err: Any) -> str:
         """A search error (QueryError) in the interface language, under its field's label."""
-        message = err.message
-        if self.ui == "ja":
-            for pattern, japanese in ERRORS_JA:
-                if m := re.search(pattern, message):
-                    message = japanese.format(**m.groupdict())
-                    break
+        message = self.message(err.message)
         if not err.field:
             return message
         return f"{self(ERROR_FIELDS.get(err.field, err.field))}: {message}"
+
+    def message(self, text: str) -> str:
+        """An error message in the interface language, where it has a known shape."""
+        if self.ui == "ja":
+            for pattern, japanese in ERRORS_JA:
+                if m := re.search(pattern, text):
+                    return japanese.format(**m.groupdict())
+        return text
 
     def date(self, iso: str | None) -> str:
         """A date in the interface's convention: 2025-08-23, or 2025年8月23日 in Japanese."""
