@@ -422,6 +422,7 @@ def demo(ctx: click.Context) -> None:
 @click.option("--since", metavar="DATE", help="From this date (2025, 2025-08, 2025-08-23).")
 @click.option("--until", metavar="DATE", help="Up to this date, inclusive.")
 @click.option("--status", type=click.Choice(STATUSES), help="Attribution status.")
+@click.option("--undated", is_flag=True, help="Only statements without a date.")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--limit", "per_page", type=int, default=10, show_default=True, help="Per page.")
 @click.option("--page", type=int, default=1, show_default=True)

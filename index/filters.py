@@ -17,6 +17,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from .query import SearchRequest
+from .schema import NO_VALUE
 
 FACETS = ("speaker_id", "lang", "kind", "year", "status")
 CACHE_SIZE = 16  # filter results kept per index version (each up to one int per document)
@@ -55,7 +56,7 @@ class DocArrays:
         if not req.has_filters:
             return None
         key = (tuple(sorted(req.speakers)), req.lang, req.kind, (req.topic or "").lower(),
-               req.since_key, req.until_key, req.status)  # fmt: skip
+               req.since_key, req.until_key, req.status, req.undated)  # fmt: skip
         cached = self._filters.get(key)
         if cached is not None:
             self._filters.move_to_end(key)
@@ -72,6 +73,8 @@ class DocArrays:
             terms.append(wq.Term("topic", req.topic.lower().strip()))
         if req.status:
             terms.append(wq.Term("status", req.status))
+        if req.undated:
+            terms.append(wq.Term("year", NO_VALUE))
         if terms:
             q = terms[0] if len(terms) == 1 else wq.And(terms)
             sets.append(frozenset(searcher.docs_for_query(q)))

@@ -56,6 +56,7 @@ class SearchRequest:
     since: str | None = None
     until: str | None = None
     status: str | None = None
+    undated: bool = False  # only statements without a date
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
@@ -80,6 +81,9 @@ class SearchRequest:
                     parse_date(value, name)
                 except RecordError as err:
                     raise QueryError(err.message, name) from None
+        if self.undated and (self.since or self.until):
+            raise QueryError("undated statements have no date to fall between since and until;"
+                             " choose one or the other", "undated")  # fmt: skip
         if self.since and self.until and self.since_key > self.until_key:
             raise QueryError(f"{self.since} is after until={self.until}", "since")
         if self.sort not in SORTS:
@@ -101,7 +105,7 @@ class SearchRequest:
     @property
     def has_filters(self) -> bool:
         return bool(self.speakers or self.lang or self.kind or self.topic or self.since
-                    or self.until or self.status)  # fmt: skip
+                    or self.until or self.status or self.undated)  # fmt: skip
 
 
 # speaker:石破 or speaker:"石破 茂" standing on its own (not after NOT or beside OR).

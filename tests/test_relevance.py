@@ -87,3 +87,30 @@ def test_the_speakers_page_is_in_reading_order_with_a_filter_and_pages(archive: 
     paged = client.get("/api/speakers?page=1").get_json()
     assert paged["total"] > len(paged["speakers"]) or paged["total"] <= 100
     assert client.get("/api/speakers?sort=height").status_code == 400
+
+
+def test_years_are_a_histogram_and_undated_statements_can_be_chosen(
+    archive: Hatsugen, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    import re
+
+    from hatsugen.index import QueryError, SearchRequest
+    from hatsugen.web.app import create_app
+
+    client = create_app({"HATSUGEN_HOME": str(archive.home), "TESTING": True}).test_client()
+    years = client.get("/?q=防衛").get_data(as_text=True).split("<h3>Year</h3>")[1]
+    bars = re.findall(r'class="bar w(\d+)"', years.split("</section>")[0])
+    assert bars and "10" in bars and all(0 <= int(b) <= 10 for b in bars)
+    from conftest import statement, write_jsonl
+
+    home = tmp_path_factory.mktemp("undated") / "home"
+    app = Hatsugen(home)
+    records = [statement(id="dated"), statement(id="undated", date=None, text="日付のない発言。")]
+    app.import_files([str(write_jsonl(home.parent / "u.jsonl", records))], by="test")
+    found = app.search(SearchRequest(q="", undated=True))
+    assert [r["id"] for r in found["results"]] == ["undated"]
+    with pytest.raises(QueryError, match="undated"):
+        app.search(SearchRequest(q="x", undated=True, since="2020"))
+    page = create_app({"HATSUGEN_HOME": str(home), "TESTING": True}).test_client().get("/")
+    assert 'href="/?undated=1"' in page.get_data(as_text=True)
+    app.close()

@@ -88,6 +88,11 @@ def openapi_document() -> dict[str, Any]:
                             "Attribution status",
                         ),
                         _param("since", _DATE, "From date: YYYY, YYYY-MM or YYYY-MM-DD"),
+                        _param(
+                            "undated",
+                            {"type": "string", "enum": ["", "1"]},
+                            "1: only statements without a date",
+                        ),
                         _param("until", _DATE, "Until date (inclusive)"),
                         _param(
                             "sort", {"type": "string", "enum": ["", "relevance", "date"]}, "Order"

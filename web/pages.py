@@ -80,6 +80,8 @@ def search_args(req: SearchRequest) -> str:
     for name in ("lang", "kind", "topic", "since", "until", "status"):
         if getattr(req, name):
             pairs.append((name, getattr(req, name)))
+    if req.undated:
+        pairs.append(("undated", "1"))
     if req.sort != "relevance":
         pairs.append(("sort", req.sort))
     return _encode(MultiDict(pairs))

@@ -59,6 +59,7 @@ def search_request(args: MultiDict, strict: bool = True) -> SearchRequest:
         since=text("since"),
         until=text("until"),
         status=text("status"),
+        undated=args.get("undated", "") in ("1", "true", "yes"),
         sort=text("sort") or "relevance",
         page=number("page", 1),
         per_page=number("per_page", 10),
