@@ -67,12 +67,6 @@ def fold_chars(text: str) -> str:
     return text.translate(CHAR_TABLE)
 
 
-def variants_of(char: str) -> set[str]:
-    """Every character that folds to the same one as `char` (itself included)."""
-    target = fold_chars(char)
-    return {chr(cp) for cp, to in CHAR_TABLE.items() if to == target} | {char, target}
-
-
 # British → American, for words whose difference no rule below covers.
 _SPELLINGS = """
 defence:defense offence:offense licence:license pretence:pretense programme:program

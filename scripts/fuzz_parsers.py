@@ -63,7 +63,7 @@ def main() -> None:
     rng = random.Random(args.seed)
     app = Hatsugen(Path(tempfile.mkdtemp()) / "home")
     app.load_demo(by="fuzz")
-    terms = {"ja": {"協力", "関係", "日韓"}, "en": {"cooper", "relat"}}
+    terms = {"ja": {("協力",), ("関係",), ("日韓",)}, "en": {("cooper",), ("relat",)}}
 
     def articles() -> list[str]:
         return [build(rng, FRAGMENTS, 60_000) for _ in range(args.count)]
