@@ -20,33 +20,40 @@ from .views import core
 bp = Blueprint("pages", __name__)
 
 
+def _this_search(*dropped: str) -> MultiDict:
+    """This request's parameters, less the ones named; never the interface language (a link
+    someone shares must not set the language of whoever opens it)."""
+    args = MultiDict(request.args)
+    for key in ("ui", *dropped):
+        args.pop(key, None)
+    return args
+
+
+def _with_query(url: str, args: MultiDict) -> str:
+    return url + ("?" + _encode(args) if args else "")
+
+
 @bp.app_template_global()
 def download_url(fmt: str) -> str:
     """The whole result list of this search as a file (every page): /api/search?…&format=."""
-    args = MultiDict(request.args)
-    for key in ("page", "per_page", "format", "ui"):
-        args.pop(key, None)
+    args = _this_search("page", "per_page", "format")
     args["format"] = fmt
-    return url_for("api.search") + "?" + _encode(args)
+    return _with_query(url_for("api.search"), args)
 
 
 @bp.app_template_global()
 def feed_url() -> str:
     """This search as an Atom feed, newest first (/feed?…)."""
-    args = MultiDict(request.args)
-    for key in ("page", "per_page", "format", "ui", "sort"):
-        args.pop(key, None)
-    return url_for("feeds.search_feed") + ("?" + _encode(args) if args else "")
+    return _with_query(
+        url_for("feeds.search_feed"), _this_search("page", "per_page", "format", "sort")
+    )
 
 
 @bp.app_template_global()
 def url_with(**changes: object) -> str:
-    """This page's URL with some query parameters changed (None removes; page resets). The
-    interface language (`ui=`) is dropped unless it is the change: a link someone shares must
-    not set the language of whoever opens it."""
-    args = MultiDict(request.args)
-    args.pop("page", None)
-    args.pop("ui", None)
+    """This page's URL with some query parameters changed (None removes; page resets; ui=
+    only when it is the change: the language switch)."""
+    args = _this_search("page")
     for key, value in changes.items():
         args.pop(key, None)
         if isinstance(value, list | tuple):
@@ -54,8 +61,8 @@ def url_with(**changes: object) -> str:
                 args.add(key, v)
         elif value is not None:
             args[key] = value
-    return url_for(request.endpoint or "pages.search", **(request.view_args or {})) + (
-        "?" + _encode(args) if args else ""
+    return _with_query(
+        url_for(request.endpoint or "pages.search", **(request.view_args or {})), args
     )
 
 
