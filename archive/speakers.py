@@ -42,13 +42,17 @@ def guess_script_lang(name: str) -> str:
     return "en"
 
 
+def names_of(speaker: dict) -> list[str]:
+    """Every way the speaker is written: names in each language, aliases and handles, reading."""
+    names = [*speaker.get("name", {}).values(), *speaker.get("aliases", [])]
+    if speaker.get("reading"):
+        names.append(speaker["reading"])
+    return names
+
+
 def keys_of(speaker: dict) -> set[str]:
     """Every key a plain-string reference may use to find this speaker."""
-    keys = {name_key(n) for n in speaker.get("name", {}).values()}
-    keys.update(name_key(a) for a in speaker.get("aliases", []))
-    if speaker.get("reading"):
-        keys.add(name_key(speaker["reading"]))
-    return keys
+    return {name_key(n) for n in names_of(speaker)}
 
 
 def from_plain_name(name: str) -> dict:

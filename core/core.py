@@ -27,6 +27,7 @@ from hatsugen.archive.demo import DEMO_PATH
 from hatsugen.archive.formats import full_record, read_records, write_export
 from hatsugen.archive.provenance import spoken_lang_of, status_of, wording_of
 from hatsugen.archive.records import validate
+from hatsugen.archive.speakers import names_of
 from hatsugen.archive.store import Located
 from hatsugen.archive.timeutil import now_utc
 from hatsugen.extract import extract
@@ -709,10 +710,7 @@ def _marked_texts(record: dict, terms: dict) -> tuple[dict, list[str]]:
 
 
 def _names_match(speaker: dict, terms: dict) -> bool:
-    names = [*speaker.get("name", {}).values(), *speaker.get("aliases", [])]
-    if speaker.get("reading"):
-        names.append(speaker["reading"])
-    return any(matches(n, "speaker", terms) for n in names)
+    return any(matches(n, "speaker", terms) for n in names_of(speaker))
 
 
 def _marked_metadata(record: dict, terms: dict) -> dict[str, str]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from hatsugen.archive.speakers import name_key
+from hatsugen.archive.speakers import name_key, names_of
 from hatsugen.index.analysis import family_name
 from hatsugen.index.folding import fold_chars
 
@@ -34,7 +34,7 @@ class SpeakerLookup:
     """The archive's speakers, indexed for the rules above."""
 
     def __init__(self, speakers: list[dict]) -> None:
-        self.names = {s["id"]: _display(s) for s in speakers}
+        self.names = {s["id"]: display_name(s) for s in speakers}
         self.full: dict[str, set[str]] = {}
         self.family: dict[str, set[str]] = {}
         for s in speakers:
@@ -57,18 +57,14 @@ class SpeakerLookup:
         return []
 
 
-def _display(speaker: dict) -> str:
+def display_name(speaker: dict) -> str:
+    """The name a list shows: Japanese, else English, else any, else the id."""
     names = speaker.get("name", {})
     return names.get("ja") or names.get("en") or next(iter(names.values()), speaker["id"])
 
 
 def _full_keys(speaker: dict) -> set[str]:
-    keys = {lookup_key(n) for n in speaker.get("name", {}).values()}
-    keys.update(lookup_key(a) for a in speaker.get("aliases", []))
-    if speaker.get("reading"):
-        keys.add(lookup_key(speaker["reading"]))
-    keys.discard("")
-    return keys
+    return {lookup_key(n) for n in names_of(speaker)} - {""}
 
 
 def _family_keys(speaker: dict) -> set[str]:

@@ -14,6 +14,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 
 from hatsugen.archive.provenance import status_of
 from hatsugen.archive.records import date_bounds
+from hatsugen.archive.speakers import names_of
 
 from .analysis import english_analyzer, japanese_analyzer
 
@@ -75,9 +76,7 @@ def document(record: dict, speaker: dict, version: int) -> dict:
     texts[text_field(record["lang"])].append(record["text"])
     for t in record.get("translations", []):
         texts[text_field(t["lang"])].append(t["text"])
-    names = [*speaker.get("name", {}).values(), *speaker.get("aliases", [])]
-    if speaker.get("reading"):
-        names.append(speaker["reading"])
+    names = names_of(speaker)
     meta = [record[k] for k in ("role", "event", "place") if record.get(k)]
     meta.extend(record.get("topics", []))
     doc: dict = {

@@ -10,10 +10,11 @@ from werkzeug.datastructures import MultiDict
 
 from hatsugen.archive.errors import RecordError
 from hatsugen.archive.formats import full_record
+from hatsugen.archive.speakers import names_of
 from hatsugen.citations import FORMATS, as_text, citation, csl_json
 from hatsugen.core import EXPORT_LIMIT, Hatsugen
 from hatsugen.index import QueryError, SearchRequest
-from hatsugen.speaker_lookup import lookup_key
+from hatsugen.speaker_lookup import display_name, lookup_key
 
 from .diff import revision_diff
 
@@ -217,17 +218,11 @@ def speakers_data(app: Hatsugen, args: MultiDict | None = None) -> dict[str, Any
 
 
 def _name_keys(speaker: dict) -> list[str]:
-    names = [*speaker.get("name", {}).values(), *speaker.get("aliases", []), speaker["id"]]
-    if speaker.get("reading"):
-        names.append(speaker["reading"])
-    return [lookup_key(n) for n in names]
+    return [lookup_key(n) for n in [*names_of(speaker), speaker["id"]]]
 
 
 def _name_key(speaker: dict) -> str:
-    names = speaker.get("name", {})
-    return lookup_key(
-        names.get("ja") or names.get("en") or next(iter(names.values()), speaker["id"])
-    )
+    return lookup_key(display_name(speaker))
 
 
 MAX_ARTICLE_CHARS = 200_000
