@@ -389,10 +389,7 @@ class Hatsugen:
         try:
             present = self.index.exists()
         except IndexUnreadable as err:
-            present, unreadable = (
-                False,
-                str(err).removeprefix(f"the search index in {self.index.folder} "),
-            )
+            present, unreadable = False, err.reason
         else:
             unreadable = ""
         if not present and count:
@@ -686,15 +683,20 @@ def _marked_texts(record: dict, terms: dict) -> tuple[dict, list[str]]:
     long translation in which nothing matched shows the sentences that correspond to the
     matched ones of the text (`aligned`); `cut` names the texts shown in part."""
     own = fragments(record["text"], record["lang"], terms)
-    shown = {
-        t["lang"]: fragments(t["text"], t["lang"], terms) for t in record.get("translations", [])
-    }
-    anchor = own.at if own.matched else next((f.at for f in shown.values() if f.matched), None)
+    # A translation is analysed once, aligned to the text where the text matched (the usual
+    # case); only when the text did not, a second look aligns it to a matched translation.
+    anchor = own.at if own.matched else None
+    translations = record.get("translations", [])
+    shown = {t["lang"]: fragments(t["text"], t["lang"], terms, at=anchor) for t in translations}
+    if anchor is None and (anchor := next((f.at for f in shown.values() if f.matched), None)):
+        for t in translations:
+            if not shown[t["lang"]].matched and shown[t["lang"]].cut:
+                shown[t["lang"]] = fragments(t["text"], t["lang"], terms, at=anchor)
     marks: dict = {"text": own.html, "translations": {}, "aligned": {}, "cut": []}
     matched_in = ["text"] if own.matched else []
     if own.cut:
         marks["cut"].append("text")
-    for t in record.get("translations", []):
+    for t in translations:
         f = shown[t["lang"]]
         if f.matched and t.get("original"):
             marks["original"] = f.html  # the speaker's own words, beside a translation
@@ -703,7 +705,7 @@ def _marked_texts(record: dict, terms: dict) -> tuple[dict, list[str]]:
             marks["translations"][t["lang"]] = f.html
             matched_in.append("translation")
         elif f.cut and anchor:
-            marks["aligned"][t["lang"]] = fragments(t["text"], t["lang"], terms, at=anchor).html
+            marks["aligned"][t["lang"]] = f.html
         if f.cut:
             marks["cut"].append("original" if t.get("original") else t["lang"])
     return marks, matched_in

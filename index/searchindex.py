@@ -41,6 +41,10 @@ class IndexUnreadable(ArchiveError):
     """The live index's files cannot be read (a damaged table of contents, say): it is
     derived data, rebuilt from the store by `check --repair` or the next search."""
 
+    def __init__(self, folder: Path, why: str) -> None:
+        self.reason = f"cannot be read ({why})"
+        super().__init__(f"the search index in {folder} {self.reason}")
+
 
 def seconds_from_env(name: str, default: float) -> float:
     """A number of seconds from the environment; a clear error (not a traceback) if not one."""
@@ -187,10 +191,7 @@ class SearchIndex:
         try:
             return whoosh_index.exists_in(self.folder / name)
         except Exception as err:  # Whoosh reports a damaged TOC with whatever it hits
-            raise IndexUnreadable(
-                f"the search index in {self.folder} cannot be read"
-                f" ({type(err).__name__}: {str(err)[:200]})"
-            ) from None
+            raise IndexUnreadable(self.folder, f"{type(err).__name__}: {str(err)[:200]}") from None
 
     def ever_built(self) -> bool:
         """Whether an index was ever made here (else a missing one is simply not built yet)."""
