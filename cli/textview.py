@@ -7,6 +7,7 @@ import re
 
 from hatsugen.archive.provenance import original_entry, spoken_lang_of, status_of, wording_of
 from hatsugen.archive.records import unresolved_speaker
+from hatsugen.citations import lang_name
 
 from .terminal import style, term_width, wrap
 
@@ -204,9 +205,6 @@ def search_lines(result: dict, req: object, speakers: dict[str, dict] | None = N
     return lines
 
 
-_LANGS = {"ja": "Japanese", "en": "English", "ko": "Korean", "zh": "Chinese"}
-
-
 def _facet_value(facet: str, value: str, speakers: dict[str, dict] | None) -> str:
     """A facet value as words: a speaker's name, a language's, a kind without underscores."""
     if facet == "speaker":
@@ -215,7 +213,7 @@ def _facet_value(facet: str, value: str, speakers: dict[str, dict] | None) -> st
     if value == "-":
         return {"year": "undated", "kind": "no kind"}.get(facet, value)
     if facet == "lang":
-        return _LANGS.get(value, value)
+        return lang_name(value)
     return value.replace("_", " ")
 
 

@@ -18,7 +18,6 @@ from hatsugen.archive.provenance import original_entry, spoken_lang_of, status_o
 from hatsugen.index.analysis import family_name
 
 _LANG_NAMES = {"ja": "Japanese", "en": "English", "ko": "Korean", "zh": "Chinese"}
-_LANG_NAMES_JA = {"ja": "日本語", "en": "英語", "ko": "韓国語", "zh": "中国語"}
 TITLE_CHARS = 120
 QUOTE_CHARS = 200
 
@@ -56,9 +55,9 @@ def name_parts(speaker: dict) -> dict[str, str]:
     return {"literal": ja or en or next(iter(names.values()), speaker.get("id", ""))}
 
 
-def _lang_name(code: str, ui: str = "en") -> str:
-    names = _LANG_NAMES_JA if ui == "ja" else _LANG_NAMES
-    return names.get(code.split("-")[0], code)
+def lang_name(code: str) -> str:
+    """A language's English name (ja → Japanese, en-GB → English); the code if unknown."""
+    return _LANG_NAMES.get(code.split("-")[0], code)
 
 
 def provenance_note(record: dict, speakers: dict[str, dict] | None = None) -> str | None:
@@ -70,8 +69,8 @@ def provenance_note(record: dict, speakers: dict[str, dict] | None = None) -> st
     wording = wording_of(record)
     if wording != "original":
         spoken = spoken_lang_of(record)
-        said = f", spoken in {_lang_name(spoken)}" if spoken else ""
-        notes.append(f"{wording.replace('_', ' ')} in {_lang_name(record['lang'])}{said}")
+        said = f", spoken in {lang_name(spoken)}" if spoken else ""
+        notes.append(f"{wording.replace('_', ' ')} in {lang_name(record['lang'])}{said}")
     status = status_of(record)
     if status == "misattributed":
         said_by = record["attribution"]["actually_said_by"]
