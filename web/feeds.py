@@ -19,6 +19,7 @@ from werkzeug.datastructures import MultiDict
 
 from hatsugen.citations import provenance_note, speaker_label
 
+from .pages import this_search
 from .views import core, search_request
 
 bp = Blueprint("feeds", __name__)
@@ -37,14 +38,11 @@ def quoteattr(text: str) -> str:
 
 @bp.get("/feed")
 def search_feed() -> Response:
-    args = MultiDict(request.args)
-    for key in ("sort", "page", "per_page", "format", "ui"):
-        args.pop(key, None)
-    args["sort"], args["per_page"] = "date", str(ENTRIES)
-    req = search_request(args)
+    asked = this_search("page", "per_page", "format", "sort")  # the search itself, no more
+    req = search_request(MultiDict([*asked.items(multi=True), ("sort", "date")]))
     _, records = core().search_list(req, ENTRIES)
     meta = {r["id"]: core().store.meta(r["id"]) for r in records}
-    asked = [(k, v) for k, v in args.items(multi=True) if k not in ("sort", "per_page")]
+    asked = list(asked.items(multi=True))
     described = " ".join(f"{k}={v}" for k, v in asked)
     page = url_for("pages.search", _external=True)
     if asked:

@@ -20,7 +20,7 @@ from .views import core
 bp = Blueprint("pages", __name__)
 
 
-def _this_search(*dropped: str) -> MultiDict:
+def this_search(*dropped: str) -> MultiDict:
     """This request's parameters, less the ones named; never the interface language (a link
     someone shares must not set the language of whoever opens it)."""
     args = MultiDict(request.args)
@@ -36,7 +36,7 @@ def _with_query(url: str, args: MultiDict) -> str:
 @bp.app_template_global()
 def download_url(fmt: str) -> str:
     """The whole result list of this search as a file (every page): /api/search?…&format=."""
-    args = _this_search("page", "per_page", "format")
+    args = this_search("page", "per_page", "format")
     args["format"] = fmt
     return _with_query(url_for("api.search"), args)
 
@@ -45,7 +45,7 @@ def download_url(fmt: str) -> str:
 def feed_url() -> str:
     """This search as an Atom feed, newest first (/feed?…)."""
     return _with_query(
-        url_for("feeds.search_feed"), _this_search("page", "per_page", "format", "sort")
+        url_for("feeds.search_feed"), this_search("page", "per_page", "format", "sort")
     )
 
 
@@ -53,7 +53,7 @@ def feed_url() -> str:
 def url_with(**changes: object) -> str:
     """This page's URL with some query parameters changed (None removes; page resets; ui=
     only when it is the change: the language switch)."""
-    args = _this_search("page")
+    args = this_search("page")
     for key, value in changes.items():
         args.pop(key, None)
         if isinstance(value, list | tuple):
