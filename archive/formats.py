@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .errors import RecordError
+from .localized import texts_of
 from .provenance import status_of
 from .store import Located, Store
 from .timeutil import now_utc
@@ -51,10 +52,11 @@ def _why(err: Exception) -> str:
 
 
 EXPORT_FORMAT = "hatsugen-archive"
-EXPORT_VERSION = 2
-# Version 1 lacked wording, spoken_lang, attribution and archived URLs; its records are valid
-# version 2 records, so its documents import unchanged.
-IMPORTABLE_VERSIONS = (1, 2)
+EXPORT_VERSION = 3
+# Version 1 lacked wording, spoken_lang, attribution and archived URLs; version 2 had role,
+# event, place, topics and source titles as plain strings only (3 also takes {lang: text}).
+# Each version's records are valid records of the next, so old documents import unchanged.
+IMPORTABLE_VERSIONS = (1, 2, 3)
 SCHEMA_PATH = Path(__file__).with_name("data") / "export.schema.json"
 
 _WS = " \t\r\n"
@@ -299,8 +301,9 @@ def write_export(store: Store, out: IO[str], fmt: str = "json") -> int:
             indexes["by_lang"].setdefault(record["lang"], []).append(rid)
             if "kind" in record:
                 indexes["by_kind"].setdefault(record["kind"], []).append(rid)
-            for topic in record.get("topics", []):
-                indexes["by_topic"].setdefault(topic, []).append(rid)
+            names = dict.fromkeys(t for topic in record.get("topics", []) for t in texts_of(topic))
+            for name in names:  # each language of each topic
+                indexes["by_topic"].setdefault(name, []).append(rid)
             indexes["by_status"].setdefault(status_of(record), []).append(rid)
         out.write("\n ],\n" if n else "],\n")
         sorted_indexes = {k: dict(sorted(v.items())) for k, v in indexes.items()}

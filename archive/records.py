@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from .errors import RecordError
+from .localized import Localized
 from .provenance import (
     WORDINGS,
     check_url,
@@ -174,6 +175,33 @@ def _string_list(value: Any, field: str) -> list[str]:
     return out
 
 
+def _localized(value: Any, field: str) -> Localized:
+    """A role, event, place, topic or title: a plain string or {lang: text}, as names are."""
+    if isinstance(value, str):
+        return _string(value, field)
+    if not isinstance(value, dict) or not value:
+        raise RecordError(
+            'must be a string or an object of language: text, e.g. {"ja": "首脳会談",'
+            ' "en": "summit"}',
+            field,
+        )
+    out: dict[str, str] = {}
+    for code, text in value.items():
+        out[_lang(code, field)] = _string(text, f"{field}.{code}")
+    return out
+
+
+def _localized_list(value: Any, field: str) -> list[Localized]:
+    if not isinstance(value, list):
+        raise RecordError("must be a list of strings or {lang: text} objects", field)
+    out: list[Localized] = []
+    for i, item in enumerate(value):
+        item = _localized(item, f"{field}[{i}]")
+        if item not in out:
+            out.append(item)
+    return out
+
+
 def validate_speaker(value: Any, field: str = "speaker") -> dict | str:
     """A speaker is a plain name (found or created by the store) or an object of names."""
     if isinstance(value, str):
@@ -248,8 +276,11 @@ def _source(value: Any, field: str = "source") -> dict:
     if not isinstance(value, dict):
         raise RecordError("must be an object with url, title, publisher, date", field)
     _check_keys(value, SOURCE_FIELDS, field + ".")
-    out: dict[str, str] = {}
+    out: dict[str, Any] = {}
     for key in SOURCE_FIELDS:
+        if key == "title" and value.get(key) is not None:
+            out[key] = _localized(value[key], f"{field}.{key}")
+            continue
         text = _optional_string(value, key, f"{field}.{key}")
         if text is None:
             continue
@@ -301,9 +332,8 @@ def validate(record: Any) -> dict:
             )
         out["id"] = rid
     out["speaker"] = validate_speaker(record["speaker"])
-    for key in ("role",):
-        if (v := _optional_string(record, key, key)) is not None:
-            out[key] = v
+    if record.get("role") is not None:
+        out["role"] = _localized(record["role"], "role")
     if record.get("date") is not None:
         out["date"] = parse_date(record["date"])
     if record.get("kind") is not None:
@@ -332,10 +362,10 @@ def validate(record: Any) -> dict:
         if source:
             out["source"] = source
     for key in ("event", "place"):
-        if (v := _optional_string(record, key, key)) is not None:
-            out[key] = v
+        if record.get(key) is not None:
+            out[key] = _localized(record[key], key)
     if record.get("topics") is not None:
-        topics = _string_list(record["topics"], "topics")
+        topics = _localized_list(record["topics"], "topics")
         if topics:
             out["topics"] = topics
     for key in ("context", "notes"):

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from .localized import Localized, texts_of
+
 _FILLER = {"of", "the", "for", "and", "&"}
 _PLACE_ADJECTIVES = {
     "japanese": "japan",
@@ -53,13 +55,28 @@ def role_key(role: str) -> str:
 
 
 class KnownRoles:
-    """One speaker's role wordings by key: the first wording seen for a key is the one kept."""
+    """One speaker's role wordings by key: the first wording seen for a key is the one kept.
 
-    def __init__(self, wordings: list[str]) -> None:
-        self.by_key: dict[str, str] = {}
+    A bilingual role ({"ja": …, "en": …}) is known by the key of each of its versions. It is
+    never mapped onto a wording with fewer languages, which would lose one: it replaces it.
+    """
+
+    def __init__(self, wordings: list[Localized]) -> None:
+        self.by_key: dict[str, Localized] = {}
         for wording in wordings:
-            self.by_key.setdefault(role_key(wording), wording)
+            for text in texts_of(wording):
+                self.by_key.setdefault(role_key(text), wording)
 
-    def wording_for(self, role: str) -> str:
-        """The stored wording of `role` (itself when new, and then remembered)."""
-        return self.by_key.setdefault(role_key(role), role)
+    def wording_for(self, role: Localized) -> Localized:
+        """The stored wording of `role` (itself when new or richer, and then remembered)."""
+        keys = [role_key(text) for text in texts_of(role)]
+        known = next((self.by_key[k] for k in keys if k in self.by_key), None)
+        if known is not None and _languages(known) >= _languages(role):
+            return known
+        for key in keys:
+            self.by_key[key] = role
+        return role
+
+
+def _languages(role: Localized) -> set[str]:
+    return set(role) if isinstance(role, dict) else set()

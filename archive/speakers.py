@@ -9,9 +9,9 @@ import hashlib
 import re
 import unicodedata
 
+from .localized import script_lang
+
 _SPACE_RE = re.compile(r"\s+")
-_HANGUL_RE = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
-_JA_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 
 _INVISIBLE = re.compile(
@@ -33,15 +33,6 @@ def folded_names(speaker: dict) -> set[str]:
     return {name_key(fold_chars(n)) for n in speaker.get("name", {}).values()} - {""}
 
 
-def guess_script_lang(name: str) -> str:
-    """The language a bare name is most likely written for, by its script."""
-    if _HANGUL_RE.search(name):
-        return "ko"
-    if _JA_RE.search(name):
-        return "ja"
-    return "en"
-
-
 def names_of(speaker: dict) -> list[str]:
     """Every way the speaker is written: names in each language, aliases and handles, reading."""
     names = [*speaker.get("name", {}).values(), *speaker.get("aliases", [])]
@@ -56,7 +47,7 @@ def keys_of(speaker: dict) -> set[str]:
 
 
 def from_plain_name(name: str) -> dict:
-    return {"name": {guess_script_lang(name): name}}
+    return {"name": {script_lang(name): name}}
 
 
 def merge(stored: dict, incoming: dict) -> dict:

@@ -21,6 +21,7 @@ from typing import Any
 from . import speakers as sp
 from .duplicates import NEAR_SHARE, TextKeys, overlap_share, statement_texts, text_keys
 from .errors import ArchiveError, NotFound, RecordError
+from .localized import Localized, texts_of
 from .provenance import status_of
 from .records import STATEMENT_FIELDS, changed_fields, content_id, same_date, validate
 from .roles import KnownRoles
@@ -702,9 +703,9 @@ class Store:
                 shared[sid] = shared.get(sid, 0) + parts[key]
         if stored_texts:
             found += [
-                Occasion(sid, date, event)
+                Occasion(sid, date, json.loads(event) if event else None)
                 for sid, date, event in self._where_id_in(
-                    "id, date, json_extract(record, '$.event')", sorted(stored_texts)
+                    "id, date, record -> '$.event'", sorted(stored_texts)
                 )
             ]
         mine = Occasion(record["id"], record.get("date"), record.get("event"))
@@ -1074,15 +1075,15 @@ class Store:
         )
         return [json.loads(r[0]) for r in rows]
 
-    def roles_of(self, speaker_id: str) -> list[str]:
+    def roles_of(self, speaker_id: str) -> list[Localized]:
         """The roles a speaker has been quoted in, most recent first."""
         rows = self.conn.execute(
-            "SELECT json_extract(record, '$.role') AS role, max(coalesce(date, '')) AS last"
+            "SELECT record -> '$.role' AS role, max(coalesce(date, '')) AS last"
             " FROM statements WHERE speaker_id = ? AND role IS NOT NULL"
             " GROUP BY role ORDER BY last DESC, role",
             (speaker_id,),
         )
-        return [r[0] for r in rows]
+        return [json.loads(r[0]) for r in rows]
 
     def statement_ids_of(self, speaker_ids: Iterable[str]) -> list[str]:
         out: list[str] = []
@@ -1138,14 +1139,17 @@ class Occasion:
 
     statement_id: str
     date: str | None
-    event: str | None
+    event: Localized | None
 
     def same_occasion(self, other: Occasion) -> bool:
         return same_date(self.date, other.date) and _same_event(self.event, other.event)
 
 
-def _same_event(a: str | None, b: str | None) -> bool:
-    return not a or not b or sp.name_key(a) == sp.name_key(b)
+def _same_event(a: Localized | None, b: Localized | None) -> bool:
+    """Unknown matches anything; otherwise some language's wording must be the same."""
+    if not a or not b:
+        return True
+    return not {sp.name_key(t) for t in texts_of(a)}.isdisjoint(sp.name_key(t) for t in texts_of(b))
 
 
 class _Batch:

@@ -16,6 +16,7 @@ import click
 from hatsugen.archive import KINDS, TRANSLATORS, ArchiveError, ImportRejected, NotFound, RecordError
 from hatsugen.archive.accounts import ROLES
 from hatsugen.archive.formats import read_records
+from hatsugen.archive.localized import from_line
 from hatsugen.archive.provenance import EVIDENCE_KINDS, STATUSES, WORDINGS
 from hatsugen.citations import FORMATS, write_list
 from hatsugen.core import DB_NAME, Hatsugen, actor
@@ -233,15 +234,19 @@ def import_cmd(
 @click.option("--spoken-lang", help="The language the speaker used, if not the text's.")
 @click.option("--date", help="YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--kind", type=click.Choice(KINDS), help="What kind of statement it is.")
-@click.option("--role", help="The speaker's role when speaking.")
+@click.option(
+    "--role", help="The speaker's role when speaking; in two languages: '首相 | Prime Minister'."
+)
 @click.option("--id", "record_id", help="Id to use (default: derived from the content).")
 @click.option("--source-url", help="Where the statement was published.")
 @click.option("--source-title", help="Title of the source.")
 @click.option("--publisher", help="Publisher of the source.")
 @click.option("--archived-url", help="An archived copy of the source (Wayback, archive.today).")
-@click.option("--event", help="Event (summit, press conference…).")
+@click.option(
+    "--event", help="Event (summit…); in two languages: '日韓首脳会談 | Japan–Korea summit'."
+)
 @click.option("--place", help="Where it was said.")
-@click.option("--topic", "topics", multiple=True, help="A topic (repeatable).")
+@click.option("--topic", "topics", multiple=True, help="A topic (repeatable; '外交 | diplomacy').")
 @click.option("--context", "context_text", help="The sentence or paragraph around the quote.")
 @click.option("--notes", help="An editor's note.")
 @click.option(
@@ -284,6 +289,14 @@ def add(ctx: click.Context, from_file: str | None, allow_duplicates: bool, **opt
     _queued_notice(app.pending())
 
 
+def _bilingual(value: str, option: str) -> Any:
+    """One version, or several separated by "|": --event "日韓首脳会談 | Japan–Korea summit"."""
+    try:
+        return from_line(value)
+    except ValueError as err:
+        raise InputError(f"bad --{option.replace('_', '-')}: {err}") from None
+
+
 def _record_from_options(opts: dict[str, Any]) -> dict:
     missing = [f"--{k}" for k in ("speaker", "lang", "text") if not opts.get(k)]
     if missing:
@@ -293,25 +306,29 @@ def _record_from_options(opts: dict[str, Any]) -> dict:
         "lang": opts["lang"],
         "text": opts["text"],
     }
-    for key in ("date", "kind", "role", "event", "place", "notes", "wording", "spoken_lang"):
+    for key in ("date", "kind", "notes", "wording", "spoken_lang"):
         if opts.get(key):
             record[key] = opts[key]
+    for key in ("role", "event", "place"):
+        if opts.get(key):
+            record[key] = _bilingual(opts[key], key)
     if opts.get("record_id"):
         record["id"] = opts["record_id"]
     if opts.get("context_text"):
         record["context"] = opts["context_text"]
     if opts.get("topics"):
-        record["topics"] = list(opts["topics"])
+        record["topics"] = [_bilingual(t, "topic") for t in opts["topics"]]
     source = {
         key: opts[opt]
         for key, opt in (
             ("url", "source_url"),
-            ("title", "source_title"),
             ("publisher", "publisher"),
             ("archived_url", "archived_url"),
         )
         if opts.get(opt)
     }
+    if opts.get("source_title"):
+        source["title"] = _bilingual(opts["source_title"], "source_title")
     if source:
         record["source"] = source
     if opts.get("translations"):
@@ -418,7 +435,7 @@ def demo(ctx: click.Context) -> None:
 @click.option("--speaker", "speakers", multiple=True, metavar="ID", help="Speaker id (repeatable).")
 @click.option("--lang", help="Language of the recorded text (ja, en, ko, …).")
 @click.option("--kind", help="Kind of statement (post, remarks, …).")
-@click.option("--topic", help="Topic, exactly as recorded.")
+@click.option("--topic", help="Topic, as recorded in any of its languages.")
 @click.option("--since", metavar="DATE", help="From this date (2025, 2025-08, 2025-08-23).")
 @click.option("--until", metavar="DATE", help="Up to this date, inclusive.")
 @click.option("--status", type=click.Choice(STATUSES), help="Attribution status.")

@@ -7,7 +7,7 @@ import re
 
 from hatsugen.archive.provenance import original_entry, spoken_lang_of, status_of, wording_of
 from hatsugen.archive.records import unresolved_speaker
-from hatsugen.citations import lang_name
+from hatsugen.citations import in_one_language, lang_name
 
 from .terminal import style, term_width, wrap
 
@@ -35,6 +35,7 @@ def statement_lines(
     `text`/`translations`/`original` may carry emphasised versions of the texts (search hits).
     """
     width = term_width()
+    record = in_one_language(record, None)  # every language of role, event…: " / "
     kind = (record.get("kind") or "").replace("_", " ")
     meta = " · ".join(x for x in (record.get("date"), kind) if x)
     status = status_of(record)
@@ -89,6 +90,7 @@ def statement_detail(
     record: dict, meta: dict | None = None, speakers: dict[str, dict] | None = None
 ) -> list[str]:
     lines = statement_lines(record, speakers=speakers)
+    record = in_one_language(record, None)
     source = record.get("source", {})
     if source:
         parts = [

@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable
 from typing import IO, Any
 
+from hatsugen.archive.localized import flat
 from hatsugen.archive.provenance import original_entry, spoken_lang_of, status_of, wording_of
 from hatsugen.index.analysis import family_name
 
@@ -90,6 +91,18 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+def in_one_language(record: dict, lang: str | None) -> dict:
+    """The record with its bilingual metadata (role, event, place, topics, source title) as
+    plain strings: the `lang` version for a citation in that language, or every version
+    joined (lang=None) for a CSV cell, which must lose nothing."""
+    out = {k: flat(record[k], lang) for k in ("role", "event", "place") if record.get(k)}
+    if record.get("topics"):
+        out["topics"] = [flat(t, lang) for t in record["topics"]]
+    if record.get("source", {}).get("title"):
+        out["source"] = {**record["source"], "title": flat(record["source"]["title"], lang)}
+    return {**record, **out}
+
+
 def _speaker_of(record: dict) -> dict:
     speaker = record["speaker"]
     return speaker if isinstance(speaker, dict) else {"id": speaker}
@@ -106,6 +119,7 @@ def citation(
     """A plain-text citation a journalist can paste: who, when, what, where it was published,
     what the quoted words are (a translation? a misattribution?), where it is kept and when it
     was looked at. In Japanese (ui="ja"): 名前「…」（日付、種類）。出典… 閲覧日…"""
+    record = in_one_language(record, ui)
     if ui == "ja":
         return _citation_ja(record, speakers, permalink, accessed)
     parts = [speaker_label(_speaker_of(record))]
@@ -174,7 +188,9 @@ def csl_json(
     permalink: str | None = None,
     accessed: str | None = None,
 ) -> dict[str, Any]:
-    """The statement as a CSL-JSON item, for reference managers."""
+    """The statement as a CSL-JSON item, for reference managers (metadata in the language of
+    the statement, which the item's `language` names)."""
+    record = in_one_language(record, record["lang"])
     item: dict[str, Any] = {
         "id": record["id"],
         "type": _CSL_TYPES.get(record.get("kind") or "", "speech"),
@@ -215,6 +231,7 @@ def _source_note(source: dict, permalink: str | None) -> str | None:
 def ris(record: dict, speakers: dict[str, dict] | None = None, *, permalink: str | None = None,
         accessed: str | None = None) -> str:  # fmt: skip
     """One RIS entry (reference managers: Zotero, EndNote, Mendeley)."""
+    record = in_one_language(record, record["lang"])
     name = name_parts(_speaker_of(record))
     author = name.get("literal") or f"{name['family']}, {name['given']}"
     lines = [("TY", "GEN"), ("ID", record["id"]), ("AU", author),
@@ -252,6 +269,7 @@ def _bib(value: str) -> str:
 def bibtex(record: dict, speakers: dict[str, dict] | None = None, *,
            permalink: str | None = None, accessed: str | None = None) -> str:  # fmt: skip
     """One BibTeX @misc entry (with urldate, as biblatex reads it)."""
+    record = in_one_language(record, record["lang"])
     name = name_parts(_speaker_of(record))
     author = (
         "{" + name["literal"] + "}" if "literal" in name else f"{name['family']}, {name['given']}"
@@ -285,6 +303,7 @@ CSV_COLUMNS = ["id", "permalink", "accessed", "speaker_id", "speaker", "date", "
 
 def csv_row(record: dict, speakers: dict[str, dict] | None = None, *,
             permalink: str | None = None, accessed: str | None = None) -> list[str]:  # fmt: skip
+    record = in_one_language(record, None)
     speaker = _speaker_of(record)
     translation = next(iter(record.get("translations", [])), {})
     source = record.get("source", {})

@@ -25,6 +25,7 @@ from hatsugen.archive import (
 from hatsugen.archive.accounts import Accounts
 from hatsugen.archive.demo import DEMO_PATH
 from hatsugen.archive.formats import full_record, read_records, write_export
+from hatsugen.archive.localized import flat
 from hatsugen.archive.provenance import spoken_lang_of, status_of, wording_of
 from hatsugen.archive.records import validate
 from hatsugen.archive.speakers import names_of
@@ -717,9 +718,9 @@ def _names_match(speaker: dict, terms: dict) -> bool:
 
 def _marked_metadata(record: dict, terms: dict) -> dict[str, str]:
     """Role, event, place and topics that the query matched, as HTML with <mark>."""
-    fields = {k: record[k] for k in ("role", "event", "place") if record.get(k)}
+    fields = {k: flat(record[k]) for k in ("role", "event", "place") if record.get(k)}
     if record.get("topics"):
-        fields["topics"] = ", ".join(record["topics"])
+        fields["topics"] = ", ".join(flat(t) for t in record["topics"])
     out = {}
     for name, value in fields.items():
         if matches(value, "meta", terms):

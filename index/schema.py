@@ -12,6 +12,7 @@ import zlib
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 
+from hatsugen.archive.localized import texts_of
 from hatsugen.archive.provenance import status_of
 from hatsugen.archive.records import date_bounds
 from hatsugen.archive.speakers import names_of
@@ -77,8 +78,8 @@ def document(record: dict, speaker: dict, version: int) -> dict:
     for t in record.get("translations", []):
         texts[text_field(t["lang"])].append(t["text"])
     names = names_of(speaker)
-    meta = [record[k] for k in ("role", "event", "place") if record.get(k)]
-    meta.extend(record.get("topics", []))
+    meta = [t for k in ("role", "event", "place") for t in texts_of(record.get(k))]
+    meta.extend(t for topic in record.get("topics", []) for t in texts_of(topic))
     doc: dict = {
         "id": record["id"],
         "stamp": stamp(version, speaker),
@@ -94,7 +95,9 @@ def document(record: dict, speaker: dict, version: int) -> dict:
         if values:
             doc[name] = "\n".join(values)
     if record.get("topics"):
-        doc["topic"] = ",".join(t.replace(",", " ") for t in record["topics"])
+        # Every language of a topic, so topic=外交 and topic=diplomacy filter alike.
+        topics = (t for topic in record["topics"] for t in texts_of(topic))
+        doc["topic"] = ",".join(t.replace(",", " ") for t in topics)
     if record.get("date"):
         start, end = date_bounds(record["date"])
         doc["date_start"], doc["date_end"] = date_key(start), date_key(end)

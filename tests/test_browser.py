@@ -181,6 +181,26 @@ def test_demo_press_translations_are_labelled_as_such(page: Page, demo_server: s
     expect(post.locator(".text.original .label")).to_contain_text("原文")
 
 
+def test_a_japanese_reader_finds_the_demo_by_japanese_metadata(
+    browser: Browser, demo_server: str
+) -> None:
+    context = browser.new_context(locale="ja-JP")
+    page = context.new_page()
+    page.goto(demo_server + "/")
+    page.get_by_role("searchbox").fill("首脳会談")
+    page.keyboard.press("Enter")
+    cards = page.locator("article.result")
+    expect(cards).to_have_count(3)  # the demo has no 首脳会談 in its texts: found by its event
+    expect(cards.first.locator(".matched-meta mark")).to_have_text("首脳会談")
+    expect(page.locator(".role[lang=ja]").first).to_have_text("内閣総理大臣")
+    page.goto(demo_server + "/?topic=外交")
+    expect(cards).to_have_count(3)
+    page.locator("article.result a.permalink").first.click()
+    place = page.locator("dl.details dd", has=page.locator("span[lang=ja]", has_text="東京"))
+    expect(place).to_contain_text("(Tokyo)")  # the other language beside it, for translators
+    context.close()
+
+
 def test_status_badges_filter_and_actually_said_by(page: Page, trust_server: str) -> None:
     page.goto(trust_server + "/?q=museum")
     card = page.locator("#r-viral-port")

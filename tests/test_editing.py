@@ -349,3 +349,69 @@ def test_a_contributor_proposes_and_an_editor_accepts_or_rejects(web, home: Path
     assert rejected.status_code == 302 and app.store.proposals("mizuhara-2024-05-01") == []
     assert cora.post(f"/proposals/{second['id']}/accept",
                      data={"csrf_token": token_of(cora, "/")}).status_code == 403  # fmt: skip
+
+
+def form_fields(page: str) -> dict[str, str]:
+    """What a browser would send for the page's edit form, as the page fills it."""
+    from html.parser import HTMLParser
+
+    class Fields(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.values: dict[str, str] = {}
+            self.open: tuple[str, str] | None = None  # (tag, name) of a textarea or select
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            a = dict(attrs)
+            if tag == "input" and a.get("name"):
+                self.values[a["name"]] = a.get("value") or ""
+            elif tag in ("textarea", "select"):
+                self.open = (tag, a["name"])
+                self.values.setdefault(a["name"], "")
+            elif tag == "option" and self.open and "selected" in a:
+                self.values[self.open[1]] = a.get("value") or ""
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in ("textarea", "select"):
+                self.open = None
+
+        def handle_data(self, data: str) -> None:
+            if self.open and self.open[0] == "textarea":
+                self.values[self.open[1]] += data
+
+    parser = Fields()
+    parser.feed(page)
+    return parser.values
+
+
+def test_bilingual_fields_edit_on_one_line_each(web, home: Path) -> None:  # type: ignore[no-untyped-def]
+    app = Hatsugen(home)
+    record = app.statement("mizuhara-2024-05-01")
+    record.update(role={"ja": "青空市長", "en": "Mayor of Aozora City"},
+                  topics=[{"ja": "図書館", "en": "libraries"}, "culture"])  # fmt: skip
+    app.edit(record, by="test", reason="bilingual")
+    client = signed_in(web)
+    page = client.get("/s/mizuhara-2024-05-01/edit").get_data(as_text=True)
+    fields = form_fields(page)
+    assert fields["role"] == "青空市長 | Mayor of Aozora City"
+    assert fields["topics"] == "図書館 | libraries, culture"
+    assert fields["event"] == "City council meeting"
+    # saving an untouched form changes nothing: plain strings stay plain, objects stay objects
+    fields["reason"] = "no change"
+    before = app.statement("mizuhara-2024-05-01")
+    assert client.post("/s/mizuhara-2024-05-01/edit", data=fields).status_code == 302
+    assert Hatsugen(home).statement("mizuhara-2024-05-01") == before
+    # a Japanese version added to the event on the same line
+    fields["event"] = "市議会 | City council meeting"  # (an unchanged save makes no version)
+    saved = client.post("/s/mizuhara-2024-05-01/edit", data=fields)
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    assert Hatsugen(home).statement("mizuhara-2024-05-01")["event"] == {
+        "ja": "市議会", "en": "City council meeting"}  # fmt: skip
+    # two versions in one language: refused, the form kept as typed, nothing saved
+    fields.update(place="青空 | 青空市", version=str(Hatsugen(home).store.meta(
+        "mizuhara-2024-05-01")["version"]))  # fmt: skip
+    bad = client.post("/s/mizuhara-2024-05-01/edit", data=fields)
+    text = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "place" in text and "two versions read as" in text
+    assert 'value="青空 | 青空市"' in text
+    assert Hatsugen(home).statement("mizuhara-2024-05-01")["place"] == "Aozora"

@@ -106,6 +106,9 @@ def test_every_trust_field_survives_a_round_trip(run: Cli, tmp_path: Path) -> No
         statement(
             id="b-interpreted", date="2023-05-05", lang="en", spoken_lang="ja",
             wording="interpretation", text="We will open the library.",
+            role={"ja": "市長", "en": "Mayor"}, event={"ja": "開館式", "en": "Opening"},
+            topics=[{"ja": "図書館", "en": "libraries"}, "culture"],
+            source={"title": {"ja": "市報", "en": "City bulletin"}},
             translations=[{"lang": "ja", "text": "図書館を開きます。", "original": True},
                           {"lang": "ko", "text": "도서관을 열겠습니다.", "by": "machine"}],
             attribution={"status": "verified", "evidence": [
@@ -129,7 +132,13 @@ def test_every_trust_field_survives_a_round_trip(run: Cli, tmp_path: Path) -> No
     run.ok("export", "-o", str(first))
     doc = json.loads(first.read_text(encoding="utf-8"))
     validate_export(doc)
-    assert doc["version"] == 2
+    assert doc["version"] == 3
+    # a bilingual topic is listed under each of its languages
+    assert {k for k, v in doc["indexes"]["by_topic"].items() if "b-interpreted" in v} == {
+        "図書館",
+        "libraries",
+        "culture",
+    }
     assert doc["indexes"]["by_status"] == {
         "misattributed": ["d-points-at-later", "a-early-misattributed"],
         "verified": ["b-interpreted", "c-later"],
@@ -138,6 +147,7 @@ def test_every_trust_field_survives_a_round_trip(run: Cli, tmp_path: Path) -> No
     assert exported["a-early-misattributed"]["attribution"]["actually_said_by"] == {
         "speaker": "seo-minjun"
     }
+    assert exported["b-interpreted"]["role"] == {"ja": "市長", "en": "Mayor"}
     history = exported["c-later"]["attribution"]["history"]
     assert [h["status"] for h in history] == ["disputed", "verified"]
     assert history[-1]["note"] == "minutes found"

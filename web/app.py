@@ -8,7 +8,8 @@ from flask import Flask, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from hatsugen.archive import ArchiveError, NotFound, RecordError, provenance
-from hatsugen.archive.speakers import guess_script_lang
+from hatsugen.archive.localized import Localized, Shown, others, pick
+from hatsugen.archive.localized import script_lang as script_of
 from hatsugen.archive.store import EditConflict
 from hatsugen.core import Hatsugen
 from hatsugen.extract import ExtractionTooSlow
@@ -54,7 +55,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     @app.template_filter("script_lang")
     def script_lang(text: str) -> str:
         """The language a name or role is written in, by its script (for `lang=`)."""
-        return guess_script_lang(text or "")
+        return script_of(text or "")
+
+    @app.template_filter("local")
+    def local(value: Localized) -> Shown:
+        """A role, event, place or topic in the interface language, with its `lang`."""
+        return pick(value, g.ui)
+
+    @app.template_filter("also")
+    def also(value: Localized) -> list[Shown]:
+        """Its other languages, for the statement page, where a translator wants both."""
+        return others(value, g.ui)
 
     @app.before_request
     def pick_language() -> None:

@@ -14,6 +14,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from hatsugen.archive import RecordError
+from hatsugen.archive.localized import Localized, from_line, to_line
 from hatsugen.archive.provenance import WORDINGS
 from hatsugen.archive.records import KINDS, TRANSLATORS
 from hatsugen.archive.speakers import from_plain_name
@@ -24,8 +25,9 @@ from .diff import revision_diff
 from .views import core, permalink, statement_data
 
 bp = Blueprint("edit", __name__)
-TEXT_FIELDS = ("role", "date", "kind", "lang", "spoken_lang", "wording", "text", "event",
-               "place", "context", "notes")  # fmt: skip
+TEXT_FIELDS = ("date", "kind", "lang", "spoken_lang", "wording", "text", "context", "notes")
+# One line each, versions separated by "|" (localized.from_line): "首脳会談 | summit".
+BILINGUAL_FIELDS = ("role", "event", "place")
 TRANSLATION_ROWS = 3
 
 
@@ -60,11 +62,15 @@ def record_from_form(form: MultiDict, base: dict | None = None) -> dict:
             record[key] = value
     if record.get("wording") == "original":
         del record["wording"]  # the default: the record says nothing
-    topics = [t.strip() for t in form.get("topics", "").split(",") if t.strip()]
-    if topics:
-        record["topics"] = topics
-    source = {key: form.get(f"source_{key}", "").strip()
-              for key in ("url", "archived_url", "title", "publisher", "date")}  # fmt: skip
+    for key in BILINGUAL_FIELDS:
+        if (value := _bilingual(form.get(key, ""), key)) is not None:
+            record[key] = value
+    topics = [_bilingual(t, "topics") for t in form.get("topics", "").split(",")]
+    if any(topics):
+        record["topics"] = [t for t in topics if t]
+    source: dict[str, Any] = {key: form.get(f"source_{key}", "").strip()
+                              for key in ("url", "archived_url", "publisher", "date")}  # fmt: skip
+    source["title"] = _bilingual(form.get("source_title", ""), "source.title")
     source = {k: v for k, v in source.items() if v}
     if source:
         record["source"] = source
@@ -86,14 +92,22 @@ def record_from_form(form: MultiDict, base: dict | None = None) -> dict:
     return record
 
 
+def _bilingual(line: str, field: str) -> Localized | None:
+    try:
+        return from_line(line)
+    except ValueError as err:
+        raise RecordError(str(err), field) from None
+
+
 def form_values(record: dict) -> dict[str, str]:
     """A stored statement (speaker inlined) as the form's fields."""
     values = {k: str(record[k]) for k in TEXT_FIELDS if record.get(k)}
+    values.update({k: to_line(record[k]) for k in BILINGUAL_FIELDS if record.get(k)})
     speaker = record.get("speaker") or {}
     values["speaker"] = speaker.get("id", "") if isinstance(speaker, dict) else speaker
-    values["topics"] = ", ".join(record.get("topics", []))
+    values["topics"] = ", ".join(to_line(t) for t in record.get("topics", []))
     for key, value in (record.get("source") or {}).items():
-        values[f"source_{key}"] = value
+        values[f"source_{key}"] = to_line(value)
     for i, t in enumerate(record.get("translations", [])[:TRANSLATION_ROWS]):
         values[f"translation_{i}_lang"] = t["lang"]
         values[f"translation_{i}_text"] = t["text"]
@@ -113,9 +127,8 @@ def _form_page(values: Any, status: int = 200, **extra: Any) -> ResponseReturnVa
 def add() -> ResponseReturnValue:
     if request.method == "GET":
         return _form_page({}, mode="add")
-    record = record_from_form(request.form)
-    try:
-        statement_id = core().add(record, by=by())
+    try:  # the form itself may be wrong ("外交 | 外務"), not only the record it makes
+        statement_id = core().add(record_from_form(request.form), by=by())
     except RecordError as err:
         return _form_page(request.form, 400, mode="add", error=str(err))
     return redirect(url_for("pages.statement", statement_id=statement_id))
@@ -130,9 +143,9 @@ def propose(statement_id: str) -> ResponseReturnValue:
     if request.method == "GET":
         return _form_page(form_values(app.statement(statement_id)), mode="propose",
                           version=version, statement_id=statement_id)  # fmt: skip
-    record = record_from_form(request.form, app.store.get(statement_id))
-    record["id"] = statement_id
     try:
+        record = record_from_form(request.form, app.store.get(statement_id))
+        record["id"] = statement_id
         app.propose(record, by=by(), reason=request.form.get("reason", ""), based_on=version)
     except RecordError as err:
         return _form_page(request.form, 400, mode="propose", version=version, error=str(err),
@@ -172,14 +185,13 @@ def edit(statement_id: str) -> ResponseReturnValue:
     if request.method == "GET":
         return _form_page(form_values(stored), mode="edit", version=version,
                           statement_id=statement_id)  # fmt: skip
-    base = app.store.get(statement_id)
-    record = record_from_form(request.form, base)
-    record["id"] = statement_id
     try:
         based_on = int(request.form.get("version", ""))
     except ValueError:
         based_on = -1
     try:
+        record = record_from_form(request.form, app.store.get(statement_id))
+        record["id"] = statement_id
         app.edit(record, by=by(), reason=request.form.get("reason", ""), based_on=based_on)
     except EditConflict as err:
         theirs = app.statement(statement_id)

@@ -192,6 +192,9 @@ LABELS: dict[str, dict[str, str]] = {
         "not_allowed": "Not allowed",
         "speaker_any_name": "Speaker (id, or any name, alias or handle)",
         "new_speaker_hint": "For a speaker not yet in the archive, give their names below.",
+        "bilingual_hint": "Role, title, event, place and each topic may be given in both"
+        " languages, separated by |: 日韓首脳会談 | Japan–South Korea summit."
+        " Topics are separated by commas.",
         "name_in": "Name in {lang}",
         "text": "Text",
         "text_language": "Language of the text",
@@ -422,6 +425,8 @@ LABELS: dict[str, dict[str, str]] = {
         "not_allowed": "許可されていません",
         "speaker_any_name": "発言者（ID、名前、別名、アカウント）",
         "new_speaker_hint": "アーカイブにまだいない発言者は、下に名前を入力してください。",
+        "bilingual_hint": "肩書き・題名・行事・場所・各トピックは | で区切って両言語で書けます"
+        "（例: 日韓首脳会談 | Japan–South Korea summit）。トピックはカンマで区切ります。",
         "name_in": "{lang}での名前",
         "text": "テキスト",
         "text_language": "テキストの言語",

@@ -11,6 +11,8 @@ from hatsugen.citations import FORMATS
 _STR = {"type": "string"}
 _NULLABLE_STR = {"type": ["string", "null"]}
 _NAMES = {"type": "object", "additionalProperties": {"type": "string"}}
+_LOCALIZED = {"description": "a plain string, or {lang: text} in several languages",
+              "oneOf": [_STR, _NAMES]}  # fmt: skip
 # Empty values are accepted as "no filter": HTML forms send every field, filled or not.
 _DATE = {"type": "string", "pattern": r"^$|^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"}
 _LANG = {"type": "string", "pattern": r"^$|^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"}
@@ -302,7 +304,8 @@ def _schemas() -> dict[str, Any]:
             "original": {"type": "boolean", "description":
                          "the speaker's own words, when the text is a translation"}}},
         "Source": {"type": "object", "properties": {
-            "url": _STR, "archived_url": _STR, "title": _STR, "publisher": _STR, "date": _STR}},
+            "url": _STR, "archived_url": _STR, "title": _LOCALIZED, "publisher": _STR,
+            "date": _STR}},
         "Evidence": {"type": "object", "required": ["url", "kind"], "properties": {
             "url": _STR, "archived_url": _STR,
             "kind": {"type": "string", "enum": list(EVIDENCE_KINDS)}, "note": _STR,
@@ -318,12 +321,12 @@ def _schemas() -> dict[str, Any]:
                     "by": _STR, "note": _STR}}}}},
         "Statement": {"type": "object", "required": ["id", "speaker", "lang", "text"],
                       "properties": {
-            "id": _STR, "speaker": ref("Speaker"), "role": _STR, "date": _STR,
+            "id": _STR, "speaker": ref("Speaker"), "role": _LOCALIZED, "date": _STR,
             "kind": {"type": "string", "enum": list(KINDS)}, "lang": _STR,
             "spoken_lang": _STR, "wording": {"type": "string", "enum": list(WORDINGS)},
             "text": _STR, "translations": {"type": "array", "items": ref("Translation")},
-            "source": ref("Source"), "event": _STR, "place": _STR,
-            "topics": {"type": "array", "items": _STR}, "context": _STR, "notes": _STR,
+            "source": ref("Source"), "event": _LOCALIZED, "place": _LOCALIZED,
+            "topics": {"type": "array", "items": _LOCALIZED}, "context": _STR, "notes": _STR,
             "attribution": ref("Attribution")}},
         "SearchResult": {"type": "object",
                          "required": ["query", "total", "page", "per_page", "results", "facets"],
@@ -335,7 +338,8 @@ def _schemas() -> dict[str, Any]:
                 "properties": {
                     "id": _STR, "score": {"type": "number"},
                     "speaker": {"type": "object", "properties": {"id": _STR, "name": _NAMES}},
-                    "role": _NULLABLE_STR, "date": _NULLABLE_STR, "kind": _NULLABLE_STR,
+                    "role": {"oneOf": [_LOCALIZED, {"type": "null"}]}, "date": _NULLABLE_STR,
+                    "kind": _NULLABLE_STR,
                     "lang": _STR, "spoken_lang": _NULLABLE_STR,
                     "wording": {"type": "string", "enum": list(WORDINGS)},
                     "status": {"type": "string", "enum": list(STATUSES)}, "text": _STR,
