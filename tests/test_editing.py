@@ -415,3 +415,21 @@ def test_bilingual_fields_edit_on_one_line_each(web, home: Path) -> None:  # typ
     assert bad.status_code == 400 and "place" in text and "two versions read as" in text
     assert 'value="青空 | 青空市"' in text
     assert Hatsugen(home).statement("mizuhara-2024-05-01")["place"] == "Aozora"
+
+
+def test_a_japanese_editor_reads_what_is_wrong_in_japanese(web) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(web, "cora")
+    client.get("/?ui=ja")  # the interface language is remembered in a cookie
+    base = {"csrf_token": token_of(client, "/add"), "speaker": "x", "lang": "ja", "text": "t"}
+    page = client.post("/add", data={**base, "date": "2025-13"}).get_data(as_text=True)
+    assert "日付（date）：2025-13: 13月はありません" in page
+    assert 'value="2025-13"' in page  # what was typed is kept
+    page = client.post("/add", data={**base, "place": "東京 | 江戸"}).get_data(as_text=True)
+    assert "場所（place）：" in page and "どちらも ja と読めます" in page
+    page = client.post("/add", data={**base, "lang": "日本語"}).get_data(as_text=True)
+    assert "テキストの言語（lang）：" in page and "は言語コードではありません" in page
+    english = signed_in(web, "cora")
+    english.get("/?ui=en")
+    page = english.post("/add", data={**base, "csrf_token": token_of(english, "/add"),
+                                      "date": "2025-13"}).get_data(as_text=True)  # fmt: skip
+    assert "field &#39;date&#39;: &#39;2025-13&#39; has no month 13" in page

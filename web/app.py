@@ -86,13 +86,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     def wants_json() -> bool:
         return request.path.startswith("/api/")
 
-    def error(status: int, message: str, title_key: str, headers=()):  # type: ignore[no-untyped-def]
+    def error(status: int, message: str, title_key: str, headers=(), err=None):  # type: ignore[no-untyped-def]
+        """The JSON API answers in English; a page in the interface language (a bad record
+        `err` with its place and field labelled)."""
         if wants_json():
             return jsonify({"error": message}), status, list(headers)
         if not hasattr(g, "t"):
             g.ui, g.ui_explicit = "en", False
             g.t = Translator("en")
-        page = render_template("error.html", title=g.t(title_key), message=g.t.message(message))
+        shown = g.t.record_error(err) if err is not None else g.t.message(message)
+        page = render_template("error.html", title=g.t(title_key), message=shown)
         return page, status, list(headers)
 
     @app.errorhandler(QueryError)
@@ -110,7 +113,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     @app.errorhandler(RecordError)
     def bad_record(err: RecordError):  # type: ignore[no-untyped-def]
-        return error(400, str(err), "bad_request")
+        return error(400, str(err), "bad_request", err=err)
 
     @app.errorhandler(NotFound)
     def not_found(err: NotFound):  # type: ignore[no-untyped-def]

@@ -130,7 +130,7 @@ def add() -> ResponseReturnValue:
     try:  # the form itself may be wrong ("外交 | 外務"), not only the record it makes
         statement_id = core().add(record_from_form(request.form), by=by())
     except RecordError as err:
-        return _form_page(request.form, 400, mode="add", error=str(err))
+        return _form_page(request.form, 400, mode="add", error=g.t.record_error(err))
     return redirect(url_for("pages.statement", statement_id=statement_id))
 
 
@@ -148,8 +148,8 @@ def propose(statement_id: str) -> ResponseReturnValue:
         record["id"] = statement_id
         app.propose(record, by=by(), reason=request.form.get("reason", ""), based_on=version)
     except RecordError as err:
-        return _form_page(request.form, 400, mode="propose", version=version, error=str(err),
-                          statement_id=statement_id)  # fmt: skip
+        return _form_page(request.form, 400, mode="propose", version=version,
+                          error=g.t.record_error(err), statement_id=statement_id)  # fmt: skip
     return redirect(url_for("pages.statement", statement_id=statement_id))
 
 
@@ -201,8 +201,8 @@ def edit(statement_id: str) -> ResponseReturnValue:
                                changes=revision_diff(theirs, mine),
                                statement_id=statement_id), 409  # fmt: skip
     except RecordError as err:
-        return _form_page(request.form, 400, mode="edit", version=based_on, error=str(err),
-                          statement_id=statement_id)  # fmt: skip
+        return _form_page(request.form, 400, mode="edit", version=based_on,
+                          error=g.t.record_error(err), statement_id=statement_id)  # fmt: skip
     return redirect(url_for("pages.statement", statement_id=statement_id))
 
 
@@ -230,7 +230,7 @@ def verify(statement_id: str) -> ResponseReturnValue:
         core().verify(statement_id, by=by(), status=status, evidence=evidence,
                       actually_said_by=said_by, note=note)  # fmt: skip
     except RecordError as err:
-        return _statement_page(statement_id, 400, error=str(err))
+        return _statement_page(statement_id, 400, error=g.t.record_error(err))
     return redirect(url_for("pages.statement", statement_id=statement_id))
 
 
@@ -240,7 +240,7 @@ def retract(statement_id: str) -> ResponseReturnValue:
     try:
         core().retract(statement_id, by=by(), reason=request.form.get("reason", ""))
     except RecordError as err:
-        return _statement_page(statement_id, 400, error=str(err))
+        return _statement_page(statement_id, 400, error=g.t.record_error(err))
     return redirect(url_for("pages.statement", statement_id=statement_id))
 
 
@@ -250,7 +250,7 @@ def restore(statement_id: str) -> ResponseReturnValue:
     try:
         core().restore(statement_id, by=by(), reason=request.form.get("reason", ""))
     except RecordError as err:
-        return _statement_page(statement_id, 400, error=str(err))
+        return _statement_page(statement_id, 400, error=g.t.record_error(err))
     return redirect(url_for("pages.statement", statement_id=statement_id))
 
 
@@ -335,7 +335,7 @@ def revert(statement_id: str) -> ResponseReturnValue:
     try:
         core().revert(statement_id, version, by=by(), reason=request.form.get("reason", ""))
     except RecordError as err:
-        return _statement_page(statement_id, 400, error=str(err))
+        return _statement_page(statement_id, 400, error=g.t.record_error(err))
     return redirect(url_for("pages.statement", statement_id=statement_id))
 
 

@@ -549,6 +549,58 @@ ERRORS_JA: list[tuple[str, str]] = [
     (r"no speaker with id '(?P<v>.*)'", "ID「{v}」の発言者はいません"),
     (r"The requested URL was not found", "そのページはありません。アドレスを確かめてください"),
 ]
+# Record errors (imports, the edit form, saving extracted candidates), matched on the message
+# alone; the field and the place it came from are put in front by Translator.record_error.
+ERRORS_JA += [
+    (r"^is required to edit a statement$", "発言を編集するには必要です"),
+    (r"^is required \(one of: (?P<choices>.*)\)$", "必須です（{choices} のいずれか）"),
+    (r"^is required$", "必須です"),
+    (r"^must not be empty$", "空にできません"),
+    (r"^must be a string, not (?P<t>\w+)$", "文字列で指定してください（{t} ではなく）"),
+    (r"^must be a non-empty string$", "空でない文字列で指定してください"),
+    (
+        r"^must be a string like 2025, 2025-08 or 2025-08-23$",
+        "2025、2025-08、2025-08-23 のような文字列で指定してください",
+    ),
+    (r"^'(?P<v>.*)' has no valid year$", "{v}: 年が正しくありません"),
+    (
+        r"^(?P<v>.+) is not a language code such as ja, en or ko$",
+        "{v} は言語コードではありません（ja、en、ko など）",
+    ),
+    (
+        r"^unknown field \(expected one of: (?P<fields>.*)\)$",
+        "不明な項目です（使える項目: {fields}）",
+    ),
+    (
+        r"^must be a string or an object of language: text",
+        '文字列か、{{"ja": "首脳会談", "en": "summit"}} のような言語別の形で指定してください',
+    ),
+    (
+        r"^two versions read as '(?P<lang>[^']+)' \((?P<a>.*) and (?P<b>.*)\); mark one",
+        "{a} と {b} がどちらも {lang} と読めます。片方に [fr] のように言語を付けてください",
+    ),
+    (r"^\[(?P<lang>[^\]]+)\] has no text$", "[{lang}] の後に文字がありません"),
+    (r"^(?P<v>.+) is not an http\(s\) URL$", "{v} は http(s) の URL ではありません"),
+    (r"^must be an http\(s\) URL$", "http(s) の URL で指定してください"),
+    (r"^(?P<v>.+) is not a valid id ", "{v} はIDとして使えません（英数字と . _ ~ -、128文字まで）"),
+    (r"^needs an id or at least one name$", "IDか名前が一つ以上必要です"),
+    (r"^say briefly why", "変更の理由を短く書いてください"),
+    (r"^tick at least one candidate to save$", "保存する候補を一つ以上選んでください"),
+    (
+        r"^unresolved: extract could not tell who spoke \((?P<why>.*)\); name the speaker",
+        "発言者を特定できませんでした（{why}）。保存する前に発言者を入力してください",
+    ),
+    (r"^must be true or false$", "true か false で指定してください"),
+    (r"^contains invalid Unicode", "不正な文字（対になっていないサロゲート）が含まれています"),
+]
+# Where a field's error is shown in Japanese: the form's label, then the field as recorded.
+RECORD_FIELD_LABELS = {
+    "speaker": "speaker", "role": "role", "date": "date", "kind": "kind", "lang": "text_language",
+    "spoken_lang": "spoken_language", "wording": "what_the_text_is", "text": "text",
+    "translations": "translations", "source": "source", "event": "event", "place": "place",
+    "topics": "topics", "context": "context", "notes": "notes", "attribution": "attribution",
+    "reason": "edit_summary",
+}  # fmt: skip
 # The label a field's error is shown under (the query box is named for what it searches).
 ERROR_FIELDS = {"q": "query_label", "lang": "original_language", "per_page": "per_page"}
 
@@ -576,6 +628,25 @@ class Translator:
         if not err.field:
             return message
         return f"{self(ERROR_FIELDS.get(err.field, err.field))}: {message}"
+
+    def record_error(self, err: Any) -> str:
+        """A bad record (RecordError) as a reader of this interface can act on it: where it
+        came from, which field (its label and its path in the record), what is wrong."""
+        if self.ui != "ja":
+            return str(err)
+        where = []
+        if err.source:
+            where.append({"candidate": "候補"}.get(err.source, err.source))
+        if err.line is not None:
+            where.append(f"{err.line}行目")
+        if err.item is not None:
+            where.append(f"配列の{err.item}番目（0から）")
+        out = "、".join(where) + "：" if where else ""
+        if err.field:
+            top = re.split(r"[.\[]", err.field, maxsplit=1)[0]
+            label = RECORD_FIELD_LABELS.get(top)
+            out += f"{self(label)}（{err.field}）：" if label else f"{err.field}："
+        return out + self.message(err.message)
 
     def message(self, text: str) -> str:
         """An error message in the interface language, where it has a known shape."""
