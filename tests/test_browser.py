@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -198,6 +200,63 @@ def test_a_japanese_reader_finds_the_demo_by_japanese_metadata(
     page.locator("article.result a.permalink").first.click()
     place = page.locator("dl.details dd", has=page.locator("span[lang=ja]", has_text="東京"))
     expect(place).to_contain_text("(Tokyo)")  # the other language beside it, for translators
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def diet_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The relevance set's real Diet paragraphs: many speakers and years, as at scale."""
+    from test_relevance import scorer
+
+    home = tmp_path_factory.mktemp("diet-browser") / "home"
+    scorer.open_archive(home).close()
+    yield from serve(home)
+
+
+def _hiragana(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower()
+    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
+
+
+def test_a_long_facet_filters_as_you_type_and_years_narrow_by_dragging(
+    browser: Browser, diet_server: str
+) -> None:
+    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 1400})
+    page = context.new_page()
+    page.goto(diet_server + "/?q=防衛")
+    facet = page.locator(
+        ".facets section", has=page.get_by_role("heading", name="発言者", exact=True)
+    )
+    items = facet.locator("li")
+    names = [items.nth(i).get_attribute("data-names") or "" for i in range(items.count())]
+    assert len(names) > 10
+    # the family name's reading of a speaker listed under "more…", typed in katakana
+    reading = next(n.split()[-2] for n in reversed(names) if re.search(r"[ぁ-ん] [ぁ-ん]", n))
+    # compared as the page does: width, case and katakana folded, spaces ignored
+    wanted = [i for i, n in enumerate(names) if reading in _hiragana(re.sub(r"\s", "", n))]
+    box = facet.get_by_role("searchbox", name="一覧を絞り込む（名前・読み）")
+    box.fill(reading.translate({c: c + 0x60 for c in range(ord("ぁ"), ord("ゖ") + 1)}))
+    expect(facet.locator("li:visible")).to_have_count(len(wanted))
+    for i in wanted:
+        expect(items.nth(i)).to_be_visible()
+    box.fill("")  # every value again ("more…" stays open, as the filter opened it)
+    expect(facet.locator("li:visible")).to_have_count(len(names))
+
+    years = page.locator(".facets li.year")
+    listed = [years.nth(i).get_attribute("data-year") for i in range(years.count())]
+    assert len(listed) >= 3
+    years.nth(2).scroll_into_view_if_needed()
+    first, third = years.nth(0).locator("a").bounding_box(), years.nth(2).bounding_box()
+    page.mouse.move(first["x"] + 5, first["y"] + first["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(third["x"] + 5, third["y"] + third["height"] / 2, steps=5)
+    expect(years.nth(1)).to_have_class(re.compile("in-span"))
+    with page.expect_navigation():
+        page.mouse.up()
+    assert f"since={listed[2]}" in page.url and f"until={listed[0]}" in page.url
+    now = page.locator(".facets li.year")
+    shown = {now.nth(i).get_attribute("data-year") for i in range(now.count())}
+    assert shown and shown <= set(listed[:3])
     context.close()
 
 

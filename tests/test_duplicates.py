@@ -176,7 +176,10 @@ def test_extract_then_import_of_the_seed_adds_nothing_to_the_demo_and_says_why(
     from hatsugen.core import Hatsugen
 
     app = Hatsugen(run.home)
-    assert app.store.roles_of("ishiba-shigeru") == ["Prime Minister of Japan"]
+    # one role, kept in both languages: the article's "Japanese Prime Minister" is not another
+    assert app.store.roles_of("ishiba-shigeru") == [
+        {"ja": "内閣総理大臣", "en": "Prime Minister of Japan"}
+    ]
     app.close()
 
 

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from hatsugen.archive import ArchiveError, NotFound, RecordError, provenance
 from hatsugen.archive.localized import Localized, Shown, others, pick
 from hatsugen.archive.localized import script_lang as script_of
+from hatsugen.archive.speakers import names_of
 from hatsugen.archive.store import EditConflict
 from hatsugen.core import Hatsugen
 from hatsugen.extract import ExtractionTooSlow
@@ -49,6 +50,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for helper in ("status_of", "wording_of", "spoken_lang_of", "original_entry",
                    "primary_evidence"):  # fmt: skip
         app.add_template_global(getattr(provenance, helper), helper)
+    app.add_template_global(names_of, "names_of")  # what a speaker list can be filtered by
     for vocabulary in ("STATUSES", "EVIDENCE_KINDS", "WORDINGS"):  # one list, everywhere
         app.add_template_global(getattr(provenance, vocabulary), vocabulary)
 
