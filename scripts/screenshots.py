@@ -3,6 +3,9 @@
 the demo, a search with facets on a large archive, and the page on a phone.
 
     .venv/bin/python scripts/screenshots.py --large /tmp/kokkai-home   # writes docs/screenshots/
+
+The "before" pictures in docs/screenshots/before/ were made by this script run with an
+installation of an older commit (see docs/web.md) and `--out docs/screenshots/before`.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,6 +41,8 @@ def served(home: Path) -> Iterator[str]:
             try:
                 urllib.request.urlopen(url + "/api/speakers?page=1", timeout=5)
                 break
+            except urllib.error.HTTPError:
+                break  # it answers (an older version may not have this page)
             except OSError:
                 time.sleep(0.2)
         yield url
@@ -52,8 +58,10 @@ def main() -> None:
     parser.add_argument(
         "--large", type=Path, help="a large archive's home (e.g. 100k Diet paragraphs)"
     )
+    parser.add_argument("--out", type=Path, default=OUT, help="where the pictures go")
     args = parser.parse_args()
-    OUT.mkdir(parents=True, exist_ok=True)
+    out = args.out
+    out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
         demo = Path(tmp) / "demo"
@@ -62,18 +70,18 @@ def main() -> None:
         with served(demo) as url:
             page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="ja-JP")
             page.goto(url + "/?q=日韓関係&ui=ja")
-            page.screenshot(path=str(OUT / "search-ja.png"), full_page=True)
+            page.screenshot(path=str(out / "search-ja.png"), full_page=True)
             phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="ja-JP",
                                      device_scale_factor=2)  # fmt: skip
             phone.goto(url + "/?q=協力&ui=ja")
-            phone.screenshot(path=str(OUT / "search-mobile.png"), full_page=False)
+            phone.screenshot(path=str(out / "search-mobile.png"), full_page=False)
         if args.large:
             with served(args.large) as url:
                 page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="ja-JP")
                 page.goto(url + "/?q=防衛費&ui=ja", timeout=120_000)
-                page.screenshot(path=str(OUT / "search-100k-facets.png"), full_page=False)
+                page.screenshot(path=str(out / "search-100k-facets.png"), full_page=False)
         browser.close()
-    print("\n".join(str(p.relative_to(ROOT)) for p in sorted(OUT.glob("*.png"))))
+    print("\n".join(str(p) for p in sorted(out.glob("*.png"))))
 
 
 if __name__ == "__main__":

@@ -19,11 +19,12 @@ function foldFiltersOnPhones() {
   }
 }
 
-// A facet longer than its top ten gets a filter box: type いしば, 石破 or ishiba and only
+// A list of names longer than its top ten gets a filter box: type いしば, 石破 or ishiba and only
 // the matching values stay, in the top ten and in "more…" alike.
 function searchableFacetLists() {
   for (const more of document.querySelectorAll(".facets details.more")) {
     const items = [...more.closest("section").querySelectorAll("li")];
+    if (!items.some((li) => li.dataset.names)) continue; // years and kinds: short, not names
     const box = document.createElement("input");
     box.type = "search";
     box.className = "facet-filter";
