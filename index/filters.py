@@ -13,9 +13,11 @@ from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from .arrays import QueryArrays
 from .query import SearchRequest
 from .schema import NO_VALUE
 
@@ -32,6 +34,26 @@ class DocArrays:
         self._uses: Counter[str] = Counter()
         self._live: frozenset[int] | None = None
         self._filters: OrderedDict[tuple, frozenset[int]] = OrderedDict()
+        self._masks: dict[int, tuple[frozenset[int], np.ndarray]] = {}
+        self._query_arrays: QueryArrays | None = None
+
+    def query_arrays(self, searcher: Searcher) -> QueryArrays:
+        """The postings arrays of this index version (made on first use)."""
+        if self._query_arrays is None:
+            self._query_arrays = QueryArrays(searcher)
+        return self._query_arrays
+
+    def mask_of(self, docs: frozenset[int]) -> np.ndarray:
+        """A filter's documents as a mask over every document number (cached with it)."""
+        key = id(docs)
+        found = self._masks.get(key)
+        if found is None or found[0] is not docs:
+            mask = np.zeros(self.size, dtype=bool)
+            mask[np.fromiter(docs, dtype=np.int64, count=len(docs))] = True
+            found = self._masks[key] = (docs, mask)
+            if len(self._masks) > CACHE_SIZE:
+                self._masks.pop(next(iter(self._masks)))
+        return found[1]
 
     def live(self, searcher: Searcher) -> frozenset[int]:
         if self._live is None:

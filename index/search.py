@@ -19,12 +19,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
-from whoosh.collectors import FilterCollector, TimeLimit, TimeLimitCollector
+from whoosh.collectors import FilterCollector, TimeLimit, TimeLimitCollector, TopCollector
 from whoosh.searching import Searcher
 
 from hatsugen.archive.errors import ArchiveError
 
+from .arrays import Unsupported, top
 from .filters import DocArrays
 from .query import QueryError, SearchRequest, parse, positive_terms
 from .schema import SAID_FIELDS, TEXT_FIELDS
@@ -153,6 +155,11 @@ class SearchEngine:
         by_date = req.sort == "date" or not req.q
         keep = req.page * req.per_page
         top: list[tuple[float, int]] | None = None
+        if req.q and arrays_enabled():
+            try:
+                return self._from_arrays(req, searcher, arrays, q, allowed, by_date, keep, check)
+            except Unsupported:
+                pass  # a query shape the arrays leave to Whoosh's matchers, below
         if isinstance(q, wq.Every):
             matched = sorted(arrays.live(searcher) if allowed is None else allowed)
         elif any(isinstance(leaf, wq.Phrase) for leaf in q.leaves()):
@@ -190,6 +197,65 @@ class SearchEngine:
             metadata_only=len(tiers[2]) if len(tiers) > 2 else 0,
         )
 
+    def _from_arrays(
+        self,
+        req: SearchRequest,
+        searcher: Searcher,
+        arrays: DocArrays,
+        q: wq.Query,
+        allowed: frozenset[int] | None,
+        by_date: bool,
+        keep: int,
+        check: Callable[[], float],
+    ) -> Hits:
+        """The search answered from the postings arrays (index/arrays.py): every match
+        scored at once, so the total, the tiers and the page come from one evaluation."""
+        qa = arrays.query_arrays(searcher)
+        found = qa.evaluate(q)
+        check()
+        mask = found.mask if allowed is None else found.mask & arrays.mask_of(allowed)
+        tiers: list[np.ndarray] = []
+        left = mask
+        for fields in _tier_fields(searcher, q):
+            inside = qa.evaluate(parse(req.q, searcher.schema, fields)).mask
+            tiers.append(np.flatnonzero(left & inside))
+            left = left & ~inside
+        tiers.append(np.flatnonzero(left))
+        check()
+        matched = np.flatnonzero(mask)
+        total = int(matched.size)
+        start = (req.page - 1) * req.per_page
+        best: list[tuple[float, int]] = []
+        if start < total:
+            if by_date:  # newest first; the same date in index order
+                dates = arrays.values(searcher, "date_start", matched.tolist())
+                order = np.lexsort((matched, -np.asarray(dates, dtype=np.int64)))[:keep]
+                best = [(0.0, -int(matched[i])) for i in order]
+            else:
+                for tier in tiers:
+                    if len(best) >= keep:
+                        break
+                    best += top(tier, found.scores, keep - len(best))
+        page = [
+            (searcher.stored_fields(-negated)["id"], round(score, 4))
+            for score, negated in best[start : start + req.per_page]
+        ]
+        return Hits(
+            total=total,
+            page=page,
+            facets=arrays.facets(searcher, matched.tolist()),
+            terms=positive_terms(q),
+            in_text=int(tiers[0].size),
+            speaker_only=int(tiers[1].size) if len(tiers) > 1 else 0,
+            metadata_only=int(tiers[2].size) if len(tiers) > 2 else 0,
+        )
+
+
+def arrays_enabled() -> bool:
+    """Whether searches are answered from postings arrays ($HATSUGEN_ARRAYS=0: Whoosh's
+    matchers only, for comparing the two)."""
+    return os.environ.get("HATSUGEN_ARRAYS", "1") != "0"
+
 
 def _best(
     searcher: Searcher,
@@ -198,14 +264,17 @@ def _best(
     keep: int,
     check: Callable[[], float],
 ) -> list[tuple[float, int]]:
-    """The `keep` best (score, -docnum) by Whoosh's exhaustive collector, among some docs.
+    """The `keep` best (score, -docnum) by Whoosh's collector made exhaustive, among some docs.
 
     Whoosh's block-quality skipping ("optimize") can drop the best match from the first page
-    at 100k statements (whoosh issue #413): every match is scored instead.
+    at 100k statements (whoosh issue #413). So can what `optimize=False` leaves on: every ten
+    matches the collector "replaces" the matcher given the page's lowest score, and a union
+    inside an intersection then drops a field whose best score is below it, although its score
+    adds to the other words' (on the 100k Diet paragraphs, 防衛 予算 lost its second-best
+    match). Neither is used: every match is scored.
     """
-    collector = TimeLimitCollector(
-        searcher.collector(limit=keep, optimize=False), timelimit=check(), use_alarm=False
-    )
+    exhaustive = TopCollector(limit=keep, usequality=False, replace=0)
+    collector = TimeLimitCollector(exhaustive, timelimit=check(), use_alarm=False)
     if among is not None:  # filtering wraps last, so it sees the docs first
         collector = FilterCollector(collector, set(among))
     try:
@@ -222,22 +291,31 @@ def _tiers(
     """The matched documents in tiers: matched in what was said; else in who said it; else
     only in the metadata. The same query over fewer fields decides; a field none of whose
     query words is in the index cannot add a tier, and is not searched."""
-    reader = searcher.reader()
-    fields_used = {
-        leaf.fieldname
-        for leaf in q.leaves()
-        if isinstance(leaf, wq.Term | wq.Phrase) and _present(reader, searcher.schema, leaf)
-    }
     tiers, left = [], matched
-    for fields in (TEXT_FIELDS, SAID_FIELDS):
-        if not (fields_used - set(fields)):  # nothing beyond these fields can match
-            break
+    for fields in _tier_fields(searcher, q):
         check()
         narrower = parse(text, searcher.schema, fields)
         inside = set(_within(searcher.docs_for_query(narrower), check))
         tiers.append([d for d in left if d in inside])
         left = [d for d in left if d not in inside]
     return [*tiers, left]
+
+
+def _tier_fields(searcher: Searcher, q: wq.Query) -> list[tuple[str, ...]]:
+    """The narrower field sets that decide the tiers: what was said, then also who said it;
+    one beyond which none of the query's words is in the index adds nothing, and ends it."""
+    reader = searcher.reader()
+    fields_used = {
+        leaf.fieldname
+        for leaf in q.leaves()
+        if isinstance(leaf, wq.Term | wq.Phrase) and _present(reader, searcher.schema, leaf)
+    }
+    out = []
+    for fields in (TEXT_FIELDS, SAID_FIELDS):
+        if not (fields_used - set(fields)):  # nothing beyond these fields can match
+            break
+        out.append(fields)
+    return out
 
 
 def _present(reader: Any, schema: Any, leaf: wq.Query) -> bool:

@@ -1,0 +1,366 @@
+"""Answering a query from arrays of the index's own postings, exactly as Whoosh would score it.
+
+Whoosh walks postings one document at a time in Python, twice per search (every match for the
+total and the facets, then again for the page), and its block-quality skipping can lose the
+best match (whoosh issue #413). Here each term's postings are read once into numpy arrays
+(document numbers, term frequencies; positions for phrase words) and kept in a process-wide
+cache keyed by segment, so a new commit (an import adds a segment) reuses every array of the
+segments it kept and readers never wait for a rebuild. A query then costs a few vector
+operations over the whole archive: BM25F as Whoosh computes it (the same formula, operands and
+order, on the same one-byte field lengths), unions and intersections as masks, phrases by
+intersecting (document, position − offset) keys, and the exact top k by (score, document).
+
+Only the query shapes hatsugen's parser produces are answered here (terms, AND, OR, NOT,
+exact phrases, everything); any other node (a prefix, a wildcard) raises Unsupported and the
+search takes Whoosh's matchers, walked exhaustively, instead. tests/test_arrays.py holds
+both paths to the same totals, tiers and pages.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.searching import Searcher
+from whoosh.util.numeric import byte_to_length
+
+from hatsugen.archive.errors import ArchiveError
+
+from .phrase import AdjacentPhrase
+
+# Whoosh stores a field's length in one byte; a document without the field counts as 1.
+_LENGTHS = np.array([byte_to_length(b) if b else 1 for b in range(256)], dtype=np.float64)
+_MB = 1 << 20
+
+
+class Unsupported(Exception):
+    """A query node the arrays do not answer; the search uses Whoosh's own matchers."""
+
+
+@dataclass
+class Postings:
+    """One term in one segment: its documents (segment-local, ascending) and frequencies;
+    for phrase words, every position as a (document << 32 | position) key."""
+
+    ids: np.ndarray
+    tf: np.ndarray
+    keys: np.ndarray | None = None
+
+    @property
+    def nbytes(self) -> int:
+        return self.ids.nbytes + self.tf.nbytes + (0 if self.keys is None else self.keys.nbytes)
+
+
+def cache_budget_from_env() -> int:
+    """Bytes of postings kept per process ($HATSUGEN_POSTINGS_MB, default 512)."""
+    raw = os.environ.get("HATSUGEN_POSTINGS_MB", "").strip() or "512"
+    if not raw.isdigit() or not 16 <= int(raw) <= 1_000_000:
+        raise ArchiveError(
+            f"HATSUGEN_POSTINGS_MB must be a whole number of megabytes from 16, not {raw[:40]!r}"
+        )
+    return int(raw) * _MB
+
+
+class PostingsCache:
+    """Postings arrays of every segment a searcher of this process has read, least recently
+    used dropped first once over budget. Shared by all searchers and threads: a segment's
+    postings never change (deletions are a separate mask), so its arrays outlive commits."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.used = 0
+        self._items: OrderedDict[tuple, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> Any:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: tuple, value: Any, nbytes: int) -> None:
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = (value, nbytes)
+            self.used += nbytes
+            while self.used > self.budget and len(self._items) > 1:
+                _, (_, dropped) = self._items.popitem(last=False)
+                self.used -= dropped
+
+    def lookup(self, key: tuple) -> Any:
+        item = self.get(key)
+        return None if item is None else item[0]
+
+
+_CACHE: PostingsCache | None = None
+_CACHE_LOCK = threading.Lock()
+
+
+def shared_cache() -> PostingsCache:
+    global _CACHE
+    with _CACHE_LOCK:
+        if _CACHE is None:
+            _CACHE = PostingsCache(cache_budget_from_env())
+        return _CACHE
+
+
+@dataclass
+class Evaluated:
+    """A query over the whole archive: which documents match, and each one's score."""
+
+    mask: np.ndarray  # bool, one per document number
+    scores: np.ndarray  # float64, 0 where the mask is False
+
+
+class QueryArrays:
+    """One index version (one searcher's lifetime): its segments, live documents and field
+    lengths as arrays, and query evaluation over them."""
+
+    def __init__(self, searcher: Searcher, cache: PostingsCache | None = None) -> None:
+        self.searcher = searcher
+        self.cache = cache or shared_cache()
+        self.n = searcher.doc_count_all()
+        self.segments = [(sub, offset, _segment_key(sub)) for sub, offset in _subs(searcher)]
+        self.live = np.ones(self.n, dtype=bool)
+        for sub, offset, _ in self.segments:
+            reader = sub.reader()
+            if reader.has_deletions():
+                for docnum in range(reader.doc_count_all()):
+                    if reader.is_deleted(docnum):
+                        self.live[offset + docnum] = False
+        self._lengths: dict[str, np.ndarray] = {}
+        weighting = searcher.weighting
+        self.B, self.K1 = weighting.B, weighting.K1
+        self._field_B = getattr(weighting, "_field_B", {})
+
+    # -- per-version arrays ------------------------------------------------------------
+    def lengths(self, field: str) -> np.ndarray:
+        """The field's length for every document, as Whoosh's scorer reads it."""
+        found = self._lengths.get(field)
+        if found is None:
+            parts = []
+            for sub, _, segkey in self.segments:
+                key = ("lengths", segkey, field)
+                part = self.cache.lookup(key)
+                if part is None:
+                    part = _segment_lengths(sub, field)
+                    self.cache.put(key, part, part.nbytes)
+                parts.append(part)
+            found = np.concatenate(parts) if parts else np.zeros(0)
+            self._lengths[field] = found
+        return found
+
+    def postings(self, field: str, text: bytes, positions: bool = False) -> list[tuple]:
+        """(postings, offset) of the term in each segment that has it; with positions for a
+        phrase word (kept apart: most terms never need them)."""
+        kind = "positions" if positions else "postings"
+        out = []
+        for sub, offset, segkey in self.segments:
+            if (field, text) not in sub.reader():
+                continue
+            key = (kind, segkey, field, text)
+            p = self.cache.lookup(key)
+            if p is None:
+                p = _read_postings(sub, field, text, positions)
+                self.cache.put(key, p, p.nbytes)
+            out.append((p, offset))
+        return out
+
+    # -- evaluation --------------------------------------------------------------------
+    def evaluate(self, q: wq.Query) -> Evaluated:
+        """The query's matches and scores; Unsupported for a shape left to Whoosh."""
+        if isinstance(q, wq.Term):
+            return self._term(q.fieldname, q.text, q.boost)
+        if isinstance(q, AdjacentPhrase) and q.slop == 1 and len(q.words) >= 2:
+            return self._phrase(q)
+        if isinstance(q, wq.Every):
+            return Evaluated(self.live.copy(), np.where(self.live, float(q.boost), 0.0))
+        if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+            return self._nothing()
+        if type(q) is wq.Not:
+            # Whoosh's InverseMatcher: every live document the child misses, scoring 1.0
+            # (so "a NOT b" scores a + 1, as Whoosh's And of a and Not(b) does).
+            mask = self.live & ~self.evaluate(q.query).mask
+            return Evaluated(mask, mask.astype(np.float64))
+        if type(q) in (wq.Or, wq.And):
+            if not q.subqueries:
+                return self._nothing()
+            parts = [self.evaluate(s) for s in q.subqueries]
+            mask = parts[0].mask.copy()
+            scores = parts[0].scores.copy()
+            for part in parts[1:]:
+                if type(q) is wq.Or:
+                    mask |= part.mask
+                else:
+                    mask &= part.mask
+                scores += part.scores
+            return self._finish(mask, scores, q.boost if len(parts) > 1 else 1.0)
+        if type(q) is wq.AndNot:
+            a, b = self.evaluate(q.a), self.evaluate(q.b)
+            return self._finish(a.mask & ~b.mask, a.scores.copy(), q.boost)
+        raise Unsupported(type(q).__name__)
+
+    def _nothing(self) -> Evaluated:
+        return Evaluated(np.zeros(self.n, dtype=bool), np.zeros(self.n))
+
+    @staticmethod
+    def _finish(mask: np.ndarray, scores: np.ndarray, boost: float) -> Evaluated:
+        scores[~mask] = 0.0
+        if boost != 1.0:
+            scores *= boost
+        return Evaluated(mask, scores)
+
+    def _scorer(self, field: str, text: Any) -> tuple[float, float, float, float]:
+        """(idf, average length, B, K1) of the term, from the top-level searcher as Whoosh's
+        BM25F scorer takes them."""
+        s = self.searcher
+        B = self._field_B.get(field, self.B)
+        return s.idf(field, text), s.avg_field_length(field) or 1, B, self.K1
+
+    def _term(self, field: str, text: Any, boost: float) -> Evaluated:
+        schema = self.searcher.schema
+        if field not in schema:
+            return self._nothing()
+        try:
+            btext = schema[field].to_bytes(text)
+        except ValueError:
+            return self._nothing()
+        if not schema[field].scorable:
+            raise Unsupported(f"unscored field {field}")
+        out = self._nothing()
+        found = self.postings(field, btext)
+        if not found:
+            return out
+        idf, avgfl, B, K1 = self._scorer(field, btext)
+        lengths = self.lengths(field)
+        for p, offset in found:
+            docs = p.ids + offset
+            tf = p.tf
+            fl = lengths[docs]
+            # bm25() of whoosh.scoring, operand for operand
+            out.scores[docs] = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+            out.mask[docs] = True
+        out.mask &= self.live
+        out.scores[~out.mask] = 0.0
+        if boost != 1.0:
+            out.scores *= boost
+        return out
+
+    def _phrase(self, q: AdjacentPhrase) -> Evaluated:
+        """Whoosh (phrase.py) scores a phrase as its distinct words' scores summed, where the
+        words stand next to each other in order."""
+        schema = self.searcher.schema
+        if q.fieldname not in schema:
+            return self._nothing()
+        field = schema[q.fieldname]
+        distinct = list(dict.fromkeys(q.words))
+        words = [self._term(q.fieldname, w, 1.0) for w in distinct]
+        mask = words[0].mask.copy()
+        scores = words[0].scores.copy()
+        for w in words[1:]:
+            mask &= w.mask
+            scores += w.scores
+        if not mask.any():
+            return self._nothing()
+        candidates = mask
+        found: np.ndarray | None = None  # (doc << 32 | first position) keys where it stands
+        for i, word in enumerate(q.words):
+            keys = []
+            for p, offset in self.postings(q.fieldname, field.to_bytes(word), positions=True):
+                k = p.keys + (np.int64(offset) << 32) - i
+                keys.append(k[candidates[(k >> 32)]])
+            joined = np.unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
+            found = joined if found is None else np.intersect1d(found, joined, assume_unique=True)
+            if not found.size:
+                return self._nothing()
+        assert found is not None
+        adjacent = np.zeros(self.n, dtype=bool)
+        adjacent[np.unique(found >> 32)] = True
+        return self._finish(mask & adjacent, scores, q.boost)
+
+
+def top(docs: np.ndarray, scores: np.ndarray, keep: int) -> list[tuple[float, int]]:
+    """The `keep` best of `docs` (ascending document numbers) as (score, -docnum): by score,
+    ties to the earlier document, as Whoosh's collector orders them."""
+    if not keep or not docs.size:
+        return []
+    s = scores[docs]
+    if docs.size > 4 * keep:
+        # Every document scoring at least the keep-th best score, ties included.
+        threshold = np.partition(s, docs.size - keep)[docs.size - keep]
+        chosen = s >= threshold
+        docs, s = docs[chosen], s[chosen]
+    order = np.lexsort((docs, -s))[:keep]
+    return [(float(s[i]), -int(docs[i])) for i in order]
+
+
+def _subs(searcher: Searcher) -> list[tuple[Searcher, int]]:
+    return list(searcher.subsearchers) if searcher.subsearchers else [(searcher, 0)]
+
+
+def _segment_key(sub: Searcher) -> tuple:
+    """A segment's identity for the cache: its index folder, id and size."""
+    reader = sub.reader()
+    segment = reader.segment() if hasattr(reader, "segment") else None
+    storage = getattr(reader, "_storage", None)
+    folder = getattr(storage, "folder", id(storage))
+    segid = segment.segment_id() if segment is not None else id(reader)
+    return (folder, segid, reader.doc_count_all())
+
+
+def _segment_lengths(sub: Searcher, field: str) -> np.ndarray:
+    reader = sub.reader()
+    n = reader.doc_count_all()
+    try:
+        column = reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+    except AttributeError:
+        column = None
+    if column is None:
+        return np.ones(n, dtype=np.float64)
+    raw = np.frombuffer(bytes(column[d] for d in range(n)), dtype=np.uint8)
+    return _LENGTHS[raw]
+
+
+def _read_postings(sub: Searcher, field: str, text: bytes, positions: bool) -> Postings:
+    """The term's postings in one segment, a block at a time where the codec allows."""
+    reader = sub.reader()
+    m = reader.postings(field, text)
+    m = getattr(m, "child", m) if type(m).__name__ == "FilterMatcher" else m  # deletions: masked
+    ids: list[Any] = []
+    tfs: list[Any] = []
+    keys: list[np.ndarray] = []
+    decode = m.format.decoder("positions") if positions else None
+    if isinstance(m, W3LeafMatcher):
+        while m.is_active():
+            m._read_ids()
+            m._read_weights()
+            block_ids = np.asarray(m._ids, dtype=np.int64)
+            ids.append(block_ids)
+            tfs.append(np.asarray(m._weights, dtype=np.float64))
+            if decode is not None:
+                m._read_values()
+                keys.extend(
+                    (np.int64(doc) << 32) + np.asarray(decode(v), dtype=np.int64)
+                    for doc, v in zip(block_ids.tolist(), m._values, strict=True)
+                )
+            m._next_block()
+    else:
+        while m.is_active():
+            ids.append(np.array([m.id()], dtype=np.int64))
+            tfs.append(np.array([m.weight()], dtype=np.float64))
+            if decode is not None:
+                keys.append((np.int64(m.id()) << 32) + np.asarray(decode(m.value()), np.int64))
+            m.next()
+    return Postings(
+        ids=np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64),
+        tf=np.concatenate(tfs) if tfs else np.zeros(0),
+        keys=(np.concatenate(keys) if keys else np.zeros(0, np.int64)) if positions else None,
+    )

@@ -1,0 +1,102 @@
+"""Searches answered from postings arrays (index/arrays.py) equal Whoosh's matchers walked
+exhaustively: the same totals, tiers, facets and pages, across segments and deletions."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_relevance import QUERIES, scorer
+
+from hatsugen.core import Hatsugen
+from hatsugen.index import SearchRequest
+from hatsugen.index.arrays import PostingsCache, QueryArrays, Unsupported, shared_cache
+from hatsugen.index.query import parse
+
+from conftest import statement, write_jsonl
+
+SHAPES = [
+    "防衛", "防衛 予算", "防衛 OR 予算", "防衛 NOT 予算", "NOT 防衛", '"防衛 予算"', "防衛費",
+    "経済安全保障", "speaker:石破", "meta:summit", "harbour", "G7", "5兆円", "2%", "東京都",
+    "library OR 図書館", "(防衛 OR 外交) 予算", "水原", "Aozora", "青空 NOT 図書館",
+    "防衛 NOT (予算 OR 経済)", "防衛 OR NOT 予算", "secur*",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hatsugen]:
+    app = scorer.open_archive(tmp_path_factory.mktemp("arrays") / "home")
+    yield app
+    app.close()
+
+
+def both(app: Hatsugen, req: SearchRequest) -> tuple[dict, dict]:
+    """The search through the arrays and through Whoosh's matchers alone."""
+    results = []
+    for flag in ("1", "0"):
+        os.environ["HATSUGEN_ARRAYS"] = flag
+        try:
+            r = app.search(SearchRequest(**vars(req)))
+        finally:
+            os.environ.pop("HATSUGEN_ARRAYS")
+        results.append({k: r[k] for k in ("total", "matched", "facets")}
+                       | {"page": [(x["id"], x["score"]) for x in r["results"]]})  # fmt: skip
+    return results[0], results[1]
+
+
+def test_every_judged_query_and_shape_is_answered_alike(archive: Hatsugen) -> None:
+    texts = [q["q"] for q in QUERIES if q.get("q")] + SHAPES
+    for text in texts:
+        for extra in ({}, {"per_page": 3, "page": 2}, {"sort": "date"}, {"lang": "ja"}):
+            arrays, whoosh = both(archive, SearchRequest(q=text, **extra))
+            assert arrays == whoosh, (text, extra)
+
+
+def test_most_queries_are_answered_by_the_arrays(archive: Hatsugen) -> None:
+    """The arrays are the fast path: a query shape they leave to Whoosh must be rare."""
+    left = []
+    with archive.engine.borrowed() as (searcher, arrays):
+        qa = arrays.query_arrays(searcher)
+        for text in [q["q"] for q in QUERIES if q.get("q")] + SHAPES:
+            if text.endswith("*"):
+                continue  # a prefix: left to Whoosh
+            try:
+                qa.evaluate(parse(text, searcher.schema))
+            except Unsupported:
+                left.append(text)
+    assert left == []
+
+
+def test_a_new_segment_and_deletions_are_searched_alike(tmp_path: Path) -> None:
+    app = Hatsugen(tmp_path / "home")
+    first = [statement(id=f"a{i}", text=f"青空市の港を整備します。第{i}期。", date="2024-05-01")
+             for i in range(12)]  # fmt: skip
+    app.import_files([str(write_jsonl(tmp_path / "a.jsonl", first))], by="test")
+    req = SearchRequest(q="港 整備", per_page=5)
+    assert both(app, req)[0]["total"] == 12
+    cache = shared_cache()
+    before = {k for k in list(cache._items) if k[0] == "postings"}
+    more = [statement(id=f"b{i}", text=f"港の整備を急ぎます。{i}", date="2024-06-01")
+            for i in range(5)]  # fmt: skip
+    app.import_files([str(write_jsonl(tmp_path / "b.jsonl", more))], by="test")
+    changed = app.statement("a3")
+    changed["text"] = "青空市の空港を整備します。"
+    app.edit(changed, by="test", reason="a deletion in the first segment")
+    arrays, whoosh = both(app, req)
+    assert arrays == whoosh and arrays["total"] == 16
+    with app.engine.borrowed() as (searcher, _):
+        assert searcher.subsearchers, "the import added a segment"
+    # the first segment's postings were read once and kept
+    assert before <= {k for k in list(cache._items) if k[0] == "postings"}
+    app.close()
+
+
+def test_the_cache_keeps_to_its_budget(archive: Hatsugen) -> None:
+    small = PostingsCache(budget=4096)
+    with archive.engine.borrowed() as (searcher, _):
+        qa = QueryArrays(searcher, cache=small)
+        for text in ("防衛", "予算", "経済", "日本", "国会", "安全保障"):
+            qa.evaluate(parse(text, searcher.schema))
+    assert small.used <= 4096 or len(small._items) == 1
