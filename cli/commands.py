@@ -665,7 +665,13 @@ def _read_article(path: str) -> str:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
+              help="Threads per worker.")  # fmt: skip
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    help="Processes, one per core by default (Linux; 1 where processes cannot fork).",
+)
 @click.option("--read-only", is_flag=True, help="Turn every kind of writing off (a public mirror).")
 @click.option(
     "--secure-cookies",
@@ -674,27 +680,60 @@ def _read_article(path: str) -> str:
 )
 @click.pass_context
 def serve(
-    ctx: click.Context, host: str, port: int, threads: int, read_only: bool, secure_cookies: bool
+    ctx: click.Context,
+    host: str,
+    port: int,
+    threads: int,
+    workers: int | None,
+    read_only: bool,
+    secure_cookies: bool,
 ) -> None:
-    """Serve the web search with waitress (a production WSGI server)."""
+    """Serve the web search with waitress (a production WSGI server), in one process per core."""
+    from hatsugen.web import workers as pool
     from hatsugen.web.app import create_app
     from hatsugen.web.serving import create_server
 
-    app = create_app({"HATSUGEN_HOME": str(_app(ctx).home), "READ_ONLY": read_only,
-                      "SECURE_COOKIES": secure_cookies})  # fmt: skip
-    core = app.extensions["hatsugen"]
-    core.notify = lambda message: click.echo(message, err=True)
-    core.ensure_index_format()  # before the first request, not during it
-    core.start_indexer()
+    home = _app(ctx).home
+    config = {"HATSUGEN_HOME": str(home), "READ_ONLY": read_only, "SECURE_COOKIES": secure_cookies}
+    if workers is None:
+        workers = pool.default_workers() if pool.can_fork() else 1
+    elif workers > 1 and not pool.can_fork():
+        raise InputError("--workers needs an operating system that can fork; use --threads")
     shown = f"[{host}]" if ":" in host else host
-    try:
-        server = create_server(app, host=host, port=port, threads=threads, ident="hatsugen")
-    except (OSError, ValueError) as err:
+
+    def make_app(number: int) -> Any:
+        app = create_app(config)
+        core = app.extensions["hatsugen"]
+        core.notify = lambda message: click.echo(message, err=True)
+        if number == 0:
+            core.start_indexer()  # one background indexer, not one per worker
+        return app
+
+    def cannot_listen(err: OSError | ValueError) -> click.ClickException:
         reason = getattr(err, "strerror", None) or str(err)
-        raise click.ClickException(f"cannot listen on {shown}:{port}: {reason}") from None
-    click.echo(f"hatsugen is serving {core.home} at http://{shown}:{port}/")
+        return click.ClickException(f"cannot listen on {shown}:{port}: {reason}")
+
+    app = make_app(-1)
+    first = app.extensions["hatsugen"]
+    first.ensure_index_format()  # before the first request, not during it
+    if workers == 1:
+        first.start_indexer()
+        try:
+            server = create_server(app, host=host, port=port, threads=threads, ident="hatsugen")
+        except (OSError, ValueError) as err:
+            raise cannot_listen(err) from None
+        click.echo(f"hatsugen is serving {home} at http://{shown}:{port}/")
+        click.echo("press Ctrl+C to stop")
+        server.run()
+        return
+    first.close()  # nothing opened before the fork may be shared by the workers
+    try:
+        sock = pool.listen(host, port)
+    except (OSError, ValueError) as err:
+        raise cannot_listen(err) from None
+    click.echo(f"hatsugen is serving {home} at http://{shown}:{port}/ with {workers} workers")
     click.echo("press Ctrl+C to stop")
-    server.run()
+    pool.run_workers(make_app, sock, workers, threads, lambda m: click.echo(m, err=True))
 
 
 @cli.group()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import signal
+import subprocess
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -11,7 +14,7 @@ import pytest
 from hatsugen.core import Hatsugen
 from hatsugen.index import SearchRequest
 
-from conftest import CLEAN, generate, hatsugen_proc
+from conftest import CLEAN, free_port, generate, hatsugen_proc
 
 pytestmark = pytest.mark.slow
 
@@ -61,3 +64,43 @@ def test_kill_9_mid_import_leaves_the_archive_as_it_was(tmp_path: Path) -> None:
     app = Hatsugen(home)
     assert app.store.count() == 2500
     assert app.check() == CLEAN
+
+
+def _children(pid: int) -> set[int]:
+    out = subprocess.run(["ps", "--ppid", str(pid), "-o", "pid="], capture_output=True, text=True)
+    return {int(p) for p in out.stdout.split()}
+
+
+def _get(url: str) -> int:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.status
+
+
+def test_serve_with_workers_restarts_a_dead_one_and_stops_them_all(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert hatsugen_proc(home, "demo").wait(timeout=120) == 0
+    port = free_port()
+    proc = hatsugen_proc(home, "serve", "--port", str(port), "--workers", "2")
+    url = f"http://127.0.0.1:{port}/api/search?q=cooperation"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            assert _get(url) == 200
+            break
+        except OSError:
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+    workers = _children(proc.pid)
+    assert len(workers) == 2
+    assert all(_get(url) == 200 for _ in range(10))
+    os.kill(min(workers), signal.SIGKILL)  # a worker dies: the parent starts another
+    deadline = time.monotonic() + 30
+    while len(_children(proc.pid) - workers) < 1:
+        assert time.monotonic() < deadline, "no new worker"
+        time.sleep(0.2)
+    assert all(_get(url) == 200 for _ in range(10))
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert "ended with status" in err and "starting it again" in err
+    assert not _children(proc.pid)

@@ -64,7 +64,9 @@ def test_facets_show_ten_then_more_and_years_in_date_order(archive: Hatsugen) ->
     page = client.get("/?q=防衛").get_data(as_text=True)
     speakers = page.split("<h3>Speaker</h3>")[1].split("</section>")[0]
     shown, more = speakers.split('<details class="more"')
-    assert len(re.findall(r"<li[ >]", shown)) == 10 and re.search(r"<summary>\d+ more…</summary>", more)
+    assert len(re.findall(r"<li[ >]", shown)) == 10 and re.search(
+        r"<summary>\d+ more…</summary>", more
+    )
     years = page.split("<h3>Year</h3>")[1].split("</section>")[0]
     listed = re.findall(r">(\d{4})</a>", years)
     assert len(listed) > 3 and listed == sorted(listed, reverse=True)
