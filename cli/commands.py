@@ -385,15 +385,38 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 
 @cli.command()
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False), help="File to write (default: stdout)."
+    "-o",
+    "--output",
+    type=click.Path(),
+    help="File to write (default: stdout); a folder for --format opensearch.",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["json", "jsonl"]), default="json", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "jsonl", "opensearch"]),
+    default="json",
+    show_default=True,
+    help="opensearch: index.json and bulk.ndjson for OpenSearch/Elasticsearch (docs/scale.md).",
 )
+@click.option("--index", "index_name", default="hatsugen", show_default=True,
+              help="The OpenSearch index the bulk file loads into.")  # fmt: skip
 @click.pass_context
-def export(ctx: click.Context, output: str | None, fmt: str) -> None:
+def export(ctx: click.Context, output: str | None, fmt: str, index_name: str) -> None:
     """Write the indexed JSON export (or JSON Lines) of the whole archive."""
     app = _reader(ctx)
+    if fmt == "opensearch":
+        if not output or output == "-":
+            raise InputError("--format opensearch writes two files: give a folder with -o DIR")
+        folder = Path(output)
+        if folder.exists() and not folder.is_dir():
+            raise InputError(f"{output} is not a folder")
+        try:
+            n = app.export_opensearch(folder, index_name)
+        except OSError as err:
+            raise click.ClickException(f"cannot write {output}: {err.strerror}") from None
+        click.echo(f"{n} statements written to {folder / 'bulk.ndjson'};"
+                   f" index definition in {folder / 'index.json'}", err=True)  # fmt: skip
+        return
     if output is None or output == "-":
         app.export(sys.stdout, fmt)
         return

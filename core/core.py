@@ -7,6 +7,7 @@ full records from the store. Keeping both behind one object is what stops the fa
 from __future__ import annotations
 
 import getpass
+import json
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -34,6 +35,7 @@ from hatsugen.archive.timeutil import now_utc
 from hatsugen.extract import extract
 from hatsugen.index import IndexBusy, QueryError, SearchEngine, SearchIndex, SearchRequest
 from hatsugen.index.highlight import fragments, highlight_field, matches
+from hatsugen.index.opensearch import DEFAULT_INDEX, index_definition, write_bulk
 from hatsugen.index.query import speakers_in_query
 from hatsugen.index.schema import document, stamp
 from hatsugen.index.search import searchers_from_env
@@ -579,6 +581,20 @@ class Hatsugen:
 
     def export(self, out: IO[str], fmt: str = "json") -> int:
         return write_export(self.store, out, fmt)
+
+    def export_opensearch(self, folder: Path, index: str = DEFAULT_INDEX) -> int:
+        """index.json (settings and mappings) and bulk.ndjson (every statement) in `folder`,
+        for OpenSearch or Elasticsearch (docs/scale.md); returns the statement count."""
+        folder.mkdir(parents=True, exist_ok=True)
+        definition = folder / "index.json"
+        definition.write_text(
+            json.dumps(index_definition(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
+        partial = folder / "bulk.ndjson.partial"
+        with partial.open("w", encoding="utf-8") as out:
+            n = write_bulk(self.store.rows(), self.speakers_by_id(), out, index)
+        partial.replace(folder / "bulk.ndjson")
+        return n
 
     def _resolve_speakers(self, req: SearchRequest) -> None:
         """The request's speaker filter and speaker: terms, as ids (QueryError if unclear)."""

@@ -178,3 +178,35 @@ def test_a_misattribution_naming_nobody_in_the_whole_import_refuses_it(
     assert result.exit_code == 2
     assert "bad.jsonl, line 2: field 'attribution.actually_said_by.speaker'" in result.stderr
     assert run.json("stats")["statements"] == 0
+
+
+def test_an_opensearch_export_has_one_valid_document_per_statement(
+    run: Cli, tmp_path: Path
+) -> None:
+    from hatsugen.archive.records import validate
+
+    topics = ["ports", {"ja": "外交", "en": "diplomacy"}]
+    rows = [statement(id=f"os-{i}", text=f"青空市の港 {i}", topics=topics) for i in range(7)]
+    run.ok("import", str(write_jsonl(tmp_path / "s.jsonl", rows)))
+    out = tmp_path / "os"
+    assert "7 statements written" in run.ok("export", "--format", "opensearch", "-o", str(out),
+                                             "--index", "quotes").stderr  # fmt: skip
+    definition = json.loads((out / "index.json").read_text(encoding="utf-8"))
+    properties = definition["mappings"]["properties"]
+    analyzers = definition["settings"]["analysis"]["analyzer"]
+    for name, spec in properties.items():
+        assert spec.get("analyzer", "hatsugen_ja") in analyzers, name
+    lines = (out / "bulk.ndjson").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 14
+    actions, docs = [json.loads(x) for x in lines[::2]], [json.loads(x) for x in lines[1::2]]
+    ids = [a["index"]["_id"] for a in actions]
+    assert sorted(ids) == sorted(r["id"] for r in rows) and len(set(ids)) == 7
+    assert {a["index"]["_index"] for a in actions} == {"quotes"}
+    for action, doc in zip(actions, docs, strict=True):
+        assert set(doc) <= set(properties), set(doc) - set(properties)  # the mapping is strict
+        assert doc["id"] == action["index"]["_id"] == doc["record"]["id"]
+        assert set(doc["topic"]) == {"ports", "外交", "diplomacy"}
+        assert doc["ja"].startswith("青空市の港") and "Mizuhara" in doc["speaker"]
+        validate(doc["record"])  # the whole statement travels, importable again
+    bad = run("export", "--format", "opensearch")
+    assert bad.exit_code != 0 and "give a folder" in bad.output
