@@ -2,10 +2,12 @@
 """Load-test `/api/search` of a real `hatsugen serve` on 127.0.0.1 (bounded, stops by itself).
 
 Builds (or reuses, with --home) a generated archive of fictional statements, starts the
-server, then runs the mixed queries of bench_search.py with 1 and with 20 concurrent clients.
-Reports latency p50/p95, throughput, errors and the server's peak RSS.
+server (`--workers`, default one per core), then runs the mixed queries of bench_search.py
+(or, with --queries real, bench_real_search.py's on a home of Diet paragraphs) with 1 and with
+20 concurrent clients. Reports latency p50/p95, throughput, errors and each process's RSS.
 
-    .venv/bin/python scripts/bench_web.py --count 100000 --home /tmp/b100/home
+    .venv/bin/python scripts/bench_web.py --count 100000 --home /tmp/b100/home --workers 2
+    .venv/bin/python scripts/bench_web.py --home /tmp/kokkai-home --queries real --port 8100
 """
 
 from __future__ import annotations
@@ -48,7 +50,11 @@ def ensure_home(home: Path, count: int) -> None:
     app.import_files([str(data)], by="bench")
 
 
-def paths(n: int) -> list[str]:
+def paths(n: int, kind: str = "generated") -> list[str]:
+    if kind == "real":
+        from bench_real_search import QUERIES
+
+        return ["/api/search?" + urllib.parse.urlencode({"q": q}) for q in QUERIES]
     out = []
     for spec in queries(n):
         params: list[tuple[str, str]] = [("q", spec["q"])]
@@ -118,14 +124,20 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--home", default="/tmp/hatsugen-bench-web/home")
     parser.add_argument("--requests", type=int, default=400, help="per run, split over clients")
+    parser.add_argument("--port", type=int, help="default: a free one")
+    parser.add_argument("--workers", type=int, help="server processes (default: one per core)")
+    parser.add_argument("--queries", choices=["generated", "real"], default="generated")
     args = parser.parse_args()
     home = Path(args.home)
     home.parent.mkdir(parents=True, exist_ok=True)
-    ensure_home(home, args.count)
-    port = free_port()
+    if args.queries == "generated":
+        ensure_home(home, args.count)
+    port = args.port or free_port()
+    workers = ["--workers", str(args.workers)] if args.workers else []
     server = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "hatsugen"), "--home", str(home), "serve", "--port",
-         str(port), "--threads", "8"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+         str(port), "--threads", "8", *workers], stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
         for _ in range(300):
@@ -136,8 +148,8 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.1)
-        all_paths = paths(210)
-        run(port, 4, 20, all_paths)  # warm every server thread's searcher
+        all_paths = paths(210, args.queries)
+        run(port, 8, 40, all_paths)  # warm every worker's searchers
         for clients in (1, 20):
             r = run(port, clients, max(1, args.requests // clients), all_paths)
             print(json.dumps(r))
@@ -145,11 +157,14 @@ def main() -> None:
                 f"{clients:>2} clients: {r['requests']} requests, p50 {r['p50_ms']:.1f} ms,"
                 f" p95 {r['p95_ms']:.1f} ms, {r['rps']:.1f} req/s, {r['errors']} errors"
             )
-        mem = memory_mb(server.pid)
-        print(
-            f"server peak RSS {mem['VmHWM']:.0f} MB; now {mem['VmRSS']:.0f} MB ="
-            f" {mem['RssAnon']:.0f} MB anonymous + {mem['RssFile']:.0f} MB mapped files"
-        )
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        for label, pid in [("parent" if children else "server", server.pid),
+                           *((f"worker {i}", int(c)) for i, c in enumerate(children))]:  # fmt: skip
+            mem = memory_mb(pid)
+            print(
+                f"{label}: peak RSS {mem['VmHWM']:.0f} MB; now {mem['VmRSS']:.0f} MB ="
+                f" {mem['RssAnon']:.0f} MB anonymous + {mem['RssFile']:.0f} MB mapped files"
+            )
     finally:
         server.terminate()
         server.wait(timeout=10)
