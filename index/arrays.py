@@ -175,12 +175,26 @@ class QueryArrays:
         return out
 
     # -- evaluation --------------------------------------------------------------------
-    def evaluate(self, q: wq.Query) -> Evaluated:
-        """The query's matches and scores; Unsupported for a shape left to Whoosh."""
-        if isinstance(q, wq.Term):
-            return self._term(q.fieldname, q.text, q.boost)
-        if isinstance(q, AdjacentPhrase) and q.slop == 1 and len(q.words) >= 2:
-            return self._phrase(q)
+    def evaluate(self, q: wq.Query, memo: dict | None = None) -> Evaluated:
+        """The query's matches and scores; Unsupported for a shape left to Whoosh.
+
+        `memo` keeps each word's and phrase's result for the queries of one search (the tiers
+        ask the same words again over fewer fields); callers must not change what it returns.
+        """
+        memo = {} if memo is None else memo
+        if isinstance(q, wq.Term | AdjacentPhrase):
+            key = (type(q), q.fieldname, getattr(q, "text", None), tuple(getattr(q, "words", ())),
+                   q.boost)  # fmt: skip
+            found = memo.get(key)
+            if found is None:
+                if isinstance(q, wq.Term):
+                    found = self._term(q.fieldname, q.text, q.boost)
+                elif q.slop == 1 and len(q.words) >= 2:
+                    found = self._phrase(q)
+                else:
+                    raise Unsupported("a phrase with slop")
+                memo[key] = found
+            return found
         if isinstance(q, wq.Every):
             return Evaluated(self.live.copy(), np.where(self.live, float(q.boost), 0.0))
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
@@ -188,12 +202,12 @@ class QueryArrays:
         if type(q) is wq.Not:
             # Whoosh's InverseMatcher: every live document the child misses, scoring 1.0
             # (so "a NOT b" scores a + 1, as Whoosh's And of a and Not(b) does).
-            mask = self.live & ~self.evaluate(q.query).mask
+            mask = self.live & ~self.evaluate(q.query, memo).mask
             return Evaluated(mask, mask.astype(np.float64))
         if type(q) in (wq.Or, wq.And):
             if not q.subqueries:
                 return self._nothing()
-            parts = [self.evaluate(s) for s in q.subqueries]
+            parts = [self.evaluate(s, memo) for s in q.subqueries]
             mask = parts[0].mask.copy()
             scores = parts[0].scores.copy()
             for part in parts[1:]:
@@ -204,7 +218,7 @@ class QueryArrays:
                 scores += part.scores
             return self._finish(mask, scores, q.boost if len(parts) > 1 else 1.0)
         if type(q) is wq.AndNot:
-            a, b = self.evaluate(q.a), self.evaluate(q.b)
+            a, b = self.evaluate(q.a, memo), self.evaluate(q.b, memo)
             return self._finish(a.mask & ~b.mask, a.scores.copy(), q.boost)
         raise Unsupported(type(q).__name__)
 
@@ -271,20 +285,37 @@ class QueryArrays:
         if not mask.any():
             return self._nothing()
         candidates = mask
-        found: np.ndarray | None = None  # (doc << 32 | first position) keys where it stands
-        for i, word in enumerate(q.words):
+        # (doc << 32 | position of the phrase's first word) keys where the phrase may stand;
+        # each word's keys are ascending (documents, then positions, segment after segment),
+        # so narrowing is a binary search of the shorter list in the longer, never a sort.
+        found: np.ndarray | None = None
+        order = sorted(range(len(q.words)), key=lambda i: words[distinct.index(q.words[i])]
+                       .mask.sum())  # fmt: skip
+        for i in order:
             keys = []
-            for p, offset in self.postings(q.fieldname, field.to_bytes(word), positions=True):
-                k = p.keys + (np.int64(offset) << 32) - i
-                keys.append(k[candidates[(k >> 32)]])
-            joined = np.unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
-            found = joined if found is None else np.intersect1d(found, joined, assume_unique=True)
+            for p, offset in self.postings(q.fieldname, field.to_bytes(q.words[i]), True):
+                k = p.keys + ((np.int64(offset) << 32) - i)
+                keys.append(k[candidates[k >> 32]])
+            joined = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+            found = joined if found is None else _common(found, joined)
             if not found.size:
                 return self._nothing()
         assert found is not None
         adjacent = np.zeros(self.n, dtype=bool)
-        adjacent[np.unique(found >> 32)] = True
+        adjacent[found >> 32] = True
         return self._finish(mask & adjacent, scores, q.boost)
+
+
+def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The values in both of two ascending arrays without repeats."""
+    if a.size > b.size:
+        a, b = b, a
+    if not a.size:
+        return a
+    at = np.searchsorted(b, a)
+    hit = at < b.size
+    hit[hit] = b[at[hit]] == a[hit]
+    return a[hit]
 
 
 def top(docs: np.ndarray, scores: np.ndarray, keep: int) -> list[tuple[float, int]]:

@@ -4,6 +4,8 @@ analyzers themselves (so a repeated word is marked where it really is)."""
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cache
 from html import escape
@@ -28,6 +30,43 @@ Terms = dict[str, set[tuple[str, ...]]]  # field → words and phrases (see posi
 _LONE_KANA = re.compile(r"[\u3040-\u30ff]{1,2}")
 
 
+class _TokenCache:
+    """Analysed texts, least recently used dropped first past a budget of characters: a
+    server marks the same statements again and again (every search for a common word finds
+    them), and analysing them is most of a result page's cost."""
+
+    def __init__(self, budget_chars: int) -> None:
+        self.budget = budget_chars
+        self.chars = 0
+        self._items: OrderedDict[tuple[str, str], tuple] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, field: str, text: str) -> tuple:
+        key = (field, text)
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found
+        found = tuple((t.text, t.startchar, t.endchar)
+                      for t in _analyzer(field)(text, chars=True, mode="index"))  # fmt: skip
+        with self._lock:
+            if key not in self._items:
+                self._items[key] = found
+                self.chars += len(text)
+                while self.chars > self.budget and len(self._items) > 1:
+                    (_, dropped), _ = self._items.popitem(last=False)
+                    self.chars -= len(dropped)
+        return found
+
+
+_CACHE = _TokenCache(1_000_000)  # at most about 60 MB of tokens
+
+
+def _tokens(field: str, text: str) -> tuple:
+    return _CACHE.get(field, text)
+
+
 def match_spans(
     text: str, lang: str, terms: Terms, field: str | None = None
 ) -> list[tuple[int, int]]:
@@ -39,8 +78,7 @@ def match_spans(
         return []
     singles = {seq[0] for seq in wanted if len(seq) == 1 and not _LONE_KANA.fullmatch(seq[0])}
     phrases = [seq for seq in wanted if len(seq) > 1]
-    tokens = [(t.text, t.startchar, t.endchar)
-              for t in _analyzer(field)(text, chars=True, mode="index")]  # fmt: skip
+    tokens = _tokens(field, text)
     found: list[tuple[int, int]] = []
     for i, (word, start, end) in enumerate(tokens):
         if word in singles:

@@ -211,13 +211,14 @@ class SearchEngine:
         """The search answered from the postings arrays (index/arrays.py): every match
         scored at once, so the total, the tiers and the page come from one evaluation."""
         qa = arrays.query_arrays(searcher)
-        found = qa.evaluate(q)
+        memo: dict = {}
+        found = qa.evaluate(q, memo)
         check()
         mask = found.mask if allowed is None else found.mask & arrays.mask_of(allowed)
         tiers: list[np.ndarray] = []
         left = mask
         for fields in _tier_fields(searcher, q):
-            inside = qa.evaluate(parse(req.q, searcher.schema, fields)).mask
+            inside = qa.evaluate(parse(req.q, searcher.schema, fields), memo).mask
             tiers.append(np.flatnonzero(left & inside))
             left = left & ~inside
         tiers.append(np.flatnonzero(left))
