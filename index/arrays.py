@@ -356,7 +356,12 @@ def _segment_lengths(sub: Searcher, field: str) -> np.ndarray:
         column = None
     if column is None:
         return np.ones(n, dtype=np.float64)
-    raw = np.frombuffer(bytes(column[d] for d in range(n)), dtype=np.uint8)
+    raw = np.zeros(n, dtype=np.uint8)  # 0: no length stored (counts as 1)
+    try:  # a column of one byte a document, read in one piece
+        count = min(column._count, n)
+        raw[:count] = np.frombuffer(column._dbfile.get(column._basepos, count), dtype=np.uint8)
+    except AttributeError:  # another column type: one document at a time
+        raw[:] = [column[d] for d in range(n)]
     return _LENGTHS[raw]
 
 

@@ -140,8 +140,8 @@ class DocArrays:
         docs = np.asarray(docs if isinstance(docs, np.ndarray) else sorted(docs), dtype=np.int64)
         out = {}
         for name in FACETS:
-            self._uses[name] += 1
-            if self._uses[name] > 1 and self.size:
+            if self._uses[name] and self.size:  # used before: this process will use it again
+                self._uses[name] += 1
                 codes, values = self.codes(searcher, name)
                 counted = np.bincount(codes[docs], minlength=len(values))
                 counts = {values[i]: int(counted[i]) for i in np.flatnonzero(counted)}
