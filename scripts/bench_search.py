@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import sqlite3
@@ -103,12 +104,24 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
+def bench_queries() -> list[dict]:
+    """The generated mix, or ($HATSUGEN_BENCH_QUERIES=real) bench_real_search's queries for a
+    home of Diet paragraphs, each asked five times as a server would be."""
+    if os.environ.get("HATSUGEN_BENCH_QUERIES") == "real":
+        from bench_real_search import QUERIES
+
+        return [{"kind": "phrase" if q.startswith('"') else "real", "q": q}
+                for q in QUERIES] * 5  # fmt: skip
+    return queries(210)
+
+
 def _texts(app) -> list[tuple[int, str, str, str, int]]:
     texts = []
     for i, (record, _v) in enumerate(app.store.rows()):
-        ja = record["text"] if record["lang"] == "ja" else record["translations"][0]["text"]
-        en = record["text"] if record["lang"] == "en" else record["translations"][0]["text"]
-        date = int((record["date"] + "-01")[:10].replace("-", ""))
+        by_lang = {t["lang"]: t["text"] for t in record.get("translations", [])}
+        by_lang[record["lang"]] = record["text"]
+        ja, en = by_lang.get("ja", ""), by_lang.get("en", "")
+        date = int((record.get("date", "0000") + "-01-01")[:10].replace("-", ""))
         texts.append((i + 1, ja, en, record["speaker"], date))
     return texts
 
@@ -160,7 +173,6 @@ def step_query(home: Path) -> dict:
     """Latency of the mixed queries answered from the postings arrays and, in the same run,
     by Whoosh's matchers alone ($HATSUGEN_ARRAYS=0); wall and CPU time; and whether each
     first page equals a walk that scores every match."""
-    import os
 
     from hatsugen.core import Hatsugen
     from hatsugen.index import SearchRequest
@@ -169,7 +181,7 @@ def step_query(home: Path) -> dict:
 
     app = Hatsugen(home)
     app.search(SearchRequest(q="warm-up"))  # open the searcher once, as a server would
-    specs = queries(210)
+    specs = bench_queries()
 
     def request(spec: dict) -> SearchRequest:
         return SearchRequest(q=spec["q"], speakers=spec.get("speakers", []),
@@ -177,7 +189,10 @@ def step_query(home: Path) -> dict:
 
     out: dict = {}
     pages: dict[str, list] = {}
+    paths = os.environ.get("HATSUGEN_BENCH_PATHS", "arrays,whoosh").split(",")
     for path, flag in (("arrays", "1"), ("whoosh", "0")):
+        if path not in paths:
+            continue
         os.environ["HATSUGEN_ARRAYS"] = flag
         for spec in specs[:20]:
             app.search(request(spec))  # warm: a server has answered these words before
@@ -197,7 +212,7 @@ def step_query(home: Path) -> dict:
             "p95_by_kind_ms": {k: pct(v, 95) * 1000 for k, v in by_kind.items()},
         }  # fmt: skip
     os.environ.pop("HATSUGEN_ARRAYS")
-    differ = {"arrays": 0, "whoosh": 0}
+    differ = dict.fromkeys(pages, 0)
     for i, spec in enumerate(specs):
         req = request(spec)
         with app.engine.borrowed() as (searcher, arrays):
@@ -210,6 +225,7 @@ def step_query(home: Path) -> dict:
                 abs(a - b) > 1e-3 for a, b in zip(got, expected, strict=False)
             ):
                 differ[path] += 1
+    out["queries"] = len(specs)
     out["first_pages_not_exhaustive"] = differ
     out["query_rss_mb"] = _rss_mb()
     return out
@@ -248,7 +264,7 @@ def step_fts5(home: Path) -> dict:
         return " AND ".join(parts)
 
     times, by_kind = [], {}
-    for spec in queries(210):
+    for spec in bench_queries():
         sql = "FROM fts JOIN meta ON meta.id = fts.rowid WHERE fts MATCH ?"
         args: list = [to_fts(spec["q"])]
         if spec.get("speakers"):
@@ -290,9 +306,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("sizes", nargs="*", type=int, default=[10_000, 100_000])
     parser.add_argument("--step", help=argparse.SUPPRESS)
-    parser.add_argument("--home", help=argparse.SUPPRESS)
+    parser.add_argument("--home", help="With --only: an existing home to measure.")
+    parser.add_argument("--queries", choices=["generated", "real"], default="generated",
+                        help="real: the queries of bench_real_search.py (a Diet home)")  # fmt: skip
     parser.add_argument("--keep", help="Keep the generated archives under this folder.")
     parser.add_argument("--only", help="Run these steps (comma-separated) on a kept archive.")
+    parser.add_argument("--arrays-only", action="store_true",
+                        help="Time the arrays only, not Whoosh's matchers too")  # fmt: skip
     args = parser.parse_args()
     if args.step:  # one phase, in its own process, so its peak RSS is its own
         home = Path(args.home)
@@ -300,9 +320,15 @@ def main() -> None:
         print(json.dumps(STEPS[args.step](home, *extra)))
         return
     for n in args.sizes:
-        base = Path(args.keep or tempfile.mkdtemp()) / f"bench-{n}"
-        base.mkdir(parents=True, exist_ok=True)
-        home = base / "home"
+        os.environ["HATSUGEN_BENCH_QUERIES"] = args.queries  # for the steps' processes
+        if args.arrays_only:
+            os.environ["HATSUGEN_BENCH_PATHS"] = "arrays"
+        if args.home:
+            home = Path(args.home)
+        else:
+            base = Path(args.keep or tempfile.mkdtemp()) / f"bench-{n}"
+            base.mkdir(parents=True, exist_ok=True)
+            home = base / "home"
         r: dict = {}
         steps = ("prepare", "tokenise", "build", "query", "fts5", "cold")
         for step in args.only.split(",") if args.only else steps:
@@ -321,12 +347,14 @@ def main() -> None:
             print(json.dumps(r))
             continue
         for path in ("arrays", "whoosh"):
+            if path not in r:
+                continue
             q = r[path]
             print(
                 f"  {path:6}: wall p50 {q['p50_ms']:.1f} ms, p95 {q['p95_ms']:.1f} ms; CPU p50"
                 f" {q['cpu_p50_ms']:.1f} ms, p95 {q['cpu_p95_ms']:.1f} ms; p95 / FTS5 p95"
                 f" {q['p95_ms'] / r['fts5_p95_ms']:.2f}; first pages not exhaustive:"
-                f" {r['first_pages_not_exhaustive'][path]} of 210"
+                f" {r['first_pages_not_exhaustive'][path]} of {r['queries']}"
             )
             print("          p50 by kind: " + _by_kind(q["p50_by_kind_ms"]))
             print("          p95 by kind: " + _by_kind(q["p95_by_kind_ms"]))
