@@ -19,6 +19,7 @@ both paths to the same totals, tiers and pages.
 from __future__ import annotations
 
 import os
+import pickle
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -27,7 +28,9 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.formats import Positions
 from whoosh.searching import Searcher
+from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
 from hatsugen.archive.errors import ArchiveError
@@ -365,6 +368,28 @@ def _segment_lengths(sub: Searcher, field: str) -> np.ndarray:
     return _LENGTHS[raw]
 
 
+def _position_keys(docs: np.ndarray, values: Any) -> np.ndarray:
+    """(doc << 32 | position) keys of one block, decoded as whoosh.formats.Positions does
+    (a count, then the pickled gaps between positions, its final "." trimmed by the codec),
+    with the running sums done by numpy instead of a Python loop per position."""
+    gaps: list[int] = []
+    counts = []
+    for value in values:
+        if not value.endswith(b"."):
+            value += b"."
+        codes = pickle.loads(value[_INT_SIZE:])
+        gaps.extend(codes)
+        counts.append(len(codes))
+    if not gaps:
+        return np.zeros(0, dtype=np.int64)
+    lens = np.asarray(counts, dtype=np.int64)
+    running = np.cumsum(np.asarray(gaps, dtype=np.int64))
+    starts = np.cumsum(lens) - lens
+    before = np.where(starts > 0, running[np.maximum(starts - 1, 0)], 0)
+    positions = running - np.repeat(before, lens)
+    return (np.repeat(docs, lens) << 32) + positions
+
+
 def _read_postings(sub: Searcher, field: str, text: bytes, positions: bool) -> Postings:
     """The term's postings in one segment, a block at a time where the codec allows."""
     reader = sub.reader()
@@ -383,10 +408,13 @@ def _read_postings(sub: Searcher, field: str, text: bytes, positions: bool) -> P
             tfs.append(np.asarray(m._weights, dtype=np.float64))
             if decode is not None:
                 m._read_values()
-                keys.extend(
-                    (np.int64(doc) << 32) + np.asarray(decode(v), dtype=np.int64)
-                    for doc, v in zip(block_ids.tolist(), m._values, strict=True)
-                )
+                if type(m.format) is Positions:
+                    keys.append(_position_keys(block_ids, m._values))
+                else:
+                    keys.extend(
+                        (np.int64(doc) << 32) + np.asarray(decode(v), dtype=np.int64)
+                        for doc, v in zip(block_ids.tolist(), m._values, strict=True)
+                    )
             m._next_block()
     else:
         while m.is_active():

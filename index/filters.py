@@ -25,6 +25,25 @@ FACETS = ("speaker_id", "lang", "kind", "year", "status")
 CACHE_SIZE = 16  # filter results kept per index version (each up to one int per document)
 
 
+def _coded_var_bytes(raw: Any, translate: Any) -> tuple[np.ndarray, list[Any]]:
+    """One segment's variable-length column as codes, read in one piece: each document's
+    bytes padded to a fixed width, so numpy can sort and number the distinct values."""
+    offsets = np.asarray(raw._offsets, dtype=np.int64)
+    lengths = np.asarray(raw._lengths, dtype=np.int64)
+    width = max(int(lengths.max(initial=0)), 1)
+    end = int((offsets + lengths).max(initial=0))
+    data = np.frombuffer(raw._dbfile.get(raw._basepos, end), dtype=np.uint8) if end else None
+    columns = np.arange(width)
+    if data is None:
+        matrix = np.zeros((offsets.size, width), dtype=np.uint8)
+    else:
+        at = np.minimum(offsets[:, None] + columns, data.size - 1)
+        matrix = np.where(columns < lengths[:, None], data[at], 0).astype(np.uint8)
+    keys = np.ascontiguousarray(matrix).view(f"S{width}").ravel()
+    distinct, codes = np.unique(keys, return_inverse=True)
+    return codes.astype(np.int32), [translate(bytes(v)) for v in distinct]
+
+
 class DocArrays:
     """Column values by document number for one index version (one searcher's lifetime)."""
 
@@ -128,10 +147,15 @@ class DocArrays:
         if found is None:
             values: dict[Any, int] = {}
             column = searcher.reader().column_reader(name)
-            codes = np.fromiter(
-                (values.setdefault(v, len(values)) for v in column), np.int32, count=self.size
-            )
-            found = self._codes[name] = (codes, list(values))
+            raw = column.raw_column() if hasattr(column, "raw_column") else None
+            if getattr(raw, "_doccount", None) == self.size and hasattr(raw, "_offsets"):
+                found = _coded_var_bytes(raw, column._translate)
+            else:
+                codes = np.fromiter(
+                    (values.setdefault(v, len(values)) for v in column), np.int32, count=self.size
+                )
+                found = (codes, list(values))
+            self._codes[name] = found
         return found
 
     def facets(self, searcher: Searcher, docs: Iterable[int]) -> dict[str, dict[str, int]]:
@@ -140,7 +164,10 @@ class DocArrays:
         docs = np.asarray(docs if isinstance(docs, np.ndarray) else sorted(docs), dtype=np.int64)
         out = {}
         for name in FACETS:
-            if self._uses[name] and self.size:  # used before: this process will use it again
+            # Read the whole column when this process has used it before (it will again), or
+            # when the matches are a tenth of the archive or more (reading them one by one
+            # would cost more).
+            if self.size and (self._uses[name] or len(docs) * 10 >= self.size):
                 self._uses[name] += 1
                 codes, values = self.codes(searcher, name)
                 counted = np.bincount(codes[docs], minlength=len(values))

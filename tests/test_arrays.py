@@ -100,3 +100,18 @@ def test_the_cache_keeps_to_its_budget(archive: Hatsugen) -> None:
         for text in ("防衛", "予算", "経済", "日本", "国会", "安全保障"):
             qa.evaluate(parse(text, searcher.schema))
     assert small.used <= 4096 or len(small._items) == 1
+
+
+def test_facet_columns_read_whole_count_as_read_one_by_one(archive: Hatsugen) -> None:
+    from collections import Counter
+
+    from hatsugen.index.filters import FACETS, DocArrays
+
+    with archive.engine.borrowed() as (searcher, _):
+        fresh = DocArrays(searcher)
+        everyone = list(range(fresh.size))
+        for name in FACETS:
+            codes, values = fresh.codes(searcher, name)
+            whole = Counter(values[c] for c in codes)
+            one_by_one = Counter(searcher.reader().column_reader(name)[d] for d in everyone)
+            assert whole == one_by_one, name
