@@ -22,8 +22,11 @@ from whoosh.searching import Searcher
 
 from hatsugen.archive.errors import ArchiveError
 
+from . import zerocopy
 from .schema import INDEX_FORMAT, build_schema
 from .scoring import ListLengthBM25F
+
+zerocopy.install()  # searchers share the mmapped segment instead of each copying it
 
 WRITER_LIMIT_MB = 128
 FORMAT_FILE = "hatsugen-format"  # inside each ix-N: the INDEX_FORMAT it was built with

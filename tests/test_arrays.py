@@ -115,3 +115,23 @@ def test_facet_columns_read_whole_count_as_read_one_by_one(archive: Hatsugen) ->
             whole = Counter(values[c] for c in codes)
             one_by_one = Counter(searcher.reader().column_reader(name)[d] for d in everyone)
             assert whole == one_by_one, name
+
+
+def test_a_segment_is_read_in_place_exactly_as_from_a_copy() -> None:
+    """index/zerocopy.py: what Whoosh reads through the in-place reader equals BytesIO's."""
+    import io
+    import pickle
+
+    from hatsugen.index.zerocopy import MemoryReader
+
+    data = b"line one\nline two\n" + pickle.dumps({"a": [1, 2, 3]}, 2) + b"tail"
+    mine, copy = MemoryReader(memoryview(data)), io.BytesIO(data)
+    assert [mine.readline(), mine.readline(), mine.tell()] == [
+        copy.readline(), copy.readline(), copy.tell()]  # fmt: skip
+    assert pickle.load(mine) == pickle.load(copy) == {"a": [1, 2, 3]}
+    assert mine.read() == copy.read() == b"tail"
+    for offset, whence in ((3, 0), (-2, 2), (-1, 1)):
+        assert mine.seek(offset, whence) == copy.seek(offset, whence)
+        assert mine.read(4) == copy.read(4)
+    mine.seek(0)
+    assert list(mine) == list(io.BytesIO(data))
