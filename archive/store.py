@@ -1055,8 +1055,11 @@ class Store:
             for record, version in self.conn.execute("SELECT record, version FROM statements"):
                 yield json.loads(record), version
             return
-        for record, version in list(self._where_id_in("record, version", ids)):
-            yield json.loads(record), version
+        for start in range(0, len(ids), 500):  # a chunk at a time: 100k records are ~200 MB
+            for record, version in list(
+                self._where_id_in("record, version", ids[start : start + 500])
+            ):
+                yield json.loads(record), version
 
     def languages(self) -> list[str]:
         """Original languages present, most statements first."""

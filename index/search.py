@@ -13,7 +13,9 @@ import dataclasses
 import heapq
 import os
 import queue
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -115,6 +117,10 @@ class SearchEngine:
         for _ in range(searchers):
             self._slots.put(_Slot())  # last in, first out: the warm searcher is reused first
         self._size = searchers
+        # Results by (index version, whole request): a commit makes a new version, so an entry
+        # is never served after the index changed; old versions' entries age out.
+        self._results: OrderedDict[tuple, Hits] = OrderedDict()
+        self._lock = threading.Lock()
 
     @contextmanager
     def borrowed(self) -> Iterator[tuple[Searcher, DocArrays]]:
@@ -132,9 +138,22 @@ class SearchEngine:
             self._slots.put(slot)
 
     def search(self, req: SearchRequest) -> Hits:
+        """One page of a search; the same request on the same index version (a reload, the
+        back button, a feed reader polling) is answered from a small cache of results."""
         req.validate()
         with self.borrowed() as (searcher, arrays):
-            return self._search(req, searcher, arrays)
+            key = (_version(searcher), _request_key(req))
+            with self._lock:
+                hits = self._results.get(key)
+                if hits is not None:
+                    self._results.move_to_end(key)
+                    return hits
+            hits = self._search(req, searcher, arrays)
+            with self._lock:
+                self._results[key] = hits
+                while len(self._results) > RESULTS_KEPT:
+                    self._results.popitem(last=False)
+            return hits
 
     def ranked(self, req: SearchRequest, limit: int) -> Hits:
         """The first `limit` results of a search in one page, in the order the pages show
@@ -250,6 +269,19 @@ class SearchEngine:
             speaker_only=int(tiers[1].size) if len(tiers) > 1 else 0,
             metadata_only=int(tiers[2].size) if len(tiers) > 2 else 0,
         )
+
+
+RESULTS_KEPT = 256
+
+
+def _version(searcher: Searcher) -> tuple:
+    """Which index and commit a searcher reads."""
+    return getattr(searcher, "hatsugen_ix", None), searcher.reader().generation()
+
+
+def _request_key(req: SearchRequest) -> tuple:
+    values = (tuple(v) if isinstance(v, list) else v for v in dataclasses.astuple(req))
+    return (arrays_enabled(), *values)
 
 
 def arrays_enabled() -> bool:
