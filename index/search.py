@@ -120,6 +120,7 @@ class SearchEngine:
         # Results by (index version, whole request): a commit makes a new version, so an entry
         # is never served after the index changed; old versions' entries age out.
         self._results: OrderedDict[tuple, Hits] = OrderedDict()
+        self._results_kept = results_kept_from_env()
         self._lock = threading.Lock()
 
     @contextmanager
@@ -151,7 +152,7 @@ class SearchEngine:
             hits = self._search(req, searcher, arrays)
             with self._lock:
                 self._results[key] = hits
-                while len(self._results) > RESULTS_KEPT:
+                while len(self._results) > self._results_kept:
                     self._results.popitem(last=False)
             return hits
 
@@ -271,7 +272,12 @@ class SearchEngine:
         )
 
 
-RESULTS_KEPT = 256
+def results_kept_from_env() -> int:
+    """How many results a process keeps ($HATSUGEN_RESULTS_KEPT, default 256; 0: none)."""
+    raw = os.environ.get("HATSUGEN_RESULTS_KEPT", "").strip() or "256"
+    if not raw.isdigit():
+        raise ArchiveError(f"HATSUGEN_RESULTS_KEPT must be a whole number, not {raw[:40]!r}")
+    return int(raw)
 
 
 def _version(searcher: Searcher) -> tuple:
