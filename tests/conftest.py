@@ -155,10 +155,14 @@ def free_port() -> int:
 def serve(home: Path) -> Iterator[str]:
     """The real `hatsugen serve` (waitress) on a free loopback port."""
     port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "hatsugen", "--home", str(home), "serve", "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+    # The server's output goes to a file: a pipe nobody reads fills up under load (waitress
+    # says "Task queue depth is N" for every queued request) and then blocks the server.
+    log = home.parent / f"serve-{port}.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "hatsugen", "--home", str(home), "serve", "--port", str(port)],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -166,7 +170,7 @@ def serve(home: Path) -> Iterator[str]:
             urllib.request.urlopen(url + "/api/speakers", timeout=2)
             break
         except OSError:
-            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+            assert proc.poll() is None, log.read_text()
             assert time.monotonic() < deadline, "server did not start"
             time.sleep(0.1)
     try:
