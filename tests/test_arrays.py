@@ -135,3 +135,17 @@ def test_a_segment_is_read_in_place_exactly_as_from_a_copy() -> None:
         assert mine.read(4) == copy.read(4)
     mine.seek(0)
     assert list(mine) == list(io.BytesIO(data))
+
+
+def test_kept_results_are_never_served_after_a_commit(tmp_path: Path) -> None:
+    app = Hatsugen(tmp_path / "home")
+    rows = [statement(id=f"k{i}", text=f"港を整備します。{i}") for i in range(3)]
+    app.import_files([str(write_jsonl(tmp_path / "a.jsonl", rows))], by="test")
+    req = SearchRequest(q="港")
+    first = app.engine.search(req)
+    assert app.engine.search(SearchRequest(q="港")) is first  # the same request: kept
+    more = [statement(id="k9", text="港は開いています。")]
+    app.import_files([str(write_jsonl(tmp_path / "b.jsonl", more))], by="test")
+    after = app.engine.search(SearchRequest(q="港"))
+    assert after is not first and after.total == first.total + 1
+    app.close()

@@ -261,9 +261,12 @@ def test_serve_refuses_what_it_cannot_do(run: Cli) -> None:
 
 
 @pytest.mark.parametrize("q", ["協力", '"日韓関係"', "cooperation OR 協力", ""])
-def test_a_search_past_its_budget_ends_with_a_clear_message(run: Cli, q: str) -> None:
+def test_a_search_past_its_budget_ends_with_a_clear_message(
+    run: Cli, q: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from hatsugen.index import QueryError, SearchRequest
 
+    monkeypatch.setenv("HATSUGEN_RESULTS_KEPT", "0")  # the engine's budget, not a kept result
     run.ok("demo")
     app = Hatsugen(run.home)
     assert app.search(SearchRequest(q=q))["total"] >= 1
