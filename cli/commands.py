@@ -6,6 +6,7 @@ import errno
 import json
 import sqlite3
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -730,6 +731,8 @@ def serve(
         core.notify = lambda message: click.echo(message, err=True)
         if number == 0:
             core.start_indexer()  # one background indexer, not one per worker
+        if number >= 0:  # each worker reads the common words' postings before it is asked
+            threading.Thread(target=core.engine.warm, name="hatsugen-warm", daemon=True).start()
         return app
 
     def cannot_listen(err: OSError | ValueError) -> click.ClickException:
@@ -741,6 +744,7 @@ def serve(
     first.ensure_index_format()  # before the first request, not during it
     if workers == 1:
         first.start_indexer()
+        threading.Thread(target=first.engine.warm, name="hatsugen-warm", daemon=True).start()
         try:
             server = create_server(app, host=host, port=port, threads=threads, ident="hatsugen")
         except (OSError, ValueError) as err:

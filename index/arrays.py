@@ -40,6 +40,7 @@ from .phrase import AdjacentPhrase
 # Whoosh stores a field's length in one byte; a document without the field counts as 1.
 _LENGTHS = np.array([byte_to_length(b) if b else 1 for b in range(256)], dtype=np.float64)
 _MB = 1 << 20
+WARM_BYTES = 64 * _MB
 
 
 class Unsupported(Exception):
@@ -176,6 +177,24 @@ class QueryArrays:
                 self.cache.put(key, p, p.nbytes)
             out.append((p, offset))
         return out
+
+    def warm(self, fields: tuple[str, ...], per_field: int = 50) -> int:
+        """Read the postings of each field's most frequent terms into the cache, so a server's
+        first searches for common words do not read them; stops at WARM_BYTES (memory each
+        worker spends before anyone asks). Returns how many terms it read."""
+        reader = self.searcher.reader()
+        schema = self.searcher.schema
+        n = 0
+        for field in fields:
+            if field not in schema:
+                continue
+            for _, text in reader.most_frequent_terms(field, per_field):
+                term = text if isinstance(text, bytes) else schema[field].to_bytes(text)
+                self.postings(field, term)
+                n += 1
+                if self.cache.used > min(WARM_BYTES, self.cache.budget // 2):
+                    return n
+        return n
 
     # -- evaluation --------------------------------------------------------------------
     def evaluate(self, q: wq.Query, memo: dict | None = None) -> Evaluated:

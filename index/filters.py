@@ -167,7 +167,8 @@ class DocArrays:
             # Read the whole column when this process has used it before (it will again), or
             # when the matches are a tenth of the archive or more (reading them one by one
             # would cost more).
-            if self.size and (self._uses[name] or len(docs) * 10 >= self.size):
+            coded = name in self._codes
+            if self.size and (coded or self._uses[name] or len(docs) * 10 >= self.size):
                 self._uses[name] += 1
                 codes, values = self.codes(searcher, name)
                 counted = np.bincount(codes[docs], minlength=len(values))

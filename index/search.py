@@ -29,9 +29,9 @@ from whoosh.searching import Searcher
 from hatsugen.archive.errors import ArchiveError
 
 from .arrays import Unsupported, top
-from .filters import DocArrays
+from .filters import FACETS, DocArrays
 from .query import QueryError, SearchRequest, parse, positive_terms
-from .schema import SAID_FIELDS, TEXT_FIELDS
+from .schema import SAID_FIELDS, SEARCH_FIELDS, TEXT_FIELDS
 from .searchindex import SearchIndex
 
 
@@ -131,6 +131,19 @@ class SearchEngine:
             yield slot.current(self.index)
         finally:
             self._slots.put(slot)
+
+    def warm(self) -> int:
+        """Read the common words' postings now (a server, at start, in the background)."""
+        try:
+            with self.borrowed() as (searcher, arrays):
+                for name in FACETS:  # the columns every search counts
+                    arrays.codes(searcher, name)
+                qa = arrays.query_arrays(searcher)
+                for field in SEARCH_FIELDS:
+                    qa.lengths(field)
+                return qa.warm(SEARCH_FIELDS)
+        except (ArchiveError, OSError):  # no index yet, or it is being rebuilt: nothing to warm
+            return 0
 
     def close(self) -> None:
         slots = [self._slots.get() for _ in range(self._size)]  # waits for running searches

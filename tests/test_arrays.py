@@ -149,3 +149,13 @@ def test_kept_results_are_never_served_after_a_commit(tmp_path: Path) -> None:
     after = app.engine.search(SearchRequest(q="港"))
     assert after is not first and after.total == first.total + 1
     app.close()
+
+
+def test_warming_reads_the_common_words_before_anyone_asks(archive: Hatsugen) -> None:
+    cache = PostingsCache(budget=64 << 20)
+    with archive.engine.borrowed() as (searcher, _):
+        qa = QueryArrays(searcher, cache=cache)
+        assert qa.warm(("ja",), per_field=20) == 20
+        common = [t for _, t in searcher.reader().most_frequent_terms("ja", 20)]
+        kept = {k[3] for k in cache._items if k[0] == "postings" and k[2] == "ja"}
+        assert {t if isinstance(t, bytes) else t.encode() for t in common} <= kept
