@@ -164,15 +164,20 @@ def _check_keys(obj: dict, allowed: tuple[str, ...], prefix: str) -> None:
             )
 
 
-def _string_list(value: Any, field: str) -> list[str]:
+def _unique_items(value: Any, field: str, check: Any, expected: str) -> list:
+    """A list checked item by item (each error names its index), repeats dropped."""
     if not isinstance(value, list):
-        raise RecordError("must be a list of strings", field)
-    out: list[str] = []
+        raise RecordError(f"must be a list of {expected}", field)
+    out: list = []
     for i, item in enumerate(value):
-        item = _string(item, f"{field}[{i}]")
+        item = check(item, f"{field}[{i}]")
         if item not in out:
             out.append(item)
     return out
+
+
+def _string_list(value: Any, field: str) -> list[str]:
+    return _unique_items(value, field, _string, "strings")
 
 
 def _localized(value: Any, field: str) -> Localized:
@@ -192,14 +197,7 @@ def _localized(value: Any, field: str) -> Localized:
 
 
 def _localized_list(value: Any, field: str) -> list[Localized]:
-    if not isinstance(value, list):
-        raise RecordError("must be a list of strings or {lang: text} objects", field)
-    out: list[Localized] = []
-    for i, item in enumerate(value):
-        item = _localized(item, f"{field}[{i}]")
-        if item not in out:
-            out.append(item)
-    return out
+    return _unique_items(value, field, _localized, "strings or {lang: text} objects")
 
 
 def validate_speaker(value: Any, field: str = "speaker") -> dict | str:

@@ -187,7 +187,7 @@ class SearchEngine:
         allowed = arrays.allowed(searcher, req)
         by_date = req.sort == "date" or not req.q
         keep = req.page * req.per_page
-        top: list[tuple[float, int]] | None = None
+        best: list[tuple[float, int]] | None = None
         if req.q and arrays_enabled():
             try:
                 return self._from_arrays(req, searcher, arrays, q, allowed, by_date, keep, check)
@@ -197,38 +197,23 @@ class SearchEngine:
             matched = sorted(arrays.live(searcher) if allowed is None else allowed)
         elif any(isinstance(leaf, wq.Phrase) for leaf in q.leaves()):
             # With a phrase, walking the postings is the cost: do it once, scoring as we go.
-            matched, top = _collect(searcher, q, allowed, 0 if by_date else keep, check)
-            top.sort(reverse=True)
+            matched, best = _collect(searcher, q, allowed, 0 if by_date else keep, check)
+            best.sort(reverse=True)
         else:
             matched = list(_within(searcher.docs_for_query(q), check))
             if allowed is not None:
                 matched = [d for d in matched if d in allowed]
-        total = len(matched)
         tiers = _tiers(searcher, req.q, q, matched, check) if req.q else [matched]
-        start = (req.page - 1) * req.per_page
-        page: list[tuple[str, float]] = []
-        if start < total:
+        if (req.page - 1) * req.per_page < len(matched):
             if len(tiers) > 1 and not by_date:
-                top = _tiered(searcher, q, tiers, keep, check)
+                best = _tiered(searcher, q, tiers, keep, check)
             if by_date:  # newest first; the same date in index order
                 dates = arrays.values(searcher, "date_start", matched)
                 newest = heapq.nlargest(keep, zip(dates, [-d for d in matched], strict=True))
-                top = [(0.0, negated) for _, negated in newest]
-            elif top is None:
-                top = _best(searcher, q, matched if allowed is not None else None, keep, check)
-            page = [
-                (searcher.stored_fields(-negated)["id"], round(score, 4))
-                for score, negated in top[start : start + req.per_page]
-            ]
-        return Hits(
-            total=total,
-            page=page,
-            facets=arrays.facets(searcher, matched),
-            terms=positive_terms(q),
-            in_text=len(tiers[0]),
-            speaker_only=len(tiers[1]) if len(tiers) > 1 else 0,
-            metadata_only=len(tiers[2]) if len(tiers) > 2 else 0,
-        )
+                best = [(0.0, negated) for _, negated in newest]
+            elif best is None:
+                best = _best(searcher, q, matched if allowed is not None else None, keep, check)
+        return _hits(searcher, arrays, req, q, best or [], matched, [len(t) for t in tiers])
 
     def _from_arrays(
         self,
@@ -257,10 +242,8 @@ class SearchEngine:
         tiers.append(np.flatnonzero(left))
         check()
         matched = np.flatnonzero(mask)
-        total = int(matched.size)
-        start = (req.page - 1) * req.per_page
         best: list[tuple[float, int]] = []
-        if start < total:
+        if (req.page - 1) * req.per_page < matched.size:
             if by_date:  # newest first; the same date in index order
                 dates = arrays.values(searcher, "date_start", matched.tolist())
                 order = np.lexsort((matched, -np.asarray(dates, dtype=np.int64)))[:keep]
@@ -270,19 +253,7 @@ class SearchEngine:
                     if len(best) >= keep:
                         break
                     best += top(tier, found.scores, keep - len(best))
-        page = [
-            (searcher.stored_fields(-negated)["id"], round(score, 4))
-            for score, negated in best[start : start + req.per_page]
-        ]
-        return Hits(
-            total=total,
-            page=page,
-            facets=arrays.facets(searcher, matched.tolist()),
-            terms=positive_terms(q),
-            in_text=int(tiers[0].size),
-            speaker_only=int(tiers[1].size) if len(tiers) > 1 else 0,
-            metadata_only=int(tiers[2].size) if len(tiers) > 2 else 0,
-        )
+        return _hits(searcher, arrays, req, q, best, matched, [int(t.size) for t in tiers])
 
 
 def results_kept_from_env() -> int:
@@ -307,6 +278,32 @@ def arrays_enabled() -> bool:
     """Whether searches are answered from postings arrays ($HATSUGEN_ARRAYS=0: Whoosh's
     matchers only, for comparing the two)."""
     return os.environ.get("HATSUGEN_ARRAYS", "1") != "0"
+
+
+def _hits(
+    searcher: Searcher,
+    arrays: DocArrays,
+    req: SearchRequest,
+    q: wq.Query,
+    ranked: list[tuple[float, int]],
+    matched: Any,
+    tier_sizes: list[int],
+) -> Hits:
+    """The requested page of the (score, -docnum) ranking, with the total, facets and tiers."""
+    start = (req.page - 1) * req.per_page
+    page = [
+        (searcher.stored_fields(-negated)["id"], round(score, 4))
+        for score, negated in ranked[start : start + req.per_page]
+    ]
+    return Hits(
+        total=len(matched),
+        page=page,
+        facets=arrays.facets(searcher, matched),
+        terms=positive_terms(q),
+        in_text=tier_sizes[0],
+        speaker_only=tier_sizes[1] if len(tier_sizes) > 1 else 0,
+        metadata_only=tier_sizes[2] if len(tier_sizes) > 2 else 0,
+    )
 
 
 def _best(
