@@ -725,26 +725,29 @@ def serve(
         raise InputError("--workers needs an operating system that can fork; use --threads")
     shown = f"[{host}]" if ":" in host else host
 
-    def make_app(number: int) -> Any:
+    def make_app() -> Any:
         app = create_app(config)
+        app.extensions["hatsugen"].notify = lambda message: click.echo(message, err=True)
+        return app
+
+    def serving(app: Any, indexer: bool) -> Any:
+        """The app with its background work started: the indexer (one per server, not one
+        per worker) and the warming of the common words' postings (every worker)."""
         core = app.extensions["hatsugen"]
-        core.notify = lambda message: click.echo(message, err=True)
-        if number == 0:
-            core.start_indexer()  # one background indexer, not one per worker
-        if number >= 0:  # each worker reads the common words' postings before it is asked
-            threading.Thread(target=core.engine.warm, name="hatsugen-warm", daemon=True).start()
+        if indexer:
+            core.start_indexer()
+        threading.Thread(target=core.engine.warm, name="hatsugen-warm", daemon=True).start()
         return app
 
     def cannot_listen(err: OSError | ValueError) -> click.ClickException:
         reason = getattr(err, "strerror", None) or str(err)
         return click.ClickException(f"cannot listen on {shown}:{port}: {reason}")
 
-    app = make_app(-1)
+    app = make_app()
     first = app.extensions["hatsugen"]
     first.ensure_index_format()  # before the first request, not during it
     if workers == 1:
-        first.start_indexer()
-        threading.Thread(target=first.engine.warm, name="hatsugen-warm", daemon=True).start()
+        serving(app, indexer=True)
         try:
             server = create_server(app, host=host, port=port, threads=threads, ident="hatsugen")
         except (OSError, ValueError) as err:
@@ -760,7 +763,8 @@ def serve(
         raise cannot_listen(err) from None
     click.echo(f"hatsugen is serving {home} at http://{shown}:{port}/ with {workers} workers")
     click.echo("press Ctrl+C to stop")
-    pool.run_workers(make_app, sock, workers, threads, lambda m: click.echo(m, err=True))
+    pool.run_workers(lambda number: serving(make_app(), indexer=number == 0), sock, workers,
+                     threads, lambda m: click.echo(m, err=True))  # fmt: skip
 
 
 @cli.group()

@@ -285,11 +285,7 @@ class QueryArrays:
             # bm25() of whoosh.scoring, operand for operand
             out.scores[docs] = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
             out.mask[docs] = True
-        out.mask &= self.live
-        out.scores[~out.mask] = 0.0
-        if boost != 1.0:
-            out.scores *= boost
-        return out
+        return self._finish(out.mask & self.live, out.scores, boost)
 
     def _phrase(self, q: AdjacentPhrase) -> Evaluated:
         """Whoosh (phrase.py) scores a phrase as its distinct words' scores summed, where the
