@@ -72,20 +72,40 @@ def match_spans(
 ) -> list[tuple[int, int]]:
     """Character spans of `text` that the query matched, merged: a phrase (or a compound the
     analysis split, 東京都) only where its words stand together, in order."""
-    field = field or text_field(lang)
+    wanted = _wanted(terms, field or text_field(lang))
+    return _merged(text, _found(text, 0, len(text), wanted)) if wanted else []
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    field: str
+    singles: frozenset[str]
+    phrases: tuple[tuple[str, ...], ...]
+
+
+def _wanted(terms: Terms, field: str) -> _Wanted | None:
     wanted = terms.get(field)
     if not wanted:
-        return []
+        return None
     singles = {seq[0] for seq in wanted if len(seq) == 1 and not _LONE_KANA.fullmatch(seq[0])}
-    phrases = [seq for seq in wanted if len(seq) > 1]
-    tokens = _tokens(field, text)
-    found: list[tuple[int, int]] = []
+    phrases = tuple(seq for seq in wanted if len(seq) > 1)
+    return _Wanted(field, frozenset(singles), phrases) if singles or phrases else None
+
+
+def _found(text: str, lo: int, hi: int, wanted: _Wanted) -> list[tuple[int, int]]:
+    """Unmerged spans of the query's words and phrases in text[lo:hi], offsets in `text`."""
+    tokens = _tokens(wanted.field, text[lo:hi])
+    found = []
     for i, (word, start, end) in enumerate(tokens):
-        if word in singles:
-            found.append((start, end))
-        for seq in phrases:
+        if word in wanted.singles:
+            found.append((lo + start, lo + end))
+        for seq in wanted.phrases:
             if tuple(w for w, _, _ in tokens[i : i + len(seq)]) == seq:
-                found.append((start, tokens[i + len(seq) - 1][2]))
+                found.append((lo + start, lo + tokens[i + len(seq) - 1][2]))
+    return found
+
+
+def _merged(text: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for start, end in sorted(found):
         # Overlapping spans and words separated only by spaces become one mark
@@ -136,18 +156,15 @@ def fragments(text: str, lang: str, terms: Terms, at: list[float] | None = None)
     """The text whole if short; else the sentences that matched (at most MAX_FRAGMENTS), or,
     when nothing matched and `at` is given, the sentences at those places (the translation
     of the matched part of the original: by order and length)."""
-    spans = match_spans(text, lang, terms)
     if len(text) <= WHOLE_TEXT_CHARS:
+        spans = match_spans(text, lang, terms)
         return Shown(_marked(text, 0, len(text), spans), bool(spans), False, [0.5])
     sentences = _sentences(text)
-    if spans:
-        chosen = sorted({_containing(sentences, start) for start, _ in spans})
-    elif at:
+    chosen, spans = _shown_sentences(text, sentences, _wanted(terms, text_field(lang)))
+    if not chosen and at:
         chosen = sorted({min(int(f * len(sentences)), len(sentences) - 1) for f in at})
-    else:
-        chosen = [0]
     windows: list[list[int]] = []
-    for i in chosen:
+    for i in chosen or [0]:
         lo, hi = sentences[i]
         if windows and lo <= windows[-1][1] + 1:
             windows[-1][1] = hi
@@ -161,8 +178,32 @@ def fragments(text: str, lang: str, terms: Terms, at: list[float] | None = None)
         )
     # Where the shown sentences are, by order: the n-th of N sentences matches the n-th of a
     # translation's M in proportion (sentences are translated in order, one for one or so).
-    places = [(i + 0.5) / len(sentences) for i in chosen]
+    places = [(i + 0.5) / len(sentences) for i in chosen or [0]]
     return Shown(" ".join(parts), bool(spans), True, places)
+
+
+def _shown_sentences(
+    text: str, sentences: list[tuple[int, int]], wanted: _Wanted | None
+) -> tuple[list[int], list[tuple[int, int]]]:
+    """The matched sentences that will be shown, and the spans in them. Sentences are read
+    one at a time, in order, and only until the last shown fragment is complete: marking a
+    long speech costs what is shown and what comes before it, not the whole speech. (A phrase
+    across a sentence end is not marked; the search still found it.)"""
+    chosen: list[int] = []
+    found: list[tuple[int, int]] = []
+    if wanted is None:
+        return chosen, found
+    windows = 0
+    for i, (lo, hi) in enumerate(sentences):
+        adjacent = bool(chosen) and lo <= sentences[chosen[-1]][1] + 1
+        if windows == MAX_FRAGMENTS and not adjacent:
+            break
+        here = _found(text, lo, hi, wanted)
+        if here:
+            windows += not adjacent
+            chosen.append(i)
+            found += here
+    return chosen, _merged(text, found)
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:

@@ -9,6 +9,9 @@ import pytest
 
 from hatsugen.core import Hatsugen
 from hatsugen.index import QueryError, SearchRequest
+from hatsugen.index.highlight import MAX_FRAGMENTS, fragments
+from hatsugen.index.query import parse, positive_terms
+from hatsugen.index.schema import build_schema
 
 from conftest import Cli, write_jsonl
 from search_corpus import CORPUS
@@ -262,3 +265,20 @@ def test_phrase_results_rank_as_whoosh_ranks_their_words(app: Hatsugen) -> None:
             theirs = [(h["id"], round(h.score, 4)) for h in hits]
         assert [(r["id"], r["score"]) for r in ours] == theirs, q
         assert theirs
+
+
+def test_a_long_speech_shows_its_first_matched_sentences_in_order() -> None:
+    # Sentences 2, 5 and 6 (adjacent: one fragment), 9 and 12 mention the word; the card shows
+    # three fragments: 2, 5–6 and 9, each marked, with the cuts between them.
+    said = [f"第{i}の論点として、港湾の整備と防災の計画を関係者と検討しました。" for i in range(14)]
+    for i in (2, 5, 6, 9, 12):
+        said[i] = f"第{i}に図書館の予算を増やします。"
+    text = "".join(said)
+    terms = positive_terms(parse("図書館", build_schema()))
+    shown = fragments(text, "ja", terms)
+    assert shown.matched and shown.cut
+    parts = shown.html.split(" ")
+    assert len(parts) == MAX_FRAGMENTS == 3
+    assert [p.lstrip("…")[:3] for p in parts] == ["第2に", "第5に", "第9に"]
+    assert "第6に<mark>図書館</mark>" in parts[1] and "第12に" not in shown.html
+    assert shown.html.count("<mark>図書館</mark>") == 4
