@@ -12,8 +12,6 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from werkzeug.security import check_password_hash, generate_password_hash
-
 from .errors import ArchiveError, RecordError
 from .store import Store
 from .timeutil import now_utc
@@ -63,7 +61,7 @@ class Accounts:
                 raise AccountError(f"a user named {name!r} exists already", "name")
             cur = tx.execute(
                 "INSERT INTO users (name, role, password, created_at) VALUES (?, ?, ?, ?)",
-                (name, role, generate_password_hash(password, "scrypt"), now_utc()),
+                (name, role, _password_hash(password), now_utc()),
             )
         return User(int(cur.lastrowid or 0), name, role)
 
@@ -86,7 +84,7 @@ class Accounts:
 
     def set_password(self, name: str, password: str) -> None:
         _check_password(password)
-        self._update(name, "password = ?", generate_password_hash(password, "scrypt"))
+        self._update(name, "password = ?", _password_hash(password))
 
     def set_role(self, name: str, role: str) -> None:
         _check_role(role)
@@ -112,7 +110,7 @@ class Accounts:
         row = self.store.conn.execute(
             "SELECT id, name, role, password, disabled FROM users WHERE name = ?", (name.strip(),)
         ).fetchone()
-        if row is None or row[4] or not check_password_hash(row[3], password):
+        if row is None or row[4] or not _password_matches(row[3], password):
             with self.store.transaction() as tx:
                 tx.executemany("INSERT INTO login_failures VALUES (?, ?)", [(k, now) for k in keys])
             raise SignInRefused("wrong name or password, or the account is disabled")
@@ -204,3 +202,18 @@ def _check_role(role: str) -> None:
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"must have at least {MIN_PASSWORD} characters", "password")
+
+
+# werkzeug is imported when a password is set or checked, not with the archive: importing
+# werkzeug.security loads the whole package (its server, test client), a tenth of a cold
+# `hatsugen search`.
+def _password_hash(password: str) -> str:
+    from werkzeug.security import generate_password_hash
+
+    return generate_password_hash(password, "scrypt")
+
+
+def _password_matches(stored: str, password: str) -> bool:
+    from werkzeug.security import check_password_hash
+
+    return check_password_hash(stored, password)

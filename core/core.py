@@ -32,7 +32,6 @@ from hatsugen.archive.records import validate
 from hatsugen.archive.speakers import names_of
 from hatsugen.archive.store import Located
 from hatsugen.archive.timeutil import now_utc
-from hatsugen.extract import extract
 from hatsugen.index import IndexBusy, QueryError, SearchEngine, SearchIndex, SearchRequest
 from hatsugen.index.highlight import fragments, highlight_field, matches
 from hatsugen.index.opensearch import DEFAULT_INDEX, index_definition, write_bulk
@@ -542,6 +541,9 @@ class Hatsugen:
         aside) carries `review.already_archived`; one that overlaps archived statements
         carries `review.similar_to`. Import skips the first kind and warns of the second.
         """
+        # Imported here: its patterns take a tenth of a cold `hatsugen search` to compile.
+        from hatsugen.extract import extract
+
         candidates = extract(article, known_speaker=self.match_speaker, **options)  # type: ignore[arg-type]
         for candidate in candidates:
             if candidate["speaker"] is None:

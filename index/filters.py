@@ -25,23 +25,30 @@ FACETS = ("speaker_id", "lang", "kind", "year", "status")
 CACHE_SIZE = 16  # filter results kept per index version (each up to one int per document)
 
 
-def _coded_var_bytes(raw: Any, translate: Any) -> tuple[np.ndarray, list[Any]]:
-    """One segment's variable-length column as codes, read in one piece: each document's
-    bytes padded to a fixed width, so numpy can sort and number the distinct values."""
+def _var_bytes_keys(raw: Any, docs: np.ndarray | None = None) -> np.ndarray:
+    """One segment's variable-length column (or just `docs`' values) read in one piece, each
+    document's bytes padded to a fixed width, so numpy can sort and number the distinct values."""
     offsets = np.asarray(raw._offsets, dtype=np.int64)
     lengths = np.asarray(raw._lengths, dtype=np.int64)
     width = max(int(lengths.max(initial=0)), 1)
     end = int((offsets + lengths).max(initial=0))
     data = np.frombuffer(raw._dbfile.get(raw._basepos, end), dtype=np.uint8) if end else None
+    if docs is not None:
+        offsets, lengths = offsets[docs], lengths[docs]
     columns = np.arange(width)
     if data is None:
         matrix = np.zeros((offsets.size, width), dtype=np.uint8)
     else:
         at = np.minimum(offsets[:, None] + columns, data.size - 1)
         matrix = np.where(columns < lengths[:, None], data[at], 0).astype(np.uint8)
-    keys = np.ascontiguousarray(matrix).view(f"S{width}").ravel()
-    distinct, codes = np.unique(keys, return_inverse=True)
-    return codes.astype(np.int32), [translate(bytes(v)) for v in distinct]
+    return np.ascontiguousarray(matrix).view(f"S{width}").ravel()
+
+
+def _whole_var_bytes(column: Any) -> Any:
+    """The column's raw reader when it can be read in one piece (a single segment's
+    variable-length bytes column), else None."""
+    raw = column.raw_column() if hasattr(column, "raw_column") else None
+    return raw if hasattr(raw, "_offsets") else None
 
 
 class DocArrays:
@@ -147,9 +154,10 @@ class DocArrays:
         if found is None:
             values: dict[Any, int] = {}
             column = searcher.reader().column_reader(name)
-            raw = column.raw_column() if hasattr(column, "raw_column") else None
-            if getattr(raw, "_doccount", None) == self.size and hasattr(raw, "_offsets"):
-                found = _coded_var_bytes(raw, column._translate)
+            raw = _whole_var_bytes(column)
+            if raw is not None and raw._doccount == self.size:
+                distinct, codes = np.unique(_var_bytes_keys(raw), return_inverse=True)
+                found = (codes.astype(np.int32), [column._translate(bytes(v)) for v in distinct])
             else:
                 codes = np.fromiter(
                     (values.setdefault(v, len(values)) for v in column), np.int32, count=self.size
@@ -160,20 +168,38 @@ class DocArrays:
 
     def facets(self, searcher: Searcher, docs: Iterable[int]) -> dict[str, dict[str, int]]:
         """Counts of each facet's values among `docs`: one bincount per facet once the columns
-        are coded (a server); the values of just these documents otherwise (a CLI search)."""
+        are coded (a server's second search); the values of just these documents otherwise (a
+        CLI search, which will not search again)."""
         docs = np.asarray(docs if isinstance(docs, np.ndarray) else sorted(docs), dtype=np.int64)
         out = {}
         for name in FACETS:
-            # Read the whole column when this process has used it before (it will again), or
-            # when the matches are a tenth of the archive or more (reading them one by one
-            # would cost more).
-            coded = name in self._codes
-            if self.size and (coded or self._uses[name] or len(docs) * 10 >= self.size):
+            first_use = self.size and name not in self._codes and not self._uses[name]
+            once = self._counted_once(searcher, name, docs) if first_use else None
+            if once is not None:
+                counts = once
+            elif not self.size:
+                counts = Counter()
+            else:
                 self._uses[name] += 1
                 codes, values = self.codes(searcher, name)
                 counted = np.bincount(codes[docs], minlength=len(values))
-                counts = {values[i]: int(counted[i]) for i in np.flatnonzero(counted)}
-            else:
-                counts = Counter(self.values(searcher, name, docs.tolist()))
+                counts = Counter({values[i]: int(counted[i]) for i in np.flatnonzero(counted)})
             out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
         return out
+
+    def _counted_once(self, searcher: Searcher, name: str, docs: np.ndarray) -> Counter | None:
+        """The column's values among `docs` counted without coding the whole column: numpy
+        over just their bytes when the column is one piece, else one document at a time
+        when they are few (None when they are a tenth of the archive or more: coding the
+        whole column costs less)."""
+        column = searcher.reader().column_reader(name)
+        raw = _whole_var_bytes(column)
+        if raw is None or raw._doccount != self.size:
+            if len(docs) * 10 >= self.size:
+                return None
+            return Counter(self.values(searcher, name, docs.tolist()))
+        self._uses[name] += 1
+        distinct, counted = np.unique(_var_bytes_keys(raw, docs), return_counts=True)
+        return Counter(
+            {column._translate(bytes(v)): int(n) for v, n in zip(distinct, counted, strict=True)}
+        )

@@ -117,6 +117,24 @@ def test_facet_columns_read_whole_count_as_read_one_by_one(archive: Hatsugen) ->
             assert whole == one_by_one, name
 
 
+def test_a_first_search_counts_facets_as_later_searches_do(archive: Hatsugen) -> None:
+    # A CLI search counts just its matches' bytes; a server's later searches count codes of
+    # the whole column. Both must give the same facets, for few matches and for many.
+    from collections import Counter
+
+    from hatsugen.index.filters import FACETS, DocArrays
+
+    with archive.engine.borrowed() as (searcher, _):
+        size = searcher.reader().doc_count_all()
+        for docs in ([3, 17, 40], list(range(0, size, 2)), []):
+            fresh = DocArrays(searcher)
+            first, later = fresh.facets(searcher, docs), fresh.facets(searcher, docs)
+            assert first == later
+            for name in FACETS:
+                column = searcher.reader().column_reader(name)
+                assert Counter(first[name]) == Counter(column[d] for d in docs), name
+
+
 def test_a_segment_is_read_in_place_exactly_as_from_a_copy() -> None:
     """index/zerocopy.py: what Whoosh reads through the in-place reader equals BytesIO's."""
     import io
