@@ -161,7 +161,7 @@ def _sudachi_morphemes(text: str, base: int) -> Iterator[tuple[str, int, int]]:
     words = list(_sudachi_words(text, base))
     i = 0
     while i < len(words):
-        merged = _kanji_decimal(words, i, text, base)
+        merged = _kanji_decimal(words, i, text, base) if words[i][0].isdigit() else None
         if merged:
             yield merged
             i += 3
@@ -189,15 +189,21 @@ def _kanji_decimal(
     return term, whole[1], f_end
 
 
+def _nfkc_already(text: str) -> bool:
+    """Whether NFKC would leave `text` as it is: most words, checked faster than normalised."""
+    return text.isascii() or unicodedata.is_normalized("NFKC", text)
+
+
 def _sudachi_words(text: str, base: int) -> Iterator[tuple[str, int, int]]:
     """(term, start, end) per SudachiPy morpheme; "・" passed on as a marker for numbers."""
     tokenizer, skip = _sudachi()
     for offset, chunk in _chunks(text):
         offset += base
+        hangul = HANGUL_RE.search(chunk) is not None  # per chunk, not per morpheme
         for m in tokenizer.tokenize(chunk):
             surface = m.surface()
             start = offset + m.begin()
-            if HANGUL_RE.search(surface):  # SudachiPy does not know Hangul
+            if hangul and HANGUL_RE.search(surface):  # SudachiPy does not know Hangul
                 for run in HANGUL_RE.finditer(surface):
                     yield from _bigrams(run.group(), start + run.start())
                 continue
@@ -210,7 +216,7 @@ def _sudachi_words(text: str, base: int) -> Iterator[tuple[str, int, int]]:
                 continue
             if skipped and surface != "%":  # % is a unit; SudachiPy tags it a symbol at times
                 continue
-            plain = surface if surface.isascii() else unicodedata.normalize("NFKC", surface)
+            plain = surface if _nfkc_already(surface) else unicodedata.normalize("NFKC", surface)
             if LATIN_RE.fullmatch(plain):  # Latin words and numbers: split as English is
                 if len(plain) == len(surface):
                     for w in WORD_RE.finditer(plain):
@@ -289,7 +295,7 @@ class WordFilter(Filter):
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:  # type: ignore[override]
         for t in tokens:
             text = t.text
-            if not text.isascii():
+            if not _nfkc_already(text):
                 text = unicodedata.normalize("NFKC", text)
             text = text.lower()
             t.text = stem(american(text)) if text.isascii() else text

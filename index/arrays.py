@@ -368,20 +368,26 @@ def _segment_key(sub: Searcher) -> tuple:
 
 def _segment_lengths(sub: Searcher, field: str) -> np.ndarray:
     reader = sub.reader()
-    n = reader.doc_count_all()
+    raw = length_bytes(getattr(reader, "_perdoc", None), field, reader.doc_count_all())
+    return np.ones(reader.doc_count_all(), dtype=np.float64) if raw is None else _LENGTHS[raw]
+
+
+def length_bytes(perdoc: Any, field: str, n: int) -> np.ndarray | None:
+    """A segment's stored field lengths (Whoosh's one byte a document; 0: none stored), read in
+    one piece; None when the field stores no lengths."""
     try:
-        column = reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+        column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
     except AttributeError:
         column = None
     if column is None:
-        return np.ones(n, dtype=np.float64)
-    raw = np.zeros(n, dtype=np.uint8)  # 0: no length stored (counts as 1)
+        return None
+    raw = np.zeros(n, dtype=np.uint8)
     try:  # a column of one byte a document, read in one piece
         count = min(column._count, n)
         raw[:count] = np.frombuffer(column._dbfile.get(column._basepos, count), dtype=np.uint8)
     except AttributeError:  # another column type: one document at a time
         raw[:] = [column[d] for d in range(n)]
-    return _LENGTHS[raw]
+    return raw
 
 
 def _position_keys(docs: np.ndarray, values: Any) -> np.ndarray:

@@ -25,6 +25,7 @@ from hatsugen.archive.errors import ArchiveError
 from . import zerocopy
 from .schema import INDEX_FORMAT, build_schema
 from .scoring import ListLengthBM25F
+from .writer import FastWriter
 
 zerocopy.install()  # searchers share the mmapped segment instead of each copying it
 
@@ -236,7 +237,7 @@ class SearchIndex:
         reader per document, which at 100k statements made an import of 5,000 take 40 minutes.
         """
         ix = self.open(locked=True) if name is None else self._open_named(name)
-        writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+        writer = FastWriter(ix, limitmb=WRITER_LIMIT_MB)
         n = 0
         try:
             with writer.searcher() as existing:
@@ -260,7 +261,7 @@ class SearchIndex:
         path = self.folder / name
         try:
             ix = _create(path)
-            writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+            writer = FastWriter(ix, limitmb=WRITER_LIMIT_MB)
             n = 0
             for doc in docs:
                 writer.add_document(**doc)
