@@ -33,8 +33,13 @@ HANGUL_RE = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]+")
 # Parts of speech that are not words: punctuation, whitespace, symbols.
 SKIPPED_POS = frozenset({"補助記号", "空白", "記号"})
 
-# Porter2 in pure Python costs ~25 µs a word; vocabularies are small, so remember the answers.
-stem = lru_cache(maxsize=100_000)(_porter2)
+
+
+@lru_cache(maxsize=100_000)
+def english_term(word: str) -> str:
+    """A lower-case ASCII word as indexed: American spelling, Porter2 stem. Porter2 in pure
+    Python costs ~25 µs a word and vocabularies are small, so the answers are remembered."""
+    return _porter2(american(word))
 
 _state_lock = threading.Lock()
 _dictionary: Any = None
@@ -298,7 +303,7 @@ class WordFilter(Filter):
             if not _nfkc_already(text):
                 text = unicodedata.normalize("NFKC", text)
             text = text.lower()
-            t.text = stem(american(text)) if text.isascii() else text
+            t.text = english_term(text) if text.isascii() else text
             yield t
 
 
