@@ -34,12 +34,12 @@ HANGUL_RE = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]+")
 SKIPPED_POS = frozenset({"補助記号", "空白", "記号"})
 
 
-
 @lru_cache(maxsize=100_000)
 def english_term(word: str) -> str:
     """A lower-case ASCII word as indexed: American spelling, Porter2 stem. Porter2 in pure
     Python costs ~25 µs a word and vocabularies are small, so the answers are remembered."""
     return _porter2(american(word))
+
 
 _state_lock = threading.Lock()
 _dictionary: Any = None

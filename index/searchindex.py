@@ -23,6 +23,7 @@ from whoosh.searching import Searcher
 from hatsugen.archive.errors import ArchiveError
 
 from . import zerocopy
+from .parallel import analysed
 from .schema import INDEX_FORMAT, build_schema
 from .scoring import ListLengthBM25F
 from .writer import FastWriter
@@ -244,7 +245,7 @@ class SearchIndex:
                 for statement_id in deletes:
                     for docnum in existing.document_numbers(id=statement_id):
                         writer.delete_document(docnum)
-                for doc in upserts:
+                for doc in analysed(upserts):
                     for docnum in existing.document_numbers(id=doc["id"]):
                         writer.delete_document(docnum)
                     writer.add_document(**doc)
@@ -263,7 +264,7 @@ class SearchIndex:
             ix = _create(path)
             writer = FastWriter(ix, limitmb=WRITER_LIMIT_MB)
             n = 0
-            for doc in docs:
+            for doc in analysed(docs):
                 writer.add_document(**doc)
                 n += 1
                 if progress and n % 1000 == 0:

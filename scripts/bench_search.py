@@ -166,7 +166,10 @@ def step_build(home: Path) -> dict:
     app.reindex()
     build_s = time.perf_counter() - t0
     index_mb = sum(p.stat().st_size for p in (home / "index").rglob("*")) / 1e6
-    return {"build_s": build_s, "index_mb": index_mb, "build_rss_mb": _rss_mb()}
+    # The analysis workers' peak too: the build's memory is the writer's plus theirs.
+    workers_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"build_s": build_s, "index_mb": index_mb, "build_rss_mb": _rss_mb(),
+            "build_workers_rss_mb": workers_mb}  # fmt: skip
 
 
 def step_query(home: Path) -> dict:
@@ -353,7 +356,8 @@ def main() -> None:
             print(
                 f"  build {r['build_s']:.1f} s = {ratio:.1f}x SudachiPy tokenisation"
                 f" ({r['tokenise_s']:.1f} s); index {r['index_mb']:.0f} MB;"
-                f" build peak RSS {r['build_rss_mb']:.0f} MB"
+                f" build peak RSS {r['build_rss_mb']:.0f} MB (writer), largest analysis worker"
+                f" {r.get('build_workers_rss_mb', 0):.0f} MB"
             )
         if "arrays" not in r or "fts5_p95_ms" not in r:
             print(json.dumps(r))

@@ -4,12 +4,17 @@ ranks alike whichever built it."""
 
 from __future__ import annotations
 
+import copy
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 from test_relevance import scorer
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
+from hatsugen.index.parallel import _analyse_chunk
 from hatsugen.index.schema import build_schema
 from hatsugen.index.writer import FastWriter
 
@@ -53,3 +58,44 @@ def test_the_fast_writer_writes_what_whooshs_writer_writes(tmp_path: Path) -> No
     mine, whooshs = _contents(ours), _contents(theirs)
     assert len(mine["postings"]) > 1000 and len(mine["stored"]) == len(docs)
     assert mine == whooshs
+
+
+def test_terms_analysed_ahead_index_as_the_text_itself(tmp_path: Path) -> None:
+    # What an analysis worker returns (each text field as its list of terms) must give the
+    # postings the analyzers give when Whoosh analyses the text in the writer.
+    app = scorer.open_archive(tmp_path / "home")
+    docs = list(app._documents())
+    app.close()
+    ahead = _analyse_chunk(copy.deepcopy(docs))
+    assert any(isinstance(d.get("ja"), list) for d in ahead)
+    analysed_ahead, _ = _build(tmp_path / "ahead", [ahead], FastWriter)
+    as_text, _ = _build(tmp_path / "text", [docs], FastWriter)
+    assert _contents(analysed_ahead) == _contents(as_text)
+
+
+WORKERS_RUN = """
+import json, os
+from hatsugen.index import parallel
+
+parallel.MIN_DOCS, parallel.CHUNK = 10, 7
+analyse = parallel._analyse_chunk
+def marked(docs):  # forked workers inherit this: each document says who analysed it
+    return [dict(d, by=os.getpid()) for d in analyse(docs)]
+parallel._analyse_chunk = marked
+docs = [{"id": str(i), "ja": f"第{i}回の港湾会議を開きました", "en": f"Harbour talks, round {i}"}
+        for i in range(60)]
+out = list(parallel.analysed(docs, workers=2))
+print(json.dumps({"parent": os.getpid(), "out": out, "expected": analyse(docs)}))
+"""
+
+
+def test_analysis_workers_return_every_document_in_order() -> None:
+    # A fresh process (a single thread, as the CLI's reindex and import are) forks workers.
+    done = subprocess.run([sys.executable, "-c", WORKERS_RUN], capture_output=True, text=True,
+                          check=True, timeout=120)  # fmt: skip
+    result = json.loads(done.stdout)
+    out = result["out"]
+    assert [d["id"] for d in out] == [str(i) for i in range(60)]
+    assert {d["by"] for d in out}.isdisjoint({result["parent"]})
+    assert [{k: v for k, v in d.items() if k != "by"} for d in out] == result["expected"]
+    assert out[3]["ja"][:3] == ["第", "3", "回"] and "harbor" in out[3]["en"]
