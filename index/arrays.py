@@ -179,21 +179,34 @@ class QueryArrays:
             out.append((p, offset))
         return out
 
-    def warm(self, fields: tuple[str, ...], per_field: int = 50) -> int:
+    def warm(
+        self,
+        fields: tuple[str, ...],
+        per_field: int = 50,
+        phrases_in: tuple[str, ...] = ("ja", "en"),
+    ) -> int:
         """Read the postings of each field's most frequent terms into the cache, so a server's
-        first searches for common words do not read them; stops at WARM_BYTES (memory each
-        worker spends before anyone asks). Returns how many terms it read."""
+        first searches for common words do not read them, then their positions in the text
+        fields `phrases_in` (a phrase's words, and every compound SudachiPy splits, 経済安全保障,
+        need them); stops at WARM_BYTES (memory each worker spends before anyone asks).
+        Returns how many terms it read."""
         reader = self.searcher.reader()
         schema = self.searcher.schema
-        n = 0
+        limit = min(WARM_BYTES, self.cache.budget // 2)
+        common = []
         for field in fields:
-            if field not in schema:
-                continue
-            for _, text in reader.most_frequent_terms(field, per_field):
-                term = text if isinstance(text, bytes) else schema[field].to_bytes(text)
-                self.postings(field, term)
+            if field in schema:
+                for _, text in reader.most_frequent_terms(field, per_field):
+                    term = text if isinstance(text, bytes) else schema[field].to_bytes(text)
+                    common.append((field, term))
+        n = 0
+        for positions in (False, True):
+            for field, term in common:
+                if positions and field not in phrases_in:
+                    continue
+                self.postings(field, term, positions)
                 n += 1
-                if self.cache.used > min(WARM_BYTES, self.cache.budget // 2):
+                if self.cache.used > limit:
                     return n
         return n
 

@@ -185,6 +185,10 @@ def step_query(home: Path) -> dict:
     os.environ["HATSUGEN_RESULTS_KEPT"] = "0"  # time the engine, not the cache of results
     app = Hatsugen(home)
     app.search(SearchRequest(q="warm-up"))  # open the searcher once, as a server would
+    warm_from = time.perf_counter()
+    if os.environ.get("HATSUGEN_BENCH_WARM", "1") == "1":  # and warm it, as `serve` does
+        app.engine.warm()
+    warm_s = time.perf_counter() - warm_from
     specs = bench_queries()
 
     def request(spec: dict) -> SearchRequest:
@@ -238,6 +242,7 @@ def step_query(home: Path) -> dict:
     out["queries"] = len(checked)
     out["first_pages_not_exhaustive"] = differ
     out["query_rss_mb"] = _rss_mb()
+    out["warm_s"] = warm_s
     return out
 
 
@@ -376,7 +381,7 @@ def main() -> None:
             print("          p95 by kind: " + _by_kind(q["p95_by_kind_ms"]))
         print(
             f"  FTS5: p50 {r['fts5_p50_ms']:.1f} ms, p95 {r['fts5_p95_ms']:.1f} ms; search peak"
-            f" RSS {r['query_rss_mb']:.0f} MB"
+            f" RSS {r['query_rss_mb']:.0f} MB; warming first (as serve does) {r['warm_s']:.1f} s"
         )
         print("  FTS5 p95 by kind: " + _by_kind(r["fts5_p95_by_kind_ms"]))
         if "cold_en_s" in r:
