@@ -584,6 +584,10 @@ class Store:
                 [(i,) for i in dict.fromkeys(changed)],
             )
             _fault("before-commit")
+        if len(report.ids) > self.CHUNK:
+            # A bulk import filled the page cache (64 MiB); indexing, which comes next, reads
+            # the statements once in order and does not need it kept.
+            self.conn.execute("PRAGMA shrink_memory")
         return report
 
     def _check_reattribution(

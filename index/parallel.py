@@ -5,29 +5,41 @@ Analysing text (SudachiPy and our filters) is about half of building an index. A
 each document's text fields into their lists of terms; Whoosh indexes a list as the analysed
 tokens of the field, positions in order, so the postings are the ones the analyzers would
 have given in the writer's own process (tests/test_writer.py builds both ways and compares).
+
+Workers are fresh processes (`python -m hatsugen.index.parallel`) fed chunks of documents
+through their stdin and answering on their stdout, not multiprocessing's: a forked worker
+copies the writer's heap as it runs (an import's, after its store stage: 80 MB more at 100k
+statements), a fork of a server with threads can inherit a held lock, and multiprocessing's
+spawn runs the caller's main script again. The price is a start of about half a second.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import multiprocessing
 import os
+import pickle
+import queue
+import struct
+import subprocess
 import sys
+import tempfile
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from functools import cache
 from itertools import chain, islice
-from typing import Any
+from typing import IO, Any, ClassVar
 
 from whoosh.fields import TEXT
+
+from hatsugen.archive.errors import ArchiveError
 
 from .schema import build_schema
 
 MIN_DOCS = 5_000  # fewer: starting a worker (~0.5 s) costs more than it saves
 CHUNK = 100  # documents a worker analyses per task
 IN_FLIGHT = 8  # chunks handed out ahead of the writer, per worker: bounded memory
+_LENGTH = struct.Struct("<Q")
 
 
 def workers_from_env() -> int:
@@ -45,42 +57,100 @@ def analysed(docs: Iterable[dict], workers: int | None = None) -> Iterator[dict]
     workers = workers_from_env() if workers is None else workers
     it = iter(docs)
     head = list(islice(it, MIN_DOCS))
-    if workers < 1 or len(head) < MIN_DOCS or not _can_fork():
+    if workers < 1 or len(head) < MIN_DOCS:
         yield from head
         yield from it
         return
-    _return_free_memory()  # before the fork: the workers start from the smaller heap
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        pending: deque = deque()
+    pool = [_Worker() for _ in range(workers)]
+    finished = False
+    try:
+        pending: deque[_Worker] = deque()  # whose answer comes next, in the documents' order
         chunks = _chunked(chain(head, it))
         del head
-        for chunk in chunks:
-            pending.append(pool.apply_async(_analyse_chunk, (chunk,)))
+        for i, chunk in enumerate(chunks):
+            worker = pool[i % workers]
+            worker.send(chunk)
+            pending.append(worker)
             if len(pending) >= IN_FLIGHT * workers:
-                yield from pending.popleft().get()
+                yield from pending.popleft().receive()
         while pending:
-            yield from pending.popleft().get()
+            yield from pending.popleft().receive()
+        finished = True
+    finally:
+        for worker in pool:
+            worker.close(finished)
 
 
-def _can_fork() -> bool:
-    """Workers are forked (a spawned one would run the caller's main script again), and only
-    from a process with no other thread, which could hold a lock (SudachiPy's, ours, the
-    logging module's) at the moment of the fork and leave it held in the worker forever: a
-    server analyses in its own process. Linux only; macOS advises against fork."""
-    return sys.platform.startswith("linux") and threading.active_count() == 1
+class _Worker:
+    """One analysis process: chunks go to its stdin from a thread of their own (so a full
+    pipe never blocks the writer), answers are read in the order the chunks were sent."""
 
+    COMMAND: ClassVar[tuple[str, ...]] = (sys.executable, "-m", "hatsugen.index.parallel")
 
-def _return_free_memory() -> None:
-    """Give the C heap's free pages back to the system (glibc's malloc_trim). An import's
-    store stage leaves ~90 MB of freed but fragmented heap at 100k statements, which the
-    process and its forked workers would otherwise carry through the whole index build."""
-    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    def __init__(self) -> None:
+        # Its errors go to a file, not a pipe, which could fill up; closed in close().
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115
+        self.process = subprocess.Popen(
+            list(self.COMMAND), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors
+        )
+        self._inbox: queue.Queue[list[dict] | None] = queue.Queue()
+        self._feeder = threading.Thread(target=self._feed, daemon=True)
+        self._feeder.start()
+
+    def send(self, chunk: list[dict]) -> None:
+        self._inbox.put(chunk)
+
+    def receive(self) -> list[dict]:
+        found = _read(self.process.stdout)  # type: ignore[arg-type]
+        if found is None:
+            self.process.wait()
+            self._errors.seek(0)
+            error = self._errors.read().decode(errors="replace").strip()[-500:]
+            raise ArchiveError(
+                f"an analysis worker stopped (exit {self.process.returncode}): {error}"
+            )
+        return found
+
+    def _feed(self) -> None:
+        stdin = self.process.stdin
+        # OSError: the worker died, which receive() reports.
+        with contextlib.suppress(OSError):
+            while (chunk := self._inbox.get()) is not None:
+                _write(stdin, chunk)  # type: ignore[arg-type]
+        with contextlib.suppress(OSError):
+            stdin.close()  # type: ignore[union-attr]
+
+    def close(self, finished: bool) -> None:
+        """End the worker: at the end of its input when every answer was read, at once when
+        the build stopped half-way (its answers would fill a pipe nobody reads)."""
+        if not finished:
+            self.process.kill()
+        self._inbox.put(None)
+        self._feeder.join()
+        self.process.wait()
+        self.process.stdout.close()  # type: ignore[union-attr]
+        self._errors.close()
 
 
 def _chunked(docs: Iterator[dict]) -> Iterator[list[dict]]:
     while chunk := list(islice(docs, CHUNK)):
         yield chunk
+
+
+def _write(stream: IO[bytes], value: Any) -> None:
+    data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+    stream.write(_LENGTH.pack(len(data)) + data)
+    stream.flush()
+
+
+def _read(stream: IO[bytes]) -> Any:
+    """The next pickled value, or None at the end of the stream."""
+    head = stream.read(_LENGTH.size)
+    if len(head) < _LENGTH.size:
+        return None
+    (size,) = _LENGTH.unpack(head)
+    data = stream.read(size)
+    return pickle.loads(data) if len(data) == size else None
 
 
 @cache
@@ -98,3 +168,14 @@ def _analyse_chunk(docs: list[dict]) -> list[dict]:
                 tokens = analyzers[name](value, positions=True, boosts=True, mode="index")
                 doc[name] = [t.text for t in tokens if not t.stopped]
     return docs
+
+
+def _serve() -> None:
+    """A worker's life: chunks in, the same chunks analysed out, until its input ends."""
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    while (chunk := _read(stdin)) is not None:
+        _write(stdout, _analyse_chunk(chunk))
+
+
+if __name__ == "__main__":
+    _serve()

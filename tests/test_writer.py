@@ -5,15 +5,17 @@ ranks alike whichever built it."""
 from __future__ import annotations
 
 import copy
-import json
-import subprocess
+import os
 import sys
 from pathlib import Path
 
+import pytest
 from test_relevance import scorer
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
+from hatsugen.archive.errors import ArchiveError
+from hatsugen.index import parallel
 from hatsugen.index.parallel import _analyse_chunk
 from hatsugen.index.schema import build_schema
 from hatsugen.index.writer import FastWriter
@@ -73,29 +75,32 @@ def test_terms_analysed_ahead_index_as_the_text_itself(tmp_path: Path) -> None:
     assert _contents(analysed_ahead) == _contents(as_text)
 
 
-WORKERS_RUN = """
-import json, os
-from hatsugen.index import parallel
-
-parallel.MIN_DOCS, parallel.CHUNK = 10, 7
-analyse = parallel._analyse_chunk
-def marked(docs):  # forked workers inherit this: each document says who analysed it
-    return [dict(d, by=os.getpid()) for d in analyse(docs)]
-parallel._analyse_chunk = marked
-docs = [{"id": str(i), "ja": f"第{i}回の港湾会議を開きました", "en": f"Harbour talks, round {i}"}
-        for i in range(60)]
-out = list(parallel.analysed(docs, workers=2))
-print(json.dumps({"parent": os.getpid(), "out": out, "expected": analyse(docs)}))
-"""
+def _talks(n: int) -> list[dict]:
+    return [{"id": str(i), "ja": f"第{i}回の港湾会議を開きました", "en": f"Harbour talks {i}"}
+            for i in range(n)]  # fmt: skip
 
 
-def test_analysis_workers_return_every_document_in_order() -> None:
-    # A fresh process (a single thread, as the CLI's reindex and import are) forks workers.
-    done = subprocess.run([sys.executable, "-c", WORKERS_RUN], capture_output=True, text=True,
-                          check=True, timeout=120)  # fmt: skip
-    result = json.loads(done.stdout)
-    out = result["out"]
+def test_analysis_workers_return_every_document_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "MIN_DOCS", 10)
+    monkeypatch.setattr(parallel, "CHUNK", 7)
+    started = []
+
+    class Counted(parallel._Worker):
+        def __init__(self) -> None:
+            super().__init__()
+            started.append(self.process.pid)
+
+    monkeypatch.setattr(parallel, "_Worker", Counted)
+    out = list(parallel.analysed(_talks(60), workers=2))
+    assert len(started) == 2 and os.getpid() not in started
     assert [d["id"] for d in out] == [str(i) for i in range(60)]
-    assert {d["by"] for d in out}.isdisjoint({result["parent"]})
-    assert [{k: v for k, v in d.items() if k != "by"} for d in out] == result["expected"]
+    assert out == _analyse_chunk(_talks(60))  # the workers' terms, as analysed here
     assert out[3]["ja"][:3] == ["第", "3", "回"] and "harbor" in out[3]["en"]
+
+
+def test_a_worker_that_dies_stops_the_build_with_its_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "MIN_DOCS", 10)
+    dies = "import sys; sys.stderr.write('no dictionary here'); sys.exit(3)"
+    monkeypatch.setattr(parallel._Worker, "COMMAND", (sys.executable, "-c", dies))
+    with pytest.raises(ArchiveError, match=r"exit 3\): no dictionary here"):
+        list(parallel.analysed(_talks(30), workers=1))
