@@ -717,6 +717,7 @@ def serve(
     from hatsugen.web.app import create_app
     from hatsugen.web.serving import create_server
 
+    pool.limit_malloc_arenas()  # before the server's threads
     home = _app(ctx).home
     config = {"HATSUGEN_HOME": str(home), "READ_ONLY": read_only, "SECURE_COOKIES": secure_cookies}
     if workers is None:
