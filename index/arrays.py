@@ -381,8 +381,9 @@ def _segment_key(sub: Searcher) -> tuple:
 
 def _segment_lengths(sub: Searcher, field: str) -> np.ndarray:
     reader = sub.reader()
-    raw = length_bytes(getattr(reader, "_perdoc", None), field, reader.doc_count_all())
-    return np.ones(reader.doc_count_all(), dtype=np.float64) if raw is None else _LENGTHS[raw]
+    n = reader.doc_count_all()
+    raw = length_bytes(getattr(reader, "_perdoc", None), field, n)
+    return np.ones(n, dtype=np.float64) if raw is None else _LENGTHS[raw]
 
 
 def length_bytes(perdoc: Any, field: str, n: int) -> np.ndarray | None:

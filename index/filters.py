@@ -44,11 +44,11 @@ def _var_bytes_keys(raw: Any, docs: np.ndarray | None = None) -> np.ndarray:
     return np.ascontiguousarray(matrix).view(f"S{width}").ravel()
 
 
-def _whole_var_bytes(column: Any) -> Any:
+def _whole_var_bytes(column: Any, size: int) -> Any:
     """The column's raw reader when it can be read in one piece (a single segment's
-    variable-length bytes column), else None."""
+    variable-length bytes column, a value for each of `size` documents), else None."""
     raw = column.raw_column() if hasattr(column, "raw_column") else None
-    return raw if hasattr(raw, "_offsets") else None
+    return raw if hasattr(raw, "_offsets") and raw._doccount == size else None
 
 
 class DocArrays:
@@ -154,8 +154,8 @@ class DocArrays:
         if found is None:
             values: dict[Any, int] = {}
             column = searcher.reader().column_reader(name)
-            raw = _whole_var_bytes(column)
-            if raw is not None and raw._doccount == self.size:
+            raw = _whole_var_bytes(column, self.size)
+            if raw is not None:
                 distinct, codes = np.unique(_var_bytes_keys(raw), return_inverse=True)
                 found = (codes.astype(np.int32), [column._translate(bytes(v)) for v in distinct])
             else:
@@ -193,8 +193,8 @@ class DocArrays:
         when they are few (None when they are a tenth of the archive or more: coding the
         whole column costs less)."""
         column = searcher.reader().column_reader(name)
-        raw = _whole_var_bytes(column)
-        if raw is None or raw._doccount != self.size:
+        raw = _whole_var_bytes(column, self.size)
+        if raw is None:
             if len(docs) * 10 >= self.size:
                 return None
             return Counter(self.values(searcher, name, docs.tolist()))

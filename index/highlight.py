@@ -161,10 +161,10 @@ def fragments(text: str, lang: str, terms: Terms, at: list[float] | None = None)
         return Shown(_marked(text, 0, len(text), spans), bool(spans), False, [0.5])
     sentences = _sentences(text)
     chosen, spans = _shown_sentences(text, sentences, _wanted(terms, text_field(lang)))
-    if not chosen and at:
-        chosen = sorted({min(int(f * len(sentences)), len(sentences) - 1) for f in at})
+    if not chosen:
+        chosen = sorted({min(int(f * len(sentences)), len(sentences) - 1) for f in at or [0]})
     windows: list[list[int]] = []
-    for i in chosen or [0]:
+    for i in chosen:
         lo, hi = sentences[i]
         if windows and lo <= windows[-1][1] + 1:
             windows[-1][1] = hi
@@ -178,7 +178,7 @@ def fragments(text: str, lang: str, terms: Terms, at: list[float] | None = None)
         )
     # Where the shown sentences are, by order: the n-th of N sentences matches the n-th of a
     # translation's M in proportion (sentences are translated in order, one for one or so).
-    places = [(i + 0.5) / len(sentences) for i in chosen or [0]]
+    places = [(i + 0.5) / len(sentences) for i in chosen]
     return Shown(" ".join(parts), bool(spans), True, places)
 
 
@@ -217,10 +217,6 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     kept = [(lo + len(text[lo:hi]) - len(text[lo:hi].lstrip()), hi)
             for lo, hi in out if text[lo:hi].strip()]  # fmt: skip
     return kept or [(0, len(text))]
-
-
-def _containing(sentences: list[tuple[int, int]], at: int) -> int:
-    return next((i for i, (_, hi) in enumerate(sentences) if at < hi), len(sentences) - 1)
 
 
 def _trimmed(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> tuple[int, int]:

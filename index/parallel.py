@@ -65,7 +65,7 @@ def analysed(docs: Iterable[dict], workers: int | None = None) -> Iterator[dict]
     finished = False
     try:
         pending: deque[_Worker] = deque()  # whose answer comes next, in the documents' order
-        chunks = _chunked(chain(head, it))
+        chunks = chunked(chain(head, it), CHUNK)
         del head
         for i, chunk in enumerate(chunks):
             worker = pool[i % workers]
@@ -132,8 +132,10 @@ class _Worker:
         self._errors.close()
 
 
-def _chunked(docs: Iterator[dict]) -> Iterator[list[dict]]:
-    while chunk := list(islice(docs, CHUNK)):
+def chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """`items` as lists of `size` (the last one shorter)."""
+    it = iter(items)
+    while chunk := list(islice(it, size)):
         yield chunk
 
 

@@ -22,6 +22,7 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.writing import PostingPool, SegmentWriter
 
 from .arrays import length_bytes
+from .parallel import chunked
 
 RUN_CHUNK = 4096  # postings per pickle in a run file
 _LENGTH_OF = [None, *(byte_to_length(b) for b in range(1, 256))]  # as Whoosh: 0 → None
@@ -41,13 +42,7 @@ class _ChunkedPool(PostingPool):
         self.current.append(item)
 
     def _write_run(self, f: Any, items: Iterable[tuple]) -> None:
-        chunk: list[tuple] = []
-        for item in items:
-            chunk.append(item)
-            if len(chunk) >= RUN_CHUNK:
-                pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
-                chunk = []
-        if chunk:
+        for chunk in chunked(items, RUN_CHUNK):
             pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
         f.close()
 

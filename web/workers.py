@@ -31,7 +31,7 @@ M_ARENA_MAX = -8  # glibc's mallopt() parameter number
 def limit_malloc_arenas(arenas: int = 2) -> None:
     """Few malloc arenas (glibc makes up to eight per core, one per busy thread): memory freed
     by one waitress thread sits in its own arena, of no use to the others. After the web
-    benchmark a worker held 648–685 MB RSS with glibc's default and 558–580 MB with two, at
+    benchmark a worker held 648–685 MB RSS with glibc's default and 548–595 MB with two, at
     the same speed. Call before any thread starts; MALLOC_ARENA_MAX, if set, wins. Nothing
     happens where the C library is not glibc."""
     if "MALLOC_ARENA_MAX" in os.environ:
