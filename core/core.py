@@ -38,7 +38,8 @@ from hatsugen.index.opensearch import DEFAULT_INDEX, index_definition, write_bul
 from hatsugen.index.query import speakers_in_query
 from hatsugen.index.schema import document, stamp
 from hatsugen.index.search import searchers_from_env
-from hatsugen.index.searchindex import IndexUnreadable, ReindexRunning, seconds_from_env
+from hatsugen.index.searchindex import IndexUnreadable, ReindexRunning
+from hatsugen.index.settings import seconds_from_env
 
 from .home import resolve_home
 from .speaker_lookup import SpeakerLookup

@@ -18,7 +18,6 @@ both paths to the same totals, tiers and pages.
 
 from __future__ import annotations
 
-import os
 import pickle
 import threading
 from collections import OrderedDict
@@ -33,9 +32,8 @@ from whoosh.searching import Searcher
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
-from hatsugen.archive.errors import ArchiveError
-
 from .phrase import AdjacentPhrase
+from .settings import whole_number_from_env
 
 # Whoosh stores a field's length in one byte; a document without the field counts as 1.
 _LENGTHS = np.array([byte_to_length(b) if b else 1 for b in range(256)], dtype=np.float64)
@@ -64,12 +62,8 @@ class Postings:
 def cache_budget_from_env() -> int:
     """Bytes of postings kept per process ($HATSUGEN_POSTINGS_MB, default 192: with the
     searchers and the marks' cache, a worker stays near 600 MB at 100k statements)."""
-    raw = os.environ.get("HATSUGEN_POSTINGS_MB", "").strip() or "192"
-    if not raw.isdigit() or not 16 <= int(raw) <= 1_000_000:
-        raise ArchiveError(
-            f"HATSUGEN_POSTINGS_MB must be a whole number of megabytes from 16, not {raw[:40]!r}"
-        )
-    return int(raw) * _MB
+    megabytes = whole_number_from_env("HATSUGEN_POSTINGS_MB", 192, 16, 1_000_000, " of megabytes")
+    return megabytes * _MB
 
 
 class PostingsCache:

@@ -35,6 +35,7 @@ from whoosh.fields import TEXT
 from hatsugen.archive.errors import ArchiveError
 
 from .schema import build_schema
+from .settings import whole_number_from_env
 
 MIN_DOCS = 5_000  # fewer: starting a worker (~0.5 s) costs more than it saves
 CHUNK = 100  # documents a worker analyses per task
@@ -45,10 +46,9 @@ _LENGTH = struct.Struct("<Q")
 def workers_from_env() -> int:
     """$HATSUGEN_INDEX_WORKERS, default one less than the cores (the writer keeps one);
     0 analyses in the writer's process."""
-    value = os.environ.get("HATSUGEN_INDEX_WORKERS")
-    if value is not None and value.strip():
-        return max(0, int(value))
-    return max(0, (os.cpu_count() or 1) - 1)
+    return whole_number_from_env(
+        "HATSUGEN_INDEX_WORKERS", max(0, (os.cpu_count() or 1) - 1), 0, 256
+    )
 
 
 def analysed(docs: Iterable[dict], workers: int | None = None) -> Iterator[dict]:

@@ -33,6 +33,7 @@ from .filters import FACETS, DocArrays
 from .query import QueryError, SearchRequest, parse, positive_terms
 from .schema import SAID_FIELDS, SEARCH_FIELDS, TEXT_FIELDS
 from .searchindex import SearchIndex
+from .settings import whole_number_from_env
 
 
 @dataclass
@@ -96,12 +97,7 @@ class _Slot:
 
 def searchers_from_env() -> int:
     """How many searches may run at once in one process ($HATSUGEN_SEARCHERS, default 2)."""
-    raw = os.environ.get("HATSUGEN_SEARCHERS", "").strip() or "2"
-    if not raw.isdigit() or not 1 <= int(raw) <= 64:
-        raise ArchiveError(
-            f"HATSUGEN_SEARCHERS must be a whole number from 1 to 64, not {raw[:40]!r}"
-        )
-    return int(raw)
+    return whole_number_from_env("HATSUGEN_SEARCHERS", 2, 1, 64)
 
 
 class SearchEngine:
@@ -258,10 +254,7 @@ class SearchEngine:
 
 def results_kept_from_env() -> int:
     """How many results a process keeps ($HATSUGEN_RESULTS_KEPT, default 256; 0: none)."""
-    raw = os.environ.get("HATSUGEN_RESULTS_KEPT", "").strip() or "256"
-    if not raw.isdigit():
-        raise ArchiveError(f"HATSUGEN_RESULTS_KEPT must be a whole number, not {raw[:40]!r}")
-    return int(raw)
+    return whole_number_from_env("HATSUGEN_RESULTS_KEPT", 256, 0)
 
 
 def _version(searcher: Searcher) -> tuple:

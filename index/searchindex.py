@@ -26,14 +26,11 @@ from . import zerocopy
 from .parallel import analysed
 from .schema import INDEX_FORMAT, build_schema
 from .scoring import ListLengthBM25F
+from .settings import seconds_from_env, whole_number_from_env
 from .writer import FastWriter
 
 zerocopy.install()  # searchers share the mmapped segment instead of each copying it
 
-# Postings the writer sorts in memory before spilling a run to disk (Whoosh's estimate; the
-# Python objects take about twice that). 64 MB: reindexing 100k Diet paragraphs peaks at
-# 441 MB (writer and analysis worker, PSS) against 522 MB with 128, and is no slower.
-WRITER_LIMIT_MB = int(os.environ.get("HATSUGEN_WRITER_MB", "64"))
 FORMAT_FILE = "hatsugen-format"  # inside each ix-N: the INDEX_FORMAT it was built with
 
 
@@ -54,18 +51,12 @@ class IndexUnreadable(ArchiveError):
         super().__init__(f"the search index in {folder} {self.reason}")
 
 
-def seconds_from_env(name: str, default: float) -> float:
-    """A number of seconds from the environment; a clear error (not a traceback) if not one."""
-    raw = os.environ.get(name)
-    if raw is None or not raw.strip():
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not value >= 0 or value == float("inf"):
-        raise ArchiveError(f"{name} must be a number of seconds (such as 10), not {raw[:40]!r}")
-    return value
+def writer_mb() -> int:
+    """Postings the writer sorts in memory before spilling a run to disk ($HATSUGEN_WRITER_MB;
+    Whoosh's estimate, the Python objects take about twice that). 64 MB by default:
+    reindexing 100k Diet paragraphs peaks at 441 MB (writer and analysis worker, PSS) against
+    522 MB with 128, and is no slower."""
+    return whole_number_from_env("HATSUGEN_WRITER_MB", 64, 8, 65_536, " of megabytes")
 
 
 def lock_timeout() -> float:
@@ -241,7 +232,7 @@ class SearchIndex:
         reader per document, which at 100k statements made an import of 5,000 take 40 minutes.
         """
         ix = self.open(locked=True) if name is None else self._open_named(name)
-        writer = FastWriter(ix, limitmb=WRITER_LIMIT_MB)
+        writer = FastWriter(ix, limitmb=writer_mb())
         n = 0
         try:
             with writer.searcher() as existing:
@@ -265,7 +256,7 @@ class SearchIndex:
         path = self.folder / name
         try:
             ix = _create(path)
-            writer = FastWriter(ix, limitmb=WRITER_LIMIT_MB)
+            writer = FastWriter(ix, limitmb=writer_mb())
             n = 0
             for doc in analysed(docs):
                 writer.add_document(**doc)

@@ -311,6 +311,17 @@ def test_a_slow_search_does_not_hold_up_another(run: Cli) -> None:
     assert finished_while_held and answered and answered[0] >= 1
 
 
+def test_a_bad_indexing_setting_is_a_clear_error(run: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    run.ok("demo")
+    for name, value in (("HATSUGEN_INDEX_WORKERS", "all"), ("HATSUGEN_WRITER_MB", "2")):
+        monkeypatch.setenv(name, value)
+        result = run("reindex")
+        assert result.exit_code != 0 and "Traceback" not in result.output
+        assert f"{name} must be a whole number" in result.output
+        monkeypatch.delenv(name)
+    assert run.ok("search", "外交").stdout  # the index the failed rebuilds left is whole
+
+
 def test_a_bad_searcher_count_is_one_clear_error(run: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     run.ok("demo")
     monkeypatch.setenv("HATSUGEN_SEARCHERS", "many")
