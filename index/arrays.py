@@ -111,12 +111,47 @@ def shared_cache() -> PostingsCache:
         return _CACHE
 
 
-@dataclass
 class Evaluated:
-    """A query over the whole archive: which documents match, and each one's score."""
+    """A query's matches as ascending document numbers, each with its score: sparse, so a
+    query of rare words (a synonym's spellings, a name) costs its postings, not passes over
+    every document of the archive. Shared through a search's memo: never changed in place."""
 
-    mask: np.ndarray  # bool, one per document number
-    scores: np.ndarray  # float64, 0 where the mask is False
+    __slots__ = ("docs", "n", "scores")
+
+    def __init__(self, docs: np.ndarray, scores: np.ndarray, n: int) -> None:
+        self.docs = docs  # int64, ascending, no repeats
+        self.scores = scores  # float64, one per document in docs
+        self.n = n  # document numbers in the index version
+
+    @property
+    def mask(self) -> np.ndarray:
+        """The matches as one bool per document number."""
+        out = np.zeros(self.n, dtype=bool)
+        out[self.docs] = True
+        return out
+
+    def contains(self, docs: np.ndarray) -> np.ndarray:
+        """Which of `docs` (ascending) match, one bool each: a binary search for a few, a
+        look-up in the mask for many (searching 20,000 in 20,000 costs more than the mask)."""
+        if docs.size * _SPARSE < self.n:
+            return among(docs, self.docs)
+        return self.mask[docs]
+
+    def scores_of(self, docs: np.ndarray) -> np.ndarray:
+        """The scores of `docs`, ascending documents all among the matches."""
+        if docs.size * _SPARSE < self.n:
+            return self.scores[np.searchsorted(self.docs, docs)]
+        dense = np.zeros(self.n)
+        dense[self.docs] = self.scores
+        return dense[docs]
+
+
+# Fewer documents than the archive's size over this: work on them, not on arrays of that size.
+_SPARSE = 64
+_NO_DOCS = np.zeros(0, dtype=np.int64)
+_NO_SCORES = np.zeros(0)
+_NO_DOCS.setflags(write=False)
+_NO_SCORES.setflags(write=False)
 
 
 class QueryArrays:
@@ -226,41 +261,62 @@ class QueryArrays:
                 memo[key] = found
             return found
         if isinstance(q, wq.Every):
-            return Evaluated(self.live.copy(), np.where(self.live, float(q.boost), 0.0))
+            docs = np.flatnonzero(self.live)
+            return Evaluated(docs, np.full(docs.size, float(q.boost)), self.n)
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
             return self._nothing()
         if type(q) is wq.Not:
             # Whoosh's InverseMatcher: every live document the child misses, scoring 1.0
             # (so "a NOT b" scores a + 1, as Whoosh's And of a and Not(b) does).
-            mask = self.live & ~self.evaluate(q.query, memo).mask
-            return Evaluated(mask, mask.astype(np.float64))
+            mask = self.live.copy()
+            mask[self.evaluate(q.query, memo).docs] = False
+            docs = np.flatnonzero(mask)
+            return Evaluated(docs, np.ones(docs.size), self.n)
         if type(q) in (wq.Or, wq.And):
             if not q.subqueries:
                 return self._nothing()
             parts = [self.evaluate(s, memo) for s in q.subqueries]
-            mask = parts[0].mask.copy()
-            scores = parts[0].scores.copy()
-            for part in parts[1:]:
-                if type(q) is wq.Or:
-                    mask |= part.mask
-                else:
-                    mask &= part.mask
-                scores += part.scores
-            return self._finish(mask, scores, q.boost if len(parts) > 1 else 1.0)
+            found = self._union(parts) if type(q) is wq.Or else self._intersection(parts)
+            return _boosted(found, q.boost if len(parts) > 1 else 1.0)
         if type(q) is wq.AndNot:
             a, b = self.evaluate(q.a, memo), self.evaluate(q.b, memo)
-            return self._finish(a.mask & ~b.mask, a.scores.copy(), q.boost)
+            keep = ~b.contains(a.docs)
+            return _boosted(Evaluated(a.docs[keep], a.scores[keep], self.n), q.boost)
         raise Unsupported(type(q).__name__)
 
     def _nothing(self) -> Evaluated:
-        return Evaluated(np.zeros(self.n, dtype=bool), np.zeros(self.n))
+        return Evaluated(_NO_DOCS, _NO_SCORES, self.n)
 
-    @staticmethod
-    def _finish(mask: np.ndarray, scores: np.ndarray, boost: float) -> Evaluated:
-        scores[~mask] = 0.0
-        if boost != 1.0:
-            scores *= boost
-        return Evaluated(mask, scores)
+    def _union(self, parts: list[Evaluated]) -> Evaluated:
+        """Every part's documents, each scored as the sum of its parts' scores in the parts'
+        order (the order Whoosh's union matcher adds them in: the same float sums)."""
+        parts = [p for p in parts if p.docs.size]
+        if len(parts) < 2:
+            return parts[0] if parts else self._nothing()
+        docs = np.concatenate([p.docs for p in parts])
+        scores = np.concatenate([p.scores for p in parts])
+        # bincount adds each document's weights in the order they come: part by part.
+        if docs.size * _SPARSE < self.n:  # few matches: sort them
+            unique, where = np.unique(docs, return_inverse=True)
+            return Evaluated(unique, np.bincount(where, weights=scores), self.n)
+        present = np.zeros(self.n, dtype=bool)
+        present[docs] = True
+        unique = np.flatnonzero(present)
+        return Evaluated(
+            unique, np.bincount(docs, weights=scores, minlength=self.n)[unique], self.n
+        )
+
+    def _intersection(self, parts: list[Evaluated]) -> Evaluated:
+        """The documents in every part, scored as the parts' scores summed in order."""
+        docs = min((p.docs for p in parts), key=len)
+        for part in parts:
+            if not docs.size:
+                return self._nothing()
+            docs = docs[part.contains(docs)]
+        scores = parts[0].scores_of(docs)
+        for part in parts[1:]:
+            scores = scores + part.scores_of(docs)
+        return Evaluated(docs, scores, self.n)
 
     def _scorer(self, field: str, text: Any) -> tuple[float, float, float, float]:
         """(idf, average length, B, K1) of the term, from the top-level searcher as Whoosh's
@@ -279,20 +335,23 @@ class QueryArrays:
             return self._nothing()
         if not schema[field].scorable:
             raise Unsupported(f"unscored field {field}")
-        out = self._nothing()
         found = self.postings(field, btext)
         if not found:
-            return out
+            return self._nothing()
         idf, avgfl, B, K1 = self._scorer(field, btext)
         lengths = self.lengths(field)
-        for p, offset in found:
+        all_docs, all_scores = [], []
+        for p, offset in found:  # segment after segment: document numbers stay ascending
             docs = p.ids + offset
             tf = p.tf
             fl = lengths[docs]
             # bm25() of whoosh.scoring, operand for operand
-            out.scores[docs] = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
-            out.mask[docs] = True
-        return self._finish(out.mask & self.live, out.scores, boost)
+            scores = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+            live = self.live[docs]
+            all_docs.append(docs[live])
+            all_scores.append(scores[live])
+        docs = np.concatenate(all_docs).astype(np.int64, copy=False)
+        return _boosted(Evaluated(docs, np.concatenate(all_scores), self.n), boost)
 
     def _phrase(self, q: AdjacentPhrase) -> Evaluated:
         """Whoosh (phrase.py) scores a phrase as its distinct words' scores summed, where the
@@ -303,20 +362,18 @@ class QueryArrays:
         field = schema[q.fieldname]
         distinct = list(dict.fromkeys(q.words))
         words = [self._term(q.fieldname, w, 1.0) for w in distinct]
-        mask = words[0].mask.copy()
-        scores = words[0].scores.copy()
-        for w in words[1:]:
-            mask &= w.mask
-            scores += w.scores
-        if not mask.any():
+        if not all(w.docs.size for w in words):
             return self._nothing()
-        candidates = mask
+        together = self._intersection(words)
+        if not together.docs.size:
+            return self._nothing()
+        candidates = together.mask
         # (doc << 32 | position of the phrase's first word) keys where the phrase may stand;
         # each word's keys are ascending (documents, then positions, segment after segment),
         # so narrowing is a binary search of the shorter list in the longer, never a sort.
         found: np.ndarray | None = None
         order = sorted(range(len(q.words)), key=lambda i: words[distinct.index(q.words[i])]
-                       .mask.sum())  # fmt: skip
+                       .docs.size)  # fmt: skip
         for i in order:
             keys = []
             for p, offset in self.postings(q.fieldname, field.to_bytes(q.words[i]), True):
@@ -327,9 +384,32 @@ class QueryArrays:
             if not found.size:
                 return self._nothing()
         assert found is not None
-        adjacent = np.zeros(self.n, dtype=bool)
-        adjacent[found >> 32] = True
-        return self._finish(mask & adjacent, scores, q.boost)
+        docs = _distinct(found >> 32)
+        return _boosted(Evaluated(docs, together.scores_of(docs), self.n), q.boost)
+
+
+def _distinct(ascending: np.ndarray) -> np.ndarray:
+    """An ascending array without its repeats (np.unique without the sort)."""
+    if ascending.size < 2:
+        return ascending
+    first = np.empty(ascending.size, dtype=bool)
+    first[0] = True
+    np.not_equal(ascending[1:], ascending[:-1], out=first[1:])
+    return ascending[first]
+
+
+def _boosted(found: Evaluated, boost: float) -> Evaluated:
+    if boost == 1.0 or not found.docs.size:
+        return found
+    return Evaluated(found.docs, found.scores * boost, found.n)
+
+
+def among(docs: np.ndarray, within: np.ndarray) -> np.ndarray:
+    """Which of `docs` are in `within` (both ascending), one bool each."""
+    if not within.size or not docs.size:
+        return np.zeros(docs.size, dtype=bool)
+    at = np.minimum(np.searchsorted(within, docs), within.size - 1)
+    return within[at] == docs
 
 
 def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -345,11 +425,12 @@ def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def top(docs: np.ndarray, scores: np.ndarray, keep: int) -> list[tuple[float, int]]:
-    """The `keep` best of `docs` (ascending document numbers) as (score, -docnum): by score,
-    ties to the earlier document, as Whoosh's collector orders them."""
+    """The `keep` best of `docs` (ascending document numbers; `scores`, one each) as
+    (score, -docnum): by score, ties to the earlier document, as Whoosh's collector orders
+    them."""
     if not keep or not docs.size:
         return []
-    s = scores[docs]
+    s = scores
     if docs.size > 4 * keep:
         # Every document scoring at least the keep-th best score, ties included.
         threshold = np.partition(s, docs.size - keep)[docs.size - keep]

@@ -192,6 +192,42 @@ def parse(q: str, schema, fields: tuple[str, ...] = SEARCH_FIELDS) -> wq.Query: 
     return adjacent_phrases(_positive(parsed))
 
 
+def narrowed(text: str, q: wq.Query, schema, fields: tuple[str, ...]) -> wq.Query:  # type: ignore[no-untyped-def]
+    """`text` (parsed as `q` over every field) over only `fields`, for the tiers of results:
+    what parse(text, schema, fields) matches, without parsing and analysing again (a third of
+    a search's time). Every word of a query without field: prefixes was spread over the
+    fields by the parser, so the query's words in other fields are dropped, as the narrower
+    parser drops a word none of whose fields keeps it; a field: prefix holds its word to its
+    field whatever the fields, and is parsed again."""
+    if _FIELD_RE.search(re.sub(r'"[^"]*"', "", normal_quotes(text))):
+        return parse(text, schema, fields)
+    try:
+        kept = _within_fields(q, frozenset(fields))
+    except _OtherShape:
+        return parse(text, schema, fields)
+    return wq.NullQuery if kept is None else kept
+
+
+class _OtherShape(Exception):
+    """A node narrowing does not know (the parser's rarer operators): parse again."""
+
+
+def _within_fields(q: wq.Query, fields: frozenset[str]) -> wq.Query | None:
+    if q.is_leaf():
+        name = getattr(q, "fieldname", None)
+        return q if name is None or name in fields else None
+    if type(q) in (wq.And, wq.Or):
+        kept = [k for k in (_within_fields(s, fields) for s in q.subqueries) if k is not None]
+        return type(q)(kept, boost=q.boost) if kept else None
+    if type(q) is wq.Not:
+        inner = _within_fields(q.query, fields)
+        return None if inner is None else wq.Not(inner)
+    if type(q) is wq.AndNot:
+        a, b = _within_fields(q.a, fields), _within_fields(q.b, fields)
+        return a if a is None or b is None else wq.AndNot(a, b)
+    raise _OtherShape(type(q).__name__)
+
+
 def _positive(q: wq.Query) -> wq.Query:
     """A query of only NOTs means "everything except": give it something to subtract from."""
     if isinstance(q, wq.Not):

@@ -30,7 +30,7 @@ from hatsugen.archive.errors import ArchiveError
 
 from .arrays import Unsupported, top
 from .filters import FACETS, DocArrays
-from .query import QueryError, SearchRequest, parse, positive_terms
+from .query import QueryError, SearchRequest, narrowed, parse, positive_terms
 from .schema import SAID_FIELDS, SEARCH_FIELDS, TEXT_FIELDS
 from .searchindex import SearchIndex
 from .settings import whole_number_from_env
@@ -228,16 +228,18 @@ class SearchEngine:
         memo: dict = {}
         found = qa.evaluate(q, memo)
         check()
-        mask = found.mask if allowed is None else found.mask & arrays.mask_of(allowed)
+        matched = found.docs
+        if allowed is not None:
+            matched = matched[arrays.mask_of(allowed)[matched]]
         tiers: list[np.ndarray] = []
-        left = mask
+        left = matched
         for fields in _tier_fields(searcher, q):
-            inside = qa.evaluate(parse(req.q, searcher.schema, fields), memo).mask
-            tiers.append(np.flatnonzero(left & inside))
-            left = left & ~inside
-        tiers.append(np.flatnonzero(left))
+            narrower = narrowed(req.q, q, searcher.schema, fields)
+            inside = qa.evaluate(narrower, memo).contains(left)
+            tiers.append(left[inside])
+            left = left[~inside]
+        tiers.append(left)
         check()
-        matched = np.flatnonzero(mask)
         best: list[tuple[float, int]] = []
         if (req.page - 1) * req.per_page < matched.size:
             if by_date:  # newest first; the same date in index order
@@ -248,7 +250,7 @@ class SearchEngine:
                 for tier in tiers:
                     if len(best) >= keep:
                         break
-                    best += top(tier, found.scores, keep - len(best))
+                    best += top(tier, found.scores_of(tier), keep - len(best))
         return _hits(searcher, arrays, req, q, best, matched, [int(t.size) for t in tiers])
 
 
@@ -336,7 +338,7 @@ def _tiers(
     tiers, left = [], matched
     for fields in _tier_fields(searcher, q):
         check()
-        narrower = parse(text, searcher.schema, fields)
+        narrower = narrowed(text, q, searcher.schema, fields)
         inside = set(_within(searcher.docs_for_query(narrower), check))
         tiers.append([d for d in left if d in inside])
         left = [d for d in left if d not in inside]

@@ -13,7 +13,8 @@ from test_relevance import QUERIES, scorer
 from hatsugen.core import Hatsugen
 from hatsugen.index import SearchRequest
 from hatsugen.index.arrays import PostingsCache, QueryArrays, Unsupported, shared_cache
-from hatsugen.index.query import parse
+from hatsugen.index.query import narrowed, parse
+from hatsugen.index.schema import SAID_FIELDS, TEXT_FIELDS
 
 from conftest import statement, write_jsonl
 
@@ -52,6 +53,19 @@ def test_every_judged_query_and_shape_is_answered_alike(archive: Hatsugen) -> No
         for extra in ({}, {"per_page": 3, "page": 2}, {"sort": "date"}, {"lang": "ja"}):
             arrays, whoosh = both(archive, SearchRequest(q=text, **extra))
             assert arrays == whoosh, (text, extra)
+
+
+def test_the_tiers_narrow_the_parsed_query_as_parsing_again_would(archive: Hatsugen) -> None:
+    """The tiers (what was said, then who said it) drop a query's words in the other fields
+    instead of parsing it again: the same documents, for every judged query and shape."""
+    texts = [q["q"] for q in QUERIES if q.get("q")] + SHAPES + ["TPP", "-防衛 -予算 経済"]
+    with archive.engine.borrowed() as (searcher, _):
+        for text in texts:
+            q = parse(text, searcher.schema)
+            for fields in (TEXT_FIELDS, SAID_FIELDS):
+                again = set(searcher.docs_for_query(parse(text, searcher.schema, fields)))
+                kept = set(searcher.docs_for_query(narrowed(text, q, searcher.schema, fields)))
+                assert kept == again, (text, fields)
 
 
 def test_most_queries_are_answered_by_the_arrays(archive: Hatsugen) -> None:
