@@ -149,6 +149,8 @@ class Evaluated:
 # Fewer documents than the archive's size over this: work on them, not on arrays of that size.
 _SPARSE = 64
 _NO_DOCS = np.zeros(0, dtype=np.int64)
+_ABSENT = Postings(_NO_DOCS, np.zeros(0))
+_ABSENT_BYTES = 256  # what a cache entry costs in Python objects
 _NO_SCORES = np.zeros(0)
 _NO_DOCS.setflags(write=False)
 _NO_SCORES.setflags(write=False)
@@ -198,14 +200,19 @@ class QueryArrays:
         kind = "positions" if positions else "postings"
         out = []
         for sub, offset, segkey in self.segments:
-            if (field, text) not in sub.reader():
-                continue
             key = (kind, segkey, field, text)
             p = self.cache.lookup(key)
             if p is None:
-                p = _read_postings(sub, field, text, positions)
-                self.cache.put(key, p, p.nbytes)
-            out.append((p, offset))
+                # A word the segment lacks is remembered too: a synonym's spellings in
+                # every field are mostly absent, and asking the term table costs more.
+                if (field, text) in sub.reader():
+                    p = _read_postings(sub, field, text, positions)
+                    self.cache.put(key, p, p.nbytes)
+                else:
+                    p = _ABSENT
+                    self.cache.put(key, p, _ABSENT_BYTES)
+            if p is not _ABSENT:
+                out.append((p, offset))
         return out
 
     def warm(
@@ -255,7 +262,7 @@ class QueryArrays:
                 if isinstance(q, wq.Term):
                     found = self._term(q.fieldname, q.text, q.boost)
                 elif q.slop == 1 and len(q.words) >= 2:
-                    found = self._phrase(q)
+                    found = self._phrase(q, memo)
                 else:
                     raise Unsupported("a phrase with slop")
                 memo[key] = found
@@ -353,7 +360,7 @@ class QueryArrays:
         docs = np.concatenate(all_docs).astype(np.int64, copy=False)
         return _boosted(Evaluated(docs, np.concatenate(all_scores), self.n), boost)
 
-    def _phrase(self, q: AdjacentPhrase) -> Evaluated:
+    def _phrase(self, q: AdjacentPhrase, memo: dict) -> Evaluated:
         """Whoosh (phrase.py) scores a phrase as its distinct words' scores summed, where the
         words stand next to each other in order."""
         schema = self.searcher.schema
@@ -361,7 +368,12 @@ class QueryArrays:
             return self._nothing()
         field = schema[q.fieldname]
         distinct = list(dict.fromkeys(q.words))
-        words = [self._term(q.fieldname, w, 1.0) for w in distinct]
+        words = []
+        for w in distinct:  # a synonym's spellings share words: 環 太平洋 パートナーシップ (協定)
+            key = (wq.Term, q.fieldname, w, (), 1.0)
+            if key not in memo:
+                memo[key] = self._term(q.fieldname, w, 1.0)
+            words.append(memo[key])
         if not all(w.docs.size for w in words):
             return self._nothing()
         together = self._intersection(words)

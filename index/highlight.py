@@ -80,7 +80,7 @@ def match_spans(
 class _Wanted:
     field: str
     singles: frozenset[str]
-    phrases: tuple[tuple[str, ...], ...]
+    phrases: dict[str, tuple[tuple[str, ...], ...]]  # by first word: a synonym adds several
 
 
 def _wanted(terms: Terms, field: str) -> _Wanted | None:
@@ -88,8 +88,12 @@ def _wanted(terms: Terms, field: str) -> _Wanted | None:
     if not wanted:
         return None
     singles = {seq[0] for seq in wanted if len(seq) == 1 and not _LONE_KANA.fullmatch(seq[0])}
-    phrases = tuple(seq for seq in wanted if len(seq) > 1)
-    return _Wanted(field, frozenset(singles), phrases) if singles or phrases else None
+    phrases: dict[str, list[tuple[str, ...]]] = {}
+    for seq in sorted(seq for seq in wanted if len(seq) > 1):
+        phrases.setdefault(seq[0], []).append(seq)
+    if not singles and not phrases:
+        return None
+    return _Wanted(field, frozenset(singles), {w: tuple(p) for w, p in phrases.items()})
 
 
 def _found(text: str, lo: int, hi: int, wanted: _Wanted) -> list[tuple[int, int]]:
@@ -99,7 +103,7 @@ def _found(text: str, lo: int, hi: int, wanted: _Wanted) -> list[tuple[int, int]
     for i, (word, start, end) in enumerate(tokens):
         if word in wanted.singles:
             found.append((lo + start, lo + end))
-        for seq in wanted.phrases:
+        for seq in wanted.phrases.get(word, ()):
             if tuple(w for w, _, _ in tokens[i : i + len(seq)]) == seq:
                 found.append((lo + start, lo + tokens[i + len(seq) - 1][2]))
     return found
