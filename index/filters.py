@@ -63,6 +63,7 @@ class DocArrays:
         self._masks: dict[int, tuple[frozenset[int], np.ndarray]] = {}
         self._query_arrays: QueryArrays | None = None
         self._codes: dict[str, tuple[np.ndarray, list[Any]]] = {}
+        self._arrays: dict[str, np.ndarray] = {}
 
     def query_arrays(self, searcher: Searcher) -> QueryArrays:
         """The postings arrays of this index version (made on first use)."""
@@ -139,14 +140,23 @@ class DocArrays:
     def _date_range(
         self, searcher: Searcher, docs: frozenset[int], since: int | None, until: int | None
     ) -> frozenset[int]:
-        """Statements whose date (a day, month or year) overlaps [since, until]; undated never."""
+        """Statements whose date (a day, month or year) overlaps [since, until]; undated never.
+        Compared as arrays over every document: a new range costs no pass in Python."""
         lo, hi = since or 1, until or 99999999
-        order = sorted(docs)
-        starts = self.values(searcher, "date_start", order)
-        ends = self.values(searcher, "date_end", order)
-        return frozenset(
-            d for d, s, e in zip(order, starts, ends, strict=True) if s and e >= lo and s <= hi
-        )
+        starts, ends = self._numbers(searcher, "date_start"), self._numbers(searcher, "date_end")
+        inside = (starts != 0) & (ends >= lo) & (starts <= hi)
+        inside &= self.mask_of(docs)
+        return frozenset(np.flatnonzero(inside).tolist())
+
+    def _numbers(self, searcher: Searcher, name: str) -> np.ndarray:
+        """A numeric column as an array by document number (read once per index version)."""
+        found = self._arrays.get(name)
+        if found is None:
+            whole = self._lists.get(name)
+            if whole is None:
+                whole = self._lists[name] = list(searcher.reader().column_reader(name))
+            found = self._arrays[name] = np.asarray(whole, dtype=np.int64)
+        return found
 
     def codes(self, searcher: Searcher, name: str) -> tuple[np.ndarray, list[Any]]:
         """The column as integer codes per document and the values they stand for."""
