@@ -136,7 +136,7 @@ class SearchEngine:
                     arrays.codes(searcher, name)
                 qa = arrays.query_arrays(searcher)
                 for field in SEARCH_FIELDS:
-                    qa.lengths(field)
+                    qa.norms(field)
                 return qa.warm(SEARCH_FIELDS)
         except (ArchiveError, OSError):  # no index yet, or it is being rebuilt: nothing to warm
             return 0
