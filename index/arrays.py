@@ -217,12 +217,17 @@ class QueryArrays:
         for sub, offset, segkey in self.segments:
             key = (kind, segkey, field, text)
             p = self.cache.lookup(key)
+            if p is None and not positions:  # a phrase word read before holds its postings
+                p = self.cache.lookup(("positions", segkey, field, text))
             if p is None:
                 # A word the segment lacks is remembered too: a synonym's spellings in
                 # every field are mostly absent, and asking the term table costs more.
                 if (field, text) in sub.reader():
                     p = _read_postings(sub, field, text, positions)
                     self.cache.put(key, p, p.nbytes)
+                    if positions:  # one read of the blocks serves both
+                        plain = Postings(p.ids, p.tf)
+                        self.cache.put(("postings", segkey, field, text), plain, plain.nbytes)
                 else:
                     p = _ABSENT
                     self.cache.put(key, p, _ABSENT_BYTES)
@@ -388,10 +393,14 @@ class QueryArrays:
             return self._nothing()
         field = schema[q.fieldname]
         distinct = list(dict.fromkeys(q.words))
+        # Positions first: their read gives the word's postings too (one read, not two).
+        positions_first = field.scorable and field.format.supports("positions")
         words = []
         for w in distinct:  # a synonym's spellings share words: 環 太平洋 パートナーシップ (協定)
             key = (wq.Term, q.fieldname, w, (), 1.0)
             if key not in memo:
+                if positions_first and not self.postings(q.fieldname, field.to_bytes(w), True):
+                    return self._nothing()  # a word no segment has: no phrase
                 memo[key] = self._term(q.fieldname, w, 1.0)
             words.append(memo[key])
         if not all(w.docs.size for w in words):
