@@ -18,9 +18,12 @@ both paths to the same totals, tiers and pages.
 
 from __future__ import annotations
 
+import io
 import pickle
 import threading
+import zlib
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
@@ -30,7 +33,7 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.formats import Positions
 from whoosh.searching import Searcher
-from whoosh.system import _INT_SIZE
+from whoosh.system import _INT_SIZE, unpack_int
 from whoosh.util.numeric import byte_to_length
 
 from .phrase import AdjacentPhrase
@@ -569,15 +572,32 @@ def _unpickled(value: bytes) -> list[int]:
     return pickle.loads(value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b".")
 
 
-def _block_postings(m: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
-    """The current block's documents and frequencies, de-minified as W3LeafMatcher's
-    _read_ids and _read_weights do (gaps summed; no weights: 1.0; one weight: it, through
-    the float32 array Whoosh keeps it in), by numpy instead of a generator per posting."""
-    if m._data is None:
-        m._read_data()
-    raw_ids, weights = m._data[0], m._data[1]
+def _blocks(m: W3LeafMatcher) -> Iterator[tuple]:
+    """Each block's (ids, weights, values) tuple, read as W3LeafMatcher's _goto and _read_data
+    do (a length, negative for the last block; a pickled info tuple; the data, pickled and
+    perhaps compressed), from the file's bytes: the matcher unpickles the info through a
+    Python file object, about twenty read calls a block."""
+    postfile = m._postfile
+    pos = m._baseoffset
+    while True:
+        length = unpack_int(postfile.get(pos, _INT_SIZE))[0]
+        block = postfile.get(pos + _INT_SIZE, abs(length))
+        f = io.BytesIO(block)
+        compression = pickle.load(f)[3]
+        data = memoryview(block)[f.tell() :]
+        yield pickle.loads(zlib.decompress(data) if compression else data)
+        if length < 0:
+            return
+        pos += _INT_SIZE + length
+
+
+def _block_postings(data: tuple, byteids: bool) -> tuple[np.ndarray, np.ndarray]:
+    """A block's documents and frequencies, de-minified as W3LeafMatcher's _read_ids and
+    _read_weights do (gaps summed; no weights: 1.0; one weight: it, through the float32 array
+    Whoosh keeps it in), by numpy instead of a generator per posting."""
+    raw_ids, weights = data[0], data[1]
     ids = np.asarray(raw_ids, dtype=np.int64)
-    if not m._byteids:
+    if not byteids:
         ids = np.cumsum(ids)
     if weights is None:
         return ids, np.ones(ids.size)
@@ -595,20 +615,23 @@ def _read_postings(sub: Searcher, field: str, text: bytes, positions: bool) -> P
     tfs: list[Any] = []
     keys: list[np.ndarray] = []
     decode = m.format.decoder("positions") if positions else None
-    if isinstance(m, W3LeafMatcher):
-        while m.is_active():
-            block_ids, block_tfs = _block_postings(m)
+    if isinstance(m, W3LeafMatcher) and (decode is None or type(m.format) is Positions):
+        for data in _blocks(m):
+            block_ids, block_tfs = _block_postings(data, m._byteids)
             ids.append(block_ids)
             tfs.append(block_tfs)
-            if decode is not None:
-                m._read_values()
-                if type(m.format) is Positions:
-                    keys.append(_position_keys(block_ids, m._values))
-                else:
-                    keys.extend(
-                        (np.int64(doc) << 32) + np.asarray(decode(v), dtype=np.int64)
-                        for doc, v in zip(block_ids.tolist(), m._values, strict=True)
-                    )
+            if decode is not None:  # variable-size values: the block's list as stored
+                keys.append(_position_keys(block_ids, data[2]))
+    elif isinstance(m, W3LeafMatcher):  # another format's positions: the matcher decodes
+        while m.is_active():
+            m._read_values()
+            block_ids, block_tfs = _block_postings(m._data, m._byteids)
+            ids.append(block_ids)
+            tfs.append(block_tfs)
+            keys.extend(
+                (np.int64(doc) << 32) + np.asarray(decode(v), dtype=np.int64)
+                for doc, v in zip(block_ids.tolist(), m._values, strict=True)
+            )
             m._next_block()
     else:
         while m.is_active():
