@@ -192,3 +192,45 @@ def test_warming_reads_the_common_words_before_anyone_asks(archive: Hatsugen) ->
         common = {t if isinstance(t, bytes) else t.encode() for t in common}
         for kind in ("postings", "positions"):
             assert common <= {k[3] for k in cache._items if k[0] == kind and k[2] == "ja"}
+
+
+def test_postings_read_from_the_blocks_equal_whoosh_walking_them(tmp_path: Path) -> None:
+    """The arrays decode Whoosh's posting blocks themselves (ids, frequencies, positions):
+    every term of an archive with terms of several blocks, weights and deletions must read
+    as Whoosh's own matcher reads it, posting by posting."""
+    import numpy as np
+
+    from hatsugen.index.arrays import _read_postings, _subs
+
+    app = Hatsugen(tmp_path / "home")
+    rows = [
+        statement(id=f"p{i}", date="2024-05-01",
+                  text="港の整備を進めます。" * (1 + i % 3) + f"第{i}号の港湾計画。",
+                  translations=[{"lang": "en", "by": "editor",
+                                 "text": f"We improve the harbour. Plan {i}." * (1 + i % 2)}])
+        for i in range(300)
+    ]  # fmt: skip
+    app.import_files([str(write_jsonl(tmp_path / "a.jsonl", rows))], by="test")
+    gone = app.statement("p7")
+    gone["text"] = "青空市の空港を整備します。"
+    app.edit(gone, by="test", reason="a deletion in the first segment")
+    checked = blocks = 0
+    with app.engine.borrowed() as (searcher, _):
+        for sub, _offset in _subs(searcher):
+            reader = sub.reader()
+            for field in ("ja", "en"):
+                for text in list(reader.lexicon(field)):
+                    m = reader.postings(field, text)  # deleted documents left out
+                    want = []
+                    while m.is_active():
+                        want += [(m.id(), m.weight(), p) for p in m.value_as("positions")]
+                        m.next()
+                    got = _read_postings(sub, field, text, True)  # deletions are the mask's
+                    tf = dict(zip(got.ids.tolist(), got.tf.tolist(), strict=True))
+                    read = [(k >> 32, tf[k >> 32], k & 0xFFFFFFFF) for k in got.keys.tolist()]
+                    assert [r for r in read if not reader.is_deleted(r[0])] == want, (field, text)
+                    checked += 1
+                    blocks += got.ids.size > 128
+    assert checked > 50 and blocks >= 2, "terms of more than one block were read"
+    assert np.all(np.diff(got.ids) > 0)
+    app.close()
