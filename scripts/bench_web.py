@@ -152,7 +152,7 @@ def main() -> None:
         # A server runs for days: time it once every worker has answered the mix (each
         # process has its own caches, and a connection stays with the worker that took it).
         # The first passes, while `serve` still warms in the background, are shown too.
-        runs = [("first pass", 20, len(all_paths) // 20 * 2)] * 2
+        runs = [("first pass", 20, max(2, len(all_paths) // 10))] * 2
         runs += [("warm", 1, args.requests), ("warm", 20, args.requests // 20)]
         for label, clients, each in runs:
             r = run(port, clients, max(1, each), all_paths)
