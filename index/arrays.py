@@ -572,30 +572,73 @@ def _unpickled(value: bytes) -> list[int]:
     return pickle.loads(value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b".")
 
 
-def _blocks(m: W3LeafMatcher) -> Iterator[tuple]:
-    """Each block's (ids, weights, values) tuple, read as W3LeafMatcher's _goto and _read_data
-    do (a length, negative for the last block; a pickled info tuple; the data, pickled and
-    perhaps compressed), from the file's bytes: the matcher unpickles the info through a
-    Python file object, about twenty read calls a block."""
+def _blocks(m: W3LeafMatcher) -> Iterator[tuple[int, bytes]]:
+    """Each block's posting count and pickled data (ids, weights, values), read as
+    W3LeafMatcher's _goto and _read_data do (a length, negative for the last block; a pickled
+    info tuple; the data, perhaps compressed), from the file's bytes: the matcher unpickles
+    the info through a Python file object, about twenty read calls a block."""
     postfile = m._postfile
     pos = m._baseoffset
     while True:
         length = unpack_int(postfile.get(pos, _INT_SIZE))[0]
         block = postfile.get(pos + _INT_SIZE, abs(length))
         f = io.BytesIO(block)
-        compression = pickle.load(f)[3]
-        data = memoryview(block)[f.tell() :]
-        yield pickle.loads(zlib.decompress(data) if compression else data)
+        info = pickle.load(f)
+        data = block[f.tell() :]
+        yield info[0], zlib.decompress(data) if info[3] else data
         if length < 0:
             return
         pos += _INT_SIZE + length
 
 
-def _block_postings(data: tuple, byteids: bool) -> tuple[np.ndarray, np.ndarray]:
+def _ids_and_weights(raw: bytes, n: int) -> tuple[np.ndarray, Any] | None:
+    """A block's minified ids and weights read from its pickle by numpy, for the layout
+    Whoosh writes nearly always: PROTO 2, MARK, the first id (BININT1, BININT2 or BININT),
+    the other n − 1 as BININT1 (gaps under 256), TUPLE, a memo put; then the weights: None,
+    one BINFLOAT, or MARK, n BINFLOATs, TUPLE. Unpickling the whole block would also make
+    every document's positions (a bytes object through _codecs.encode each), which a word
+    outside a phrase never needs: four fifths of a cold read. None: another layout."""
+    if raw[:3] != b"\x80\x02(" or n < 1:
+        return None
+    op, b = raw[3], np.frombuffer(raw, dtype=np.uint8)
+    if op == 0x4B:  # BININT1
+        first, at = raw[4], 5
+    elif op == 0x4D:  # BININT2
+        first, at = int.from_bytes(raw[4:6], "little"), 6
+    elif op == 0x4A:  # BININT
+        first, at = int.from_bytes(raw[4:8], "little", signed=True), 8
+    else:
+        return None
+    end = at + 2 * (n - 1)
+    if len(raw) <= end + 2 or raw[end] != 0x74 or (b[at:end:2] != 0x4B).any():  # TUPLE
+        return None
+    ids = np.empty(n, dtype=np.int64)
+    ids[0] = first
+    ids[1:] = b[at + 1 : end : 2]
+    w = end + {0x71: 3, 0x72: 6}.get(raw[end + 1], 0)  # BINPUT, LONG_BINPUT
+    if w == end:
+        return None
+    if raw[w] == 0x4E:  # NONE
+        return ids, None
+    if raw[w] == 0x47:  # BINFLOAT: every weight the same
+        return ids, float(np.frombuffer(raw, dtype=">f8", count=1, offset=w + 1)[0])
+    stop = w + 1 + 9 * n
+    if (
+        raw[w] != 0x28
+        or len(raw) <= stop
+        or raw[stop] != 0x74
+        or (b[w + 1 : stop : 9] != 0x47).any()
+    ):
+        return None
+    floats = b[w + 1 : stop].reshape(n, 9)[:, 1:].copy().view(">f8").ravel()
+    return ids, floats.astype(np.float64)
+
+
+def _block_postings(ids_weights: tuple, byteids: bool) -> tuple[np.ndarray, np.ndarray]:
     """A block's documents and frequencies, de-minified as W3LeafMatcher's _read_ids and
     _read_weights do (gaps summed; no weights: 1.0; one weight: it, through the float32 array
     Whoosh keeps it in), by numpy instead of a generator per posting."""
-    raw_ids, weights = data[0], data[1]
+    raw_ids, weights = ids_weights[0], ids_weights[1]
     ids = np.asarray(raw_ids, dtype=np.int64)
     if not byteids:
         ids = np.cumsum(ids)
@@ -616,7 +659,10 @@ def _read_postings(sub: Searcher, field: str, text: bytes, positions: bool) -> P
     keys: list[np.ndarray] = []
     decode = m.format.decoder("positions") if positions else None
     if isinstance(m, W3LeafMatcher) and (decode is None or type(m.format) is Positions):
-        for data in _blocks(m):
+        for count, raw in _blocks(m):
+            data = None if decode is not None else _ids_and_weights(raw, count)
+            if data is None:
+                data = pickle.loads(raw)
             block_ids, block_tfs = _block_postings(data, m._byteids)
             ids.append(block_ids)
             tfs.append(block_tfs)

@@ -229,6 +229,9 @@ def test_postings_read_from_the_blocks_equal_whoosh_walking_them(tmp_path: Path)
                     tf = dict(zip(got.ids.tolist(), got.tf.tolist(), strict=True))
                     read = [(k >> 32, tf[k >> 32], k & 0xFFFFFFFF) for k in got.keys.tolist()]
                     assert [r for r in read if not reader.is_deleted(r[0])] == want, (field, text)
+                    plain = _read_postings(sub, field, text, False)  # read without positions
+                    assert plain.ids.tolist() == got.ids.tolist(), (field, text)
+                    assert plain.tf.tolist() == got.tf.tolist(), (field, text)
                     checked += 1
                     blocks += got.ids.size > 128
     assert checked > 50 and blocks >= 2, "terms of more than one block were read"
