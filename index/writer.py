@@ -2,47 +2,124 @@
 
 Measured on 10,000 real Diet paragraphs (see docs/benchmarks.md), two costs of Whoosh 2.7.4's
 writer were not the indexing itself:
-- its sorting pool pickled every posting on its own to a run file and read each back the
-  same way: one pickle call per posting each way. Runs are written here in chunks of
-  postings, one call per chunk;
+- its sorting pool sorted every posting as a tuple, pickled each on its own to a run file,
+  read each back the same way and merged the runs posting by posting. Here the pool keeps
+  each term's postings together (added in document order, they are already sorted): runs
+  sort and merge terms, and are pickled a chunk at a time;
 - its pool checked the types of every posting it was given;
 - writing the segment looked up each posting's field length one at a time (a file-exists
   check and a column read per posting, for a field without lengths a stat every time). The
-  lengths are read here once per field, whole.
+  lengths are read here once per field, whole;
+- the postings and terms files' positions were asked of the operating system three times
+  per term; they are counted here;
+- the loop over the sorted postings called two methods and made five type assertions per
+  posting; it adds each to its block itself here.
 """
 
 from __future__ import annotations
 
+import heapq
 import pickle
 from collections.abc import Iterable, Iterator
+from operator import itemgetter
 from typing import Any
 
+from whoosh.codec.base import OutOfOrderError
+from whoosh.codec.whoosh3 import W3FieldWriter
 from whoosh.index import Index
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import PostingPool, SegmentWriter
 
 from .arrays import length_bytes
-from .parallel import chunked
 
 RUN_CHUNK = 4096  # postings per pickle in a run file
 _LENGTH_OF = [None, *(byte_to_length(b) for b in range(1, 256))]  # as Whoosh: 0 → None
 
 
-class _ChunkedPool(PostingPool):
-    """Whoosh's posting pool, its runs written and read a chunk of postings at a time."""
+class _TermPool(PostingPool):
+    """Whoosh's posting pool, its postings kept by term: (field, term) → the term's
+    (document, weight, value) in the order added. Documents are added in ascending order, so
+    a term's postings are already sorted; sorting a run sorts its terms, not its postings,
+    and merging runs merges terms, joining a term's postings run after run. The postings
+    come out in the order Whoosh's pool sorts them in (field, term, document, ...): the same
+    index (tests/test_writer.py compares every posting)."""
+
+    def __init__(self, tempstore: Any, segment: Any, limitmb: int) -> None:
+        super().__init__(tempstore, segment, limitmb=limitmb)
+        self.current: dict[tuple[str, bytes], list[tuple]] = {}  # type: ignore[assignment]
+        self._unsorted: set[tuple[str, bytes]] = set()  # a document added out of order
 
     def add(self, item: tuple) -> None:
-        # Whoosh's own, less its type assertions on every posting: the same size estimate,
-        # so the same runs at the same memory limit.
-        fieldname, text, _, _, value = item
-        self.fieldnames.add(fieldname)
-        self.currentsize += 150 + len(fieldname) + 2 * len(text) + len(value or b"")
+        fieldname, text, docnum, weight, value = item
+        key = (fieldname, text)
+        group = self.current.get(key)
+        if group is None:
+            self.fieldnames.add(fieldname)
+            group = self.current[key] = []
+            self.currentsize += 200 + len(fieldname) + 2 * len(text)
+        elif docnum <= group[-1][0]:
+            self._unsorted.add(key)
+        group.append((docnum, weight, value))
+        self.currentsize += 100 + len(value or b"")
         if self.currentsize > self.limit:
             self.save()
-        self.current.append(item)
 
-    def _write_run(self, f: Any, items: Iterable[tuple]) -> None:
-        for chunk in chunked(items, RUN_CHUNK):
+    def save(self) -> None:
+        if self.current:
+            path, f = self._new_run()
+            self._write_run(f, self._sorted_terms())
+            self._add_run(path)
+            self.current, self._unsorted = {}, set()
+        self.currentsize = 0
+
+    def _sorted_terms(self) -> Iterator[tuple]:
+        for key in sorted(self.current):
+            group = self.current[key]
+            if key in self._unsorted:
+                group.sort()
+            yield key, group
+
+    def items(self, maxfiles: int = 128) -> Iterator[tuple]:
+        """Every posting as (field, term, document, weight, value), sorted."""
+        if not self.runs:
+            return _postings(self._sorted_terms())
+        self.save()
+        runs, self.runs = self.runs, []
+        while len(runs) > maxfiles:  # merged a batch at a time, keeping the runs' order
+            batches = [runs[i : i + maxfiles] for i in range(0, len(runs), maxfiles)]
+            runs = []
+            for batch in batches:
+                path, f = self._new_run()
+                self._write_run(f, self._merged(batch))
+                runs.append(path)
+        return _postings(self._merged(runs))
+
+    def _merged(self, paths: list[str]) -> Iterator[tuple]:
+        """(term, postings) of the runs in term order; a term's postings joined run after run
+        (heapq.merge keeps the runs' order for equal terms)."""
+        key, joined, unsorted = None, None, False
+        runs = [self._read_run(path) for path in paths]
+        for term, group in heapq.merge(*runs, key=itemgetter(0)):
+            if term == key:
+                unsorted = unsorted or group[0][0] <= joined[-1][0]
+                joined.extend(group)
+                continue
+            if joined is not None:
+                yield key, sorted(joined) if unsorted else joined
+            key, joined, unsorted = term, list(group), False
+        if joined is not None:
+            yield key, sorted(joined) if unsorted else joined
+
+    def _write_run(self, f: Any, terms: Iterable[tuple]) -> None:
+        chunk: list[tuple] = []
+        size = 0
+        for term in terms:
+            chunk.append(term)
+            size += len(term[1])
+            if size >= RUN_CHUNK:
+                pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
+                chunk, size = [], 0
+        if chunk:
             pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
         f.close()
 
@@ -60,6 +137,12 @@ class _ChunkedPool(PostingPool):
             self._remove_run(path)
 
 
+def _postings(terms: Iterable[tuple]) -> Iterator[tuple]:
+    for (fieldname, text), group in terms:
+        for docnum, weight, value in group:
+            yield fieldname, text, docnum, weight, value
+
+
 class _WholeLengths:
     """The new segment's field lengths for the posting writer, each field's read whole."""
 
@@ -67,15 +150,104 @@ class _WholeLengths:
         self._perdoc = perdoc
         self._fields: dict[str, bytes | None] = {}
 
-    def doc_field_length(self, docnum: int, fieldname: str, default: Any = 0) -> Any:
+    def field(self, fieldname: str) -> bytes | None:
+        """The field's length byte for every document (None: it stores no lengths)."""
         if fieldname not in self._fields:
             found = length_bytes(self._perdoc, fieldname, self._perdoc.doc_count_all())
             self._fields[fieldname] = None if found is None else found.tobytes()
-        raw = self._fields[fieldname]
+        return self._fields[fieldname]
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: Any = 0) -> Any:
+        raw = self.field(fieldname)
         return default if raw is None else _LENGTH_OF[raw[docnum]]
 
     def close(self) -> None:
         self._perdoc.close()
+
+
+class _Counted:
+    """A file being written whose position is counted, not asked of the operating system:
+    Whoosh's postings and terms writers ask it three times per term (a system call each,
+    7% of a build's writing)."""
+
+    def __init__(self, file: Any) -> None:
+        self._file = file
+        self._pos = file.tell()
+
+    def write(self, data: Any) -> int:
+        written = self._file.write(data)
+        self._pos += memoryview(data).nbytes
+        return written
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, *args: Any) -> int:
+        self._file.seek(*args)
+        self._pos = self._file.tell()
+        return self._pos
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._file, name)
+
+
+class _FastFieldWriter(W3FieldWriter):
+    """Whoosh's field writer, its loop over the sorted postings (FieldWriter.add_postings)
+    adding each posting to the block itself: W3PostingsWriter.add_posting, less two calls
+    and five type assertions per posting, and each field's lengths read as bytes."""
+
+    def add_postings(self, schema: Any, lengths: Any, items: Iterable[tuple]) -> None:
+        if not isinstance(lengths, _WholeLengths):
+            super().add_postings(schema, lengths, items)
+            return
+        lastfn: str | None = None
+        lasttext: bytes | None = None
+        raw: bytes | None = None
+        pw: Any = None
+        for fieldname, btext, docnum, weight, value in items:
+            # Whoosh's order checks, as FieldWriter.add_postings makes them
+            if lastfn is not None and fieldname < lastfn:
+                raise OutOfOrderError(f"Field {lastfn!r} .. {fieldname!r}")
+            if fieldname == lastfn and lasttext and btext < lasttext:
+                raise OutOfOrderError(f"Term {lastfn}:{lasttext!r} .. {fieldname}:{btext!r}")
+            if fieldname != lastfn:
+                if lasttext is not None:
+                    self.finish_term()
+                if lastfn is not None:
+                    self.finish_field()
+                self.start_field(fieldname, schema[fieldname])
+                raw = lengths.field(fieldname)
+                lastfn, lasttext = fieldname, None
+            if docnum == -1:  # a spelling word, which Whoosh's loop skips too
+                continue
+            if btext != lasttext:
+                if lasttext is not None:
+                    self.finish_term()
+                self.start_term(btext)
+                lasttext = btext
+                pw = self._postwriter
+            length = 0 if raw is None else _LENGTH_OF[raw[docnum]]
+            if pw._byteids:  # never for a document's postings; Whoosh's own way if it were
+                pw.add_posting(docnum, weight, value or b"", length)
+                continue
+            # W3PostingsWriter.add_posting
+            if len(pw._ids) >= pw._blocklimit:
+                pw._write_block()
+            pw._ids.append(docnum)
+            pw._weights.append(weight)
+            if weight > pw._maxweight:
+                pw._maxweight = weight
+            if value:
+                pw._values.append(value)
+            if length:
+                if pw._minlength is None or length < pw._minlength:
+                    pw._minlength = length
+                if length > pw._maxlength:
+                    pw._maxlength = length
+        if lasttext is not None:
+            self.finish_term()
+        if lastfn is not None:
+            self.finish_field()
 
 
 class FastWriter(SegmentWriter):
@@ -83,7 +255,12 @@ class FastWriter(SegmentWriter):
 
     def __init__(self, ix: Index, limitmb: int) -> None:
         super().__init__(ix, limitmb=limitmb)
-        self.pool = _ChunkedPool(self._tempstorage, self.newsegment, limitmb=limitmb)
+        self.pool = _TermPool(self._tempstorage, self.newsegment, limitmb=limitmb)
+        fields = self.fieldwriter
+        if type(fields) is W3FieldWriter:  # the same writer, a faster loop
+            fields.__class__ = _FastFieldWriter
+            for written in (fields._postfile, fields._tindex.dbfile):  # postings, terms
+                written.file = _Counted(written.file)
 
     def per_document_reader(self) -> Any:
         return _WholeLengths(super().per_document_reader())
