@@ -138,7 +138,7 @@ class Evaluated:
         """Which of `docs` (ascending) match, one bool each: a binary search for a few, a
         look-up in the mask for many (searching 20,000 in 20,000 costs more than the mask)."""
         if docs.size * _SPARSE < self.n:
-            return among(docs, self.docs)
+            return _among(docs, self.docs)
         return self.mask[docs]
 
     def scores_of(self, docs: np.ndarray) -> np.ndarray:
@@ -207,7 +207,8 @@ class QueryArrays:
         score is a few operations on its own postings."""
         found = self._norms.get(field)
         if found is None:
-            _, avgfl, B, K1 = self._scorer(field, None)
+            B = self._field_B.get(field, self.B)
+            avgfl, K1 = self.searcher.avg_field_length(field) or 1, self.K1
             lengths = self.lengths(field)
             found = self._norms[field] = K1 * ((1 - B) + B * lengths / avgfl)
         return found
@@ -348,14 +349,6 @@ class QueryArrays:
             scores = scores + part.scores_of(docs)
         return Evaluated(docs, scores, self.n)
 
-    def _scorer(self, field: str, text: Any) -> tuple[float, float, float, float]:
-        """(idf, average length, B, K1) of the term (idf 0 without one), from the top-level
-        searcher as Whoosh's BM25F scorer takes them."""
-        s = self.searcher
-        B = self._field_B.get(field, self.B)
-        idf = 0.0 if text is None else s.idf(field, text)
-        return idf, s.avg_field_length(field) or 1, B, self.K1
-
     def _term(self, field: str, text: Any, boost: float) -> Evaluated:
         schema = self.searcher.schema
         if field not in schema:
@@ -369,7 +362,7 @@ class QueryArrays:
         found = self.postings(field, btext)
         if not found:
             return self._nothing()
-        idf, _, _, K1 = self._scorer(field, btext)
+        idf, K1 = self.searcher.idf(field, btext), self.K1  # as Whoosh's BM25F takes them
         norms = self.norms(field)
         all_docs, all_scores = [], []
         for p, offset in found:  # segment after segment: document numbers stay ascending
@@ -448,7 +441,7 @@ def _boosted(found: Evaluated, boost: float) -> Evaluated:
     return Evaluated(found.docs, found.scores * boost, found.n)
 
 
-def among(docs: np.ndarray, within: np.ndarray) -> np.ndarray:
+def _among(docs: np.ndarray, within: np.ndarray) -> np.ndarray:
     """Which of `docs` are in `within` (both ascending), one bool each."""
     if not within.size or not docs.size:
         return np.zeros(docs.size, dtype=bool)
@@ -457,15 +450,11 @@ def among(docs: np.ndarray, within: np.ndarray) -> np.ndarray:
 
 
 def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The values in both of two ascending arrays without repeats."""
+    """The values in both of two ascending arrays without repeats: the shorter searched for
+    in the longer."""
     if a.size > b.size:
         a, b = b, a
-    if not a.size:
-        return a
-    at = np.searchsorted(b, a)
-    hit = at < b.size
-    hit[hit] = b[at[hit]] == a[hit]
-    return a[hit]
+    return a[_among(a, b)]
 
 
 def top(docs: np.ndarray, scores: np.ndarray, keep: int) -> list[tuple[float, int]]:
