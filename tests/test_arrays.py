@@ -237,3 +237,34 @@ def test_postings_read_from_the_blocks_equal_whoosh_walking_them(tmp_path: Path)
     assert checked > 50 and blocks >= 2, "terms of more than one block were read"
     assert np.all(np.diff(got.ids) > 0)
     app.close()
+
+
+@pytest.mark.parametrize(
+    "ids, weights, by_numpy",
+    [
+        ((3, 1, 1, 2, 200), (1.0, 2.0, 1.0, 3.0, 1.0), True),  # small first id, gaps < 256
+        ((300, 1, 2, 3), None, True),  # BININT2 first id; every weight 1.0
+        ((70000, 5, 5, 5, 5), 2.0, True),  # BININT first id; one weight for the block
+        ((4, 1, 300, 2), (1.0, 1.0, 1.0, 2.0), False),  # a gap of 256 or more
+        ((4, 1), (1.0, 2.0), False),  # two postings: tuples without MARK
+        ((4, 1, 1, 1), (1, 2, 1, 1), False),  # integer weights
+    ],
+)
+def test_ids_and_weights_read_from_the_pickle_as_unpickling_reads_them(
+    ids: tuple, weights: object, by_numpy: bool
+) -> None:
+    """A block's ids and weights taken from its pickle by numpy (a word outside a phrase)
+    must be what unpickling the block gives; another layout is left to unpickling."""
+    import pickle
+
+    import numpy as np
+
+    from hatsugen.index.arrays import _block_postings, _ids_and_weights
+
+    values = tuple(pickle.dumps([i], 2)[:-1] for i in range(len(ids)))
+    raw = pickle.dumps((ids, weights, values), 2)  # as Whoosh writes a block's data
+    fast = _ids_and_weights(raw, len(ids))
+    assert (fast is not None) == by_numpy
+    if fast is not None:
+        got, whole = _block_postings(fast, False), _block_postings(pickle.loads(raw), False)
+        assert np.array_equal(got[0], whole[0]) and np.array_equal(got[1], whole[1])
