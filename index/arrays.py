@@ -6,9 +6,10 @@ best match (whoosh issue #413). Here each term's postings are read once into num
 (document numbers, term frequencies; positions for phrase words) and kept in a process-wide
 cache keyed by segment, so a new commit (an import adds a segment) reuses every array of the
 segments it kept and readers never wait for a rebuild. A query then costs a few vector
-operations over the whole archive: BM25F as Whoosh computes it (the same formula, operands and
-order, on the same one-byte field lengths), unions and intersections as masks, phrases by
-intersecting (document, position − offset) keys, and the exact top k by (score, document).
+operations over its matches (document numbers and scores): BM25F as Whoosh computes it (the
+same formula, operands and order, on the same one-byte field lengths), unions summed in the
+parts' order, intersections, phrases by intersecting (document, position − offset) keys, and
+the exact top k by (score, document).
 
 Only the query shapes hatsugen's parser produces are answered here (terms, AND, OR, NOT,
 exact phrases, everything); any other node (a prefix, a wildcard) raises Unsupported and the
@@ -161,8 +162,8 @@ _NO_SCORES.setflags(write=False)
 
 
 class QueryArrays:
-    """One index version (one searcher's lifetime): its segments, live documents and field
-    lengths as arrays, and query evaluation over them."""
+    """One index version (one searcher's lifetime): its segments, live documents and BM25
+    length normalisation as arrays, and query evaluation over them."""
 
     def __init__(self, searcher: Searcher, cache: PostingsCache | None = None) -> None:
         self.searcher = searcher
@@ -178,16 +179,18 @@ class QueryArrays:
                 for docnum in range(reader.doc_count_all()):
                     if reader.is_deleted(docnum):
                         self.live[offset + docnum] = False
-        self._lengths: dict[str, np.ndarray] = {}
         self._norms: dict[str, np.ndarray] = {}
         weighting = searcher.weighting
         self.B, self.K1 = weighting.B, weighting.K1
         self._field_B = getattr(weighting, "_field_B", {})
 
     # -- per-version arrays ------------------------------------------------------------
-    def lengths(self, field: str) -> np.ndarray:
-        """The field's length for every document, as Whoosh's scorer reads it."""
-        found = self._lengths.get(field)
+    def norms(self, field: str) -> np.ndarray:
+        """BM25's length normalisation of every document in the field, K1 · (1 − B + B ·
+        length / average length), from the field lengths as Whoosh's scorer reads them: the
+        same for every word of this version, so a word's score is a few operations on its own
+        postings. Each segment's lengths stay in the shared cache, across versions."""
+        found = self._norms.get(field)
         if found is None:
             parts = []
             for sub, _, segkey in self.segments:
@@ -197,19 +200,9 @@ class QueryArrays:
                     part = _segment_lengths(sub, field)
                     self.cache.put(key, part, part.nbytes)
                 parts.append(part)
-            found = np.concatenate(parts) if parts else np.zeros(0)
-            self._lengths[field] = found
-        return found
-
-    def norms(self, field: str) -> np.ndarray:
-        """BM25's length normalisation of every document in the field, K1 · (1 − B + B ·
-        length / average length): the same for every word of this version, so a word's
-        score is a few operations on its own postings."""
-        found = self._norms.get(field)
-        if found is None:
+            lengths = np.concatenate(parts) if parts else np.zeros(0)
             B = self._field_B.get(field, self.B)
             avgfl, K1 = self.searcher.avg_field_length(field) or 1, self.K1
-            lengths = self.lengths(field)
             found = self._norms[field] = K1 * ((1 - B) + B * lengths / avgfl)
         return found
 
@@ -339,11 +332,13 @@ class QueryArrays:
 
     def _intersection(self, parts: list[Evaluated]) -> Evaluated:
         """The documents in every part, scored as the parts' scores summed in order."""
-        docs = min((p.docs for p in parts), key=len)
+        smallest = min(parts, key=lambda p: p.docs.size)
+        docs = smallest.docs
         for part in parts:
             if not docs.size:
                 return self._nothing()
-            docs = docs[part.contains(docs)]
+            if part is not smallest:
+                docs = docs[part.contains(docs)]
         scores = parts[0].scores_of(docs)
         for part in parts[1:]:
             scores = scores + part.scores_of(docs)
@@ -399,8 +394,6 @@ class QueryArrays:
                     return self._nothing()  # a word no segment has: no phrase
                 memo[key] = self._term(q.fieldname, w, 1.0)
             words.append(memo[key])
-        if not all(w.docs.size for w in words):
-            return self._nothing()
         together = self._intersection(words)
         if not together.docs.size:
             return self._nothing()

@@ -93,10 +93,8 @@ class DocArrays:
         if not self.size:
             return []
         self._uses[name] += 1
-        whole = self._lists.get(name)
-        if whole is None and self._uses[name] > 1:
-            whole = self._lists[name] = list(searcher.reader().column_reader(name))
-        if whole is not None:
+        if name in self._lists or self._uses[name] > 1:
+            whole = self._whole(searcher, name)
             return [whole[d] for d in docs]
         reader = searcher.reader().column_reader(name)
         return [reader[d] for d in docs]
@@ -152,11 +150,15 @@ class DocArrays:
         """A numeric column as an array by document number (read once per index version)."""
         found = self._arrays.get(name)
         if found is None:
-            whole = self._lists.get(name)
-            if whole is None:
-                whole = self._lists[name] = list(searcher.reader().column_reader(name))
-            found = self._arrays[name] = np.asarray(whole, dtype=np.int64)
+            found = self._arrays[name] = np.asarray(self._whole(searcher, name), dtype=np.int64)
         return found
+
+    def _whole(self, searcher: Searcher, name: str) -> list[Any]:
+        """Every document's value of the column, read once per index version."""
+        whole = self._lists.get(name)
+        if whole is None:
+            whole = self._lists[name] = list(searcher.reader().column_reader(name))
+        return whole
 
     def codes(self, searcher: Searcher, name: str) -> tuple[np.ndarray, list[Any]]:
         """The column as integer codes per document and the values they stand for."""

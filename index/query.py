@@ -133,12 +133,17 @@ def speakers_in_query(q: str) -> tuple[str, list[str]]:
     return " ".join("".join(out).split()), named
 
 
+def _outside_quotes(q: str) -> str:
+    """The query without its quoted phrases: where operators and field: prefixes are read."""
+    return re.sub(r'"[^"]*"', "", q)
+
+
 def check_syntax(q: str) -> None:
     """Catch what Whoosh would silently misread."""
     if q.count('"') % 2:
         raise QueryError('has an unbalanced quote ("); close the phrase or remove the quote', "q")
     depth = 0
-    outside_quotes = re.sub(r'"[^"]*"', "", q)
+    outside_quotes = _outside_quotes(q)
     for ch in outside_quotes:
         depth += {"(": 1, ")": -1}.get(ch, 0)
         if depth < 0:
@@ -199,7 +204,7 @@ def narrowed(text: str, q: wq.Query, schema, fields: tuple[str, ...]) -> wq.Quer
     fields by the parser, so the query's words in other fields are dropped, as the narrower
     parser drops a word none of whose fields keeps it; a field: prefix holds its word to its
     field whatever the fields, and is parsed again."""
-    if _FIELD_RE.search(re.sub(r'"[^"]*"', "", normal_quotes(text))):
+    if _FIELD_RE.search(_outside_quotes(normal_quotes(text))):
         return parse(text, schema, fields)
     try:
         kept = _within_fields(q, frozenset(fields))

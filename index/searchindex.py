@@ -52,10 +52,10 @@ class IndexUnreadable(ArchiveError):
 
 
 def writer_mb() -> int:
-    """Postings the writer sorts in memory before spilling a run to disk ($HATSUGEN_WRITER_MB;
-    Whoosh's estimate, the Python objects take about twice that). 64 MB by default:
-    reindexing 100k Diet paragraphs peaks at 441 MB (writer and analysis worker, PSS) against
-    522 MB with 128, and is no slower."""
+    """Postings the writer holds in memory before spilling a run to disk ($HATSUGEN_WRITER_MB,
+    as the pool estimates the Python objects it holds). 64 MB by default: reindexing 100k
+    Diet paragraphs peaks at 407 MB (writer and analysis worker, PSS); 128 used more and was
+    no faster."""
     return whole_number_from_env("HATSUGEN_WRITER_MB", 64, 8, 65_536, " of megabytes")
 
 
