@@ -353,8 +353,10 @@ def main() -> None:
         steps = ("prepare", "tokenise", "build", "query", "fts5", "cold")
         for step in args.only.split(",") if args.only else steps:
             cmd = [sys.executable, __file__, str(n), "--step", step, "--home", str(home)]
-            out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-            r.update(json.loads(out.strip().splitlines()[-1]))
+            done = subprocess.run(cmd, capture_output=True, text=True)
+            if done.returncode:  # say why, not only that the step's process failed
+                sys.exit(f"step {step} failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
+            r.update(json.loads(done.stdout.strip().splitlines()[-1]))
         print(f"== {n} statements")
         if "build_s" in r and "tokenise_s" in r:
             ratio = r["build_s"] / r["tokenise_s"]
