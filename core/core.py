@@ -634,12 +634,13 @@ class Hatsugen:
                 continue
             speaker = speakers[record["speaker"]]
             record, cut = _bounded(record)
-            marks, matched_in = _marked_texts(record, hits.terms)
-            meta_marked = _marked_metadata(record, hits.terms)
+            terms = hits.terms_of.get(statement_id, hits.terms)
+            marks, matched_in = _marked_texts(record, terms)
+            meta_marked = _marked_metadata(record, terms)
             if meta_marked:
                 marks["meta"] = meta_marked  # why it matched, when the text does not show it
                 matched_in.append("meta")
-            if _names_match(speaker, hits.terms):
+            if _names_match(speaker, terms):
                 matched_in.append("speaker")
             results.append(
                 {

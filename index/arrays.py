@@ -232,6 +232,14 @@ class QueryArrays:
                 out.append((p, offset))
         return out
 
+    def holding(self, field: str, text: bytes, docs: np.ndarray) -> np.ndarray:
+        """Which of `docs` (ascending) hold the term in the field, one bool each: the
+        postings a search has just read answer, from the cache."""
+        out = np.zeros(docs.size, dtype=bool)
+        for p, offset in self.postings(field, text):
+            out |= _among(docs - offset, p.ids)
+        return out
+
     def warm(
         self,
         fields: tuple[str, ...],

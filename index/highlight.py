@@ -13,6 +13,7 @@ from html import escape
 from whoosh.analysis import Composable
 
 from .analysis import english_analyzer, japanese_analyzer
+from .query import Terms
 from .schema import text_field
 
 WHOLE_TEXT_CHARS = 320  # texts up to this long are shown whole
@@ -25,7 +26,6 @@ def _analyzer(field: str) -> Composable:
     return english_analyzer() if field == "en" else japanese_analyzer()
 
 
-Terms = dict[str, set[tuple[str, ...]]]  # field → words and phrases (see positive_terms)
 # A lone kana word (の, た, に) is never marked by itself: only inside a phrase it belongs to.
 _LONE_KANA = re.compile(r"[\u3040-\u30ff]{1,2}")
 

@@ -242,10 +242,13 @@ def _positive(q: wq.Query) -> wq.Query:
     return q
 
 
-def positive_terms(q: wq.Query) -> dict[str, set[tuple[str, ...]]]:
+Terms = dict[str, set[tuple[str, ...]]]  # field → words (1-tuples) and phrases
+
+
+def positive_terms(q: wq.Query) -> Terms:
     """field → what a result can match on (not what is under NOT), for highlighting: a word
     as a 1-tuple, a phrase (or a compound the analysis split: 東京都) as its words in order."""
-    out: dict[str, set[tuple[str, ...]]] = {}
+    out: Terms = {}
 
     def walk(node: wq.Query) -> None:
         if isinstance(node, wq.Not):

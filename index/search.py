@@ -28,9 +28,9 @@ from whoosh.searching import Searcher
 
 from hatsugen.archive.errors import ArchiveError
 
-from .arrays import Unsupported, top
+from .arrays import QueryArrays, Unsupported, top
 from .filters import FACETS, DocArrays
-from .query import QueryError, SearchRequest, narrowed, parse, positive_terms
+from .query import QueryError, SearchRequest, Terms, narrowed, parse, positive_terms
 from .schema import SAID_FIELDS, SEARCH_FIELDS, TEXT_FIELDS
 from .searchindex import SearchIndex
 from .settings import whole_number_from_env
@@ -41,7 +41,10 @@ class Hits:
     total: int
     page: list[tuple[str, float]]  # (statement id, score)
     facets: dict[str, dict[str, int]]
-    terms: dict[str, set[tuple[str, ...]]]  # field → words and phrases, for highlighting
+    terms: Terms  # field → words and phrases, for highlighting
+    # By statement id on the page: `terms` less the words the statement's indexed fields do
+    # not hold (known from the postings), so marking skips texts nothing can match.
+    terms_of: dict[str, Terms] = dataclasses.field(default_factory=dict)
     # Of `total`, how many matched in what was said (texts, translations), how many only in
     # who said it (names, readings, aliases), how many only in their metadata (role, event,
     # place, topics): ranked in that order.
@@ -251,7 +254,7 @@ class SearchEngine:
                     if len(best) >= keep:
                         break
                     best += top(tier, found.scores_of(tier), keep - len(best))
-        return _hits(searcher, arrays, req, q, best, matched, [int(t.size) for t in tiers])
+        return _hits(searcher, arrays, req, q, best, matched, [int(t.size) for t in tiers], qa)
 
 
 def results_kept_from_env() -> int:
@@ -283,22 +286,53 @@ def _hits(
     ranked: list[tuple[float, int]],
     matched: Any,
     tier_sizes: list[int],
+    qa: QueryArrays | None = None,
 ) -> Hits:
     """The requested page of the (score, -docnum) ranking, with the total, facets and tiers."""
     start = (req.page - 1) * req.per_page
-    page = [
-        (searcher.stored_fields(-negated)["id"], round(score, 4))
-        for score, negated in ranked[start : start + req.per_page]
-    ]
+    shown = ranked[start : start + req.per_page]
+    page = [(searcher.stored_fields(-negated)["id"], round(score, 4)) for score, negated in shown]
+    terms = positive_terms(q)
+    terms_of = {}
+    if qa is not None and page:
+        per_doc = _terms_per_doc(qa, searcher, terms, [-negated for _, negated in shown])
+        terms_of = {statement_id: t for (statement_id, _), t in zip(page, per_doc, strict=True)}
     return Hits(
         total=len(matched),
         page=page,
         facets=arrays.facets(searcher, matched),
-        terms=positive_terms(q),
+        terms=terms,
+        terms_of=terms_of,
         in_text=tier_sizes[0],
         speaker_only=tier_sizes[1] if len(tier_sizes) > 1 else 0,
         metadata_only=tier_sizes[2] if len(tier_sizes) > 2 else 0,
     )
+
+
+def _terms_per_doc(
+    qa: QueryArrays, searcher: Searcher, terms: Terms, docnums: list[int]
+) -> list[Terms]:
+    """For each document, `terms` less the words and phrases its fields do not hold: the
+    index analysed its texts, names and metadata as marking does, so a word missing from a
+    document's postings cannot be marked in them, and a text with none left is not analysed
+    (an English word does not load SudachiPy's dictionary to look for itself in Japanese
+    translations and names)."""
+    order = np.argsort(docnums)
+    docs = np.asarray(docnums, dtype=np.int64)[order]
+    out: list[Terms] = [{f: set(seqs) for f, seqs in terms.items()} for _ in docnums]
+    for field in SEARCH_FIELDS:
+        if field not in terms or field not in searcher.schema:
+            continue
+        held = {}
+        for word in {w for seq in terms[field] for w in seq}:
+            holding = np.zeros(len(docnums), dtype=bool)
+            holding[order] = qa.holding(field, searcher.schema[field].to_bytes(word), docs)
+            held[word] = holding
+        for i, kept in enumerate(out):
+            kept[field] = {seq for seq in terms[field] if all(held[w][i] for w in seq)}
+            if not kept[field]:
+                del kept[field]
+    return out
 
 
 def _best(

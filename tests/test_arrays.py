@@ -55,6 +55,27 @@ def test_every_judged_query_and_shape_is_answered_alike(archive: Hatsugen) -> No
             assert arrays == whoosh, (text, extra)
 
 
+def test_marking_only_the_words_a_statement_holds_marks_the_same(archive: Hatsugen) -> None:
+    """The arrays path looks, in each result, only for the words its postings hold (an
+    English word is not looked for in Japanese texts and names): every mark, cut and
+    "matched in" is what looking for every word of the query gives (Whoosh's path)."""
+    texts = [q["q"] for q in QUERIES if q.get("q")] + SHAPES + ["security cooperation"]
+    narrowed_somewhere = False
+    for text in texts:
+        shown = []
+        for flag in ("1", "0"):
+            os.environ["HATSUGEN_ARRAYS"] = flag
+            try:
+                r = archive.search(SearchRequest(q=text, per_page=20))
+            finally:
+                os.environ.pop("HATSUGEN_ARRAYS")
+            shown.append([(x["id"], x["highlights"], x["matched_in"]) for x in r["results"]])
+        assert shown[0] == shown[1], text
+        hits = archive.engine.search(SearchRequest(q=text, per_page=20))
+        narrowed_somewhere |= any(t != hits.terms for t in hits.terms_of.values())
+    assert narrowed_somewhere
+
+
 def test_the_tiers_narrow_the_parsed_query_as_parsing_again_would(archive: Hatsugen) -> None:
     """The tiers (what was said, then who said it) drop a query's words in the other fields
     instead of parsing it again: the same documents, for every judged query and shape."""
