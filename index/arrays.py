@@ -26,7 +26,6 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -513,49 +512,68 @@ def length_bytes(perdoc: Any, field: str, n: int) -> np.ndarray | None:
     return raw
 
 
-def _position_keys(docs: np.ndarray, values: Any) -> np.ndarray:
-    """(doc << 32 | position) keys of one block, decoded as whoosh.formats.Positions does
-    (a count, then the pickled gaps between positions, its final "." trimmed by the codec),
-    with the running sums done by numpy instead of a Python loop per position."""
-    lists = _unpickled_together(values)
-    counts = list(map(len, lists))
-    total = sum(counts)
-    if not total:
+def _position_keys(docs: np.ndarray, values: list[bytes]) -> np.ndarray:
+    """(doc << 32 | position) keys of postings, decoded as whoosh.formats.Positions does:
+    each value is a count, then a protocol-2 pickle of the gaps between positions (perhaps
+    without its final "."). Nearly every value has one layout, every gap under 256: those
+    are cut out of the joined bytes by numpy, running sums and all (a Python object per
+    position made a phrase word's first read 40 ms); any other is unpickled on its own."""
+    n = len(values)
+    if not n:
         return np.zeros(0, dtype=np.int64)
-    lens = np.asarray(counts, dtype=np.int64)
-    running = np.cumsum(np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=total))
+    lens = np.fromiter(map(len, values), dtype=np.int64, count=n)
+    joined = np.frombuffer(b"".join(values) + bytes(_INT_SIZE), dtype=np.uint8)
     starts = np.cumsum(lens) - lens
-    before = np.where(starts > 0, running[np.maximum(starts - 1, 0)], 0)
-    positions = running - np.repeat(before, lens)
-    return (np.repeat(docs, lens) << 32) + positions
+    head = joined[starts[:, None] + np.arange(_INT_SIZE)].astype(np.int64)
+    counts = (head[:, 0] << 24) | (head[:, 1] << 16) | (head[:, 2] << 8) | head[:, 3]
+    counts[lens < _INT_SIZE] = 0
+    gaps = np.zeros(int(counts.sum()), dtype=np.int64)
+    ends = np.cumsum(counts)
+    regular = _regular(joined, starts, lens, counts)
+    first = starts + _REGULAR_HEAD + (counts > 1)  # the first gap's opcode
+    k = np.repeat(regular, counts)
+    within = np.arange(gaps.size) - np.repeat(ends - counts, counts)
+    gaps[k] = joined[np.repeat(first, counts)[k] + 2 * within[k] + 1]
+    for i in np.flatnonzero(~regular).tolist():
+        got = _unpickled(values[i])
+        if len(got) != counts[i]:
+            raise ValueError("a posting's positions do not match its count")
+        gaps[ends[i] - counts[i] : ends[i]] = got
+    running = np.cumsum(gaps)
+    before = np.where(ends > counts, running[np.maximum(ends - counts - 1, 0)], 0)
+    positions = running - np.repeat(before, counts)
+    return (np.repeat(docs, counts) << 32) + positions
 
 
-_PROTOCOL_2 = b"\x80\x02"
+# The regular value: count, PROTO 2, EMPTY_LIST, BINPUT 0, then one gap as BININT1 and
+# APPEND, or MARK, BININT1 gaps and APPENDS; perhaps a STOP.
+_REGULAR_HEAD = _INT_SIZE + 5
+_HEAD_BYTES = np.frombuffer(b"\x80\x02]q\x00", dtype=np.uint8)
 
 
-def _unpickled_together(values: list[bytes]) -> list[list[int]]:
-    """The block's gap lists. Each is a protocol-2 pickle of one list (EMPTY_LIST, then
-    APPEND or MARK ... APPENDS); their bodies, one after another inside an outer list, are
-    one pickle of them all: one call instead of one per document (a common word's positions
-    took 195,000 calls), the bodies cut out by numpy. Anything else is unpickled one by one."""
-    lens = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
-    joined = np.frombuffer(b"".join(values), dtype=np.uint8)
-    starts = np.cumsum(lens) - lens
-    if (
-        not values
-        or lens.min() < _INT_SIZE + 3
-        or (joined[starts + _INT_SIZE] != 0x80).any()
-        or (joined[starts + _INT_SIZE + 1] != 2).any()
-    ):
-        return [_unpickled(v) for v in values]
-    keep = np.ones(joined.size, dtype=bool)
-    keep[(starts[:, None] + np.arange(_INT_SIZE + 2)).ravel()] = False  # count, PROTO 2
-    ends = starts + lens - 1
-    keep[ends[joined[ends] == ord(".")]] = False  # a STOP the codec left
-    lists = pickle.loads(_PROTOCOL_2 + b"](" + joined[keep].tobytes() + b"e.")
-    if len(lists) != len(values):
-        raise ValueError("a block of positions did not decode one list a document")
-    return lists
+def _regular(
+    joined: np.ndarray, starts: np.ndarray, lens: np.ndarray, counts: np.ndarray
+) -> np.ndarray:
+    """Which values have the regular layout: checked byte for byte where it is fixed, and
+    by length (any gap of 256 or more takes a longer opcode)."""
+    many = counts > 1
+    stop = joined[starts + lens - 1] == ord(".")
+    body = lens - stop
+    ok = (counts >= 1) & (body == np.where(many, _REGULAR_HEAD + 2 + 2 * counts, _REGULAR_HEAD + 3))
+    if not ok.any():
+        return ok
+    at = np.where(ok, starts, 0)
+    ok &= (joined[at[:, None] + _INT_SIZE + np.arange(_HEAD_BYTES.size)] == _HEAD_BYTES).all(axis=1)
+    ok &= ~many | (joined[at + _REGULAR_HEAD] == ord("("))
+    last = np.where(ok, starts + body - 1, 0)
+    ok &= joined[last] == np.where(many, ord("e"), ord("a"))
+    first = at + _REGULAR_HEAD + many
+    k = np.repeat(ok, counts)
+    within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    ops = np.repeat(first, counts)[k] + 2 * within[k]
+    bad = np.zeros(counts.size, dtype=bool)
+    bad[np.repeat(np.arange(counts.size), counts)[k][joined[ops] != 0x4B]] = True  # BININT1
+    return ok & ~bad
 
 
 def _unpickled(value: bytes) -> list[int]:
@@ -583,20 +601,28 @@ def _blocks(m: W3LeafMatcher) -> Iterator[tuple[int, bytes]]:
 
 def _ids_and_weights(raw: bytes, n: int) -> tuple[np.ndarray, Any] | None:
     """A block's minified ids and weights read from its pickle by numpy, for the layout
-    Whoosh writes nearly always: PROTO 2, MARK, the first id (BININT1, BININT2 or BININT),
-    the other n − 1 as BININT1 (gaps under 256), TUPLE, a memo put; then the weights: None,
-    one BINFLOAT, or MARK, n BINFLOATs, TUPLE. Unpickling the whole block would also make
-    every document's positions (a bytes object through _codecs.encode each), which a word
-    outside a phrase never needs: four fifths of a cold read. None: another layout."""
-    if raw[:3] != b"\x80\x02(" or n < 1:
+    Whoosh writes nearly always: PROTO 2 (or 4, perhaps a FRAME), MARK, the first id
+    (BININT1, BININT2 or BININT), the other n − 1 as BININT1 (gaps under 256), TUPLE, a memo
+    put; then the weights: None, one BINFLOAT, or MARK, n BINFLOATs, TUPLE. Unpickling the
+    whole block would also make every document's positions (in protocol 2, a bytes object
+    through _codecs.encode each), which a word outside a phrase never needs: four fifths of
+    a cold read. None: another layout."""
+    if raw[:2] == b"\x80\x02":
+        start = 2
+    elif raw[:2] == b"\x80\x04":
+        start = 11 if raw[2:3] == b"\x95" else 2  # FRAME and its 8-byte length
+    else:
         return None
-    op, b = raw[3], np.frombuffer(raw, dtype=np.uint8)
+    if raw[start : start + 1] != b"(" or n < 1:
+        return None
+    op, b = raw[start + 1], np.frombuffer(raw, dtype=np.uint8)
+    at = start + 2
     if op == 0x4B:  # BININT1
-        first, at = raw[4], 5
+        first, at = raw[at], at + 1
     elif op == 0x4D:  # BININT2
-        first, at = int.from_bytes(raw[4:6], "little"), 6
+        first, at = int.from_bytes(raw[at : at + 2], "little"), at + 2
     elif op == 0x4A:  # BININT
-        first, at = int.from_bytes(raw[4:8], "little", signed=True), 8
+        first, at = int.from_bytes(raw[at : at + 4], "little", signed=True), at + 4
     else:
         return None
     end = at + 2 * (n - 1)
@@ -605,7 +631,7 @@ def _ids_and_weights(raw: bytes, n: int) -> tuple[np.ndarray, Any] | None:
     ids = np.empty(n, dtype=np.int64)
     ids[0] = first
     ids[1:] = b[at + 1 : end : 2]
-    w = end + {0x71: 3, 0x72: 6}.get(raw[end + 1], 0)  # BINPUT, LONG_BINPUT
+    w = end + {0x71: 3, 0x72: 6, 0x94: 2}.get(raw[end + 1], 0)  # BINPUT, LONG_BINPUT, MEMOIZE
     if w == end:
         return None
     if raw[w] == 0x4E:  # NONE
@@ -649,6 +675,7 @@ def _read_postings(sub: Searcher, field: str, text: bytes, positions: bool) -> P
     keys: list[np.ndarray] = []
     decode = m.format.decoder("positions") if positions else None
     if isinstance(m, W3LeafMatcher) and (decode is None or type(m.format) is Positions):
+        values: list[bytes] = []
         for count, raw in _blocks(m):
             data = None if decode is not None else _ids_and_weights(raw, count)
             if data is None:
@@ -657,7 +684,9 @@ def _read_postings(sub: Searcher, field: str, text: bytes, positions: bool) -> P
             ids.append(block_ids)
             tfs.append(block_tfs)
             if decode is not None:  # variable-size values: the block's list as stored
-                keys.append(_position_keys(block_ids, data[2]))
+                values.extend(data[2])
+        if decode is not None and ids:  # decoded together: numpy's cost is per call
+            keys.append(_position_keys(np.concatenate(ids), values))
     elif isinstance(m, W3LeafMatcher):  # another format's positions: the matcher decodes
         while m.is_active():
             m._read_values()

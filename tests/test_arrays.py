@@ -260,6 +260,7 @@ def test_postings_read_from_the_blocks_equal_whoosh_walking_them(tmp_path: Path)
     app.close()
 
 
+@pytest.mark.parametrize("protocol", [2, 4])  # Whoosh's writer, ours (index/writer.py)
 @pytest.mark.parametrize(
     "ids, weights, by_numpy",
     [
@@ -272,7 +273,7 @@ def test_postings_read_from_the_blocks_equal_whoosh_walking_them(tmp_path: Path)
     ],
 )
 def test_ids_and_weights_read_from_the_pickle_as_unpickling_reads_them(
-    ids: tuple, weights: object, by_numpy: bool
+    ids: tuple, weights: object, by_numpy: bool, protocol: int
 ) -> None:
     """A block's ids and weights taken from its pickle by numpy (a word outside a phrase)
     must be what unpickling the block gives; another layout is left to unpickling."""
@@ -283,9 +284,30 @@ def test_ids_and_weights_read_from_the_pickle_as_unpickling_reads_them(
     from hatsugen.index.arrays import _block_postings, _ids_and_weights
 
     values = tuple(pickle.dumps([i], 2)[:-1] for i in range(len(ids)))
-    raw = pickle.dumps((ids, weights, values), 2)  # as Whoosh writes a block's data
+    raw = pickle.dumps((ids, weights, values), protocol)  # as a writer writes a block's data
     fast = _ids_and_weights(raw, len(ids))
     assert (fast is not None) == by_numpy
     if fast is not None:
         got, whole = _block_postings(fast, False), _block_postings(pickle.loads(raw), False)
         assert np.array_equal(got[0], whole[0]) and np.array_equal(got[1], whole[1])
+
+
+def test_positions_decode_as_whoosh_decodes_them() -> None:
+    """Positions cut out of the values by numpy (every gap under 256) and unpickled one by
+    one (any other) give Whoosh's own decoding, in one call over values of both kinds."""
+    import numpy as np
+    from whoosh.formats import Positions
+
+    from hatsugen.index.arrays import _position_keys
+
+    lists = [[5], [1, 2, 3], [300], [0, 255, 256], [7, 70_000, 70_001], [0], [2, 4] * 1]
+    lists += [list(range(0, 2000, 9))]  # a long one, gaps under 256
+    fmt = Positions()
+    values = [fmt.encode(p) for p in lists]
+    values[1] = values[1][:-1]  # the final STOP trimmed, as a codec may store it
+    docs = np.arange(10, 10 + len(lists), dtype=np.int64)
+    keys = _position_keys(docs, values)
+    want = [(int(d) << 32) + p for d, v in zip(docs, values, strict=True)
+            for p in fmt.decode_positions(v)]  # fmt: skip
+    assert keys.tolist() == want
+    assert _position_keys(docs[:0], []).size == 0
