@@ -515,25 +515,40 @@ def length_bytes(perdoc: Any, field: str, n: int) -> np.ndarray | None:
 def _position_keys(docs: np.ndarray, values: list[bytes]) -> np.ndarray:
     """(doc << 32 | position) keys of postings, decoded as whoosh.formats.Positions does:
     each value is a count, then a protocol-2 pickle of the gaps between positions (perhaps
-    without its final "."). Nearly every value has one layout, every gap under 256: those
-    are cut out of the joined bytes by numpy, running sums and all (a Python object per
-    position made a phrase word's first read 40 ms); any other is unpickled on its own."""
+    without its final "."). Nearly every value has one layout (_REGULAR), every gap under
+    256: those are cut out of the joined bytes by numpy, running sums and all (a Python
+    object per position made a phrase word's first read 40 ms); any other value is
+    unpickled on its own."""
     n = len(values)
     if not n:
         return np.zeros(0, dtype=np.int64)
     lens = np.fromiter(map(len, values), dtype=np.int64, count=n)
-    joined = np.frombuffer(b"".join(values) + bytes(_INT_SIZE), dtype=np.uint8)
+    joined = np.frombuffer(b"".join(values), dtype=np.uint8)
+    last = joined.size - 1
     starts = np.cumsum(lens) - lens
-    head = joined[starts[:, None] + np.arange(_INT_SIZE)].astype(np.int64)
-    counts = (head[:, 0] << 24) | (head[:, 1] << 16) | (head[:, 2] << 8) | head[:, 3]
-    counts[lens < _INT_SIZE] = 0
-    gaps = np.zeros(int(counts.sum()), dtype=np.int64)
+    head = [joined[np.minimum(starts + i, last)] for i in range(_REGULAR_HEAD + 1)]
+    counts = np.zeros(n, dtype=np.int64)
+    for byte in head[:_INT_SIZE]:  # big-endian
+        counts = (counts << 8) | byte
+    if counts.sum() > joined.size:  # a pickled gap takes two bytes at least
+        raise ValueError("positions that are not Whoosh's Positions format")
+    many = counts > 1
+    body = lens - (joined[starts + lens - 1] == ord("."))  # without a STOP
+    regular = (counts >= 1) & (body == np.where(many, _REGULAR_HEAD + 2 + 2 * counts,
+                                                 _REGULAR_HEAD + 3))  # fmt: skip
+    for byte, expected in zip(head[_INT_SIZE:_REGULAR_HEAD], _REGULAR, strict=True):
+        regular &= byte == expected
+    regular &= ~many | (head[_REGULAR_HEAD] == ord("("))  # MARK
+    closing = joined[np.minimum(starts + body - 1, last)]
+    regular &= closing == np.where(many, ord("e"), ord("a"))  # APPENDS, APPEND
     ends = np.cumsum(counts)
-    regular = _regular(joined, starts, lens, counts)
-    first = starts + _REGULAR_HEAD + (counts > 1)  # the first gap's opcode
-    k = np.repeat(regular, counts)
-    within = np.arange(gaps.size) - np.repeat(ends - counts, counts)
-    gaps[k] = joined[np.repeat(first, counts)[k] + 2 * within[k] + 1]
+    owner = np.repeat(np.arange(n), counts)
+    ops = (starts + _REGULAR_HEAD + many)[owner] + 2 * (
+        np.arange(owner.size) - (ends - counts)[owner]
+    )
+    ops = np.minimum(ops, last - 1)
+    regular[owner[joined[ops] != 0x4B]] = False  # each gap a BININT1
+    gaps = joined[ops + 1].astype(np.int64)
     for i in np.flatnonzero(~regular).tolist():
         got = _unpickled(values[i])
         if len(got) != counts[i]:
@@ -541,39 +556,13 @@ def _position_keys(docs: np.ndarray, values: list[bytes]) -> np.ndarray:
         gaps[ends[i] - counts[i] : ends[i]] = got
     running = np.cumsum(gaps)
     before = np.where(ends > counts, running[np.maximum(ends - counts - 1, 0)], 0)
-    positions = running - np.repeat(before, counts)
-    return (np.repeat(docs, counts) << 32) + positions
+    return (np.repeat(docs, counts) << 32) + running - np.repeat(before, counts)
 
 
-# The regular value: count, PROTO 2, EMPTY_LIST, BINPUT 0, then one gap as BININT1 and
-# APPEND, or MARK, BININT1 gaps and APPENDS; perhaps a STOP.
-_REGULAR_HEAD = _INT_SIZE + 5
-_HEAD_BYTES = np.frombuffer(b"\x80\x02]q\x00", dtype=np.uint8)
-
-
-def _regular(
-    joined: np.ndarray, starts: np.ndarray, lens: np.ndarray, counts: np.ndarray
-) -> np.ndarray:
-    """Which values have the regular layout: checked byte for byte where it is fixed, and
-    by length (any gap of 256 or more takes a longer opcode)."""
-    many = counts > 1
-    stop = joined[starts + lens - 1] == ord(".")
-    body = lens - stop
-    ok = (counts >= 1) & (body == np.where(many, _REGULAR_HEAD + 2 + 2 * counts, _REGULAR_HEAD + 3))
-    if not ok.any():
-        return ok
-    at = np.where(ok, starts, 0)
-    ok &= (joined[at[:, None] + _INT_SIZE + np.arange(_HEAD_BYTES.size)] == _HEAD_BYTES).all(axis=1)
-    ok &= ~many | (joined[at + _REGULAR_HEAD] == ord("("))
-    last = np.where(ok, starts + body - 1, 0)
-    ok &= joined[last] == np.where(many, ord("e"), ord("a"))
-    first = at + _REGULAR_HEAD + many
-    k = np.repeat(ok, counts)
-    within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-    ops = np.repeat(first, counts)[k] + 2 * within[k]
-    bad = np.zeros(counts.size, dtype=bool)
-    bad[np.repeat(np.arange(counts.size), counts)[k][joined[ops] != 0x4B]] = True  # BININT1
-    return ok & ~bad
+# A value's bytes after its count, as Whoosh's Positions pickles a list of gaps: PROTO 2,
+# EMPTY_LIST, BINPUT 0; then one gap (BININT1) and APPEND, or MARK, the gaps and APPENDS.
+_REGULAR = b"\x80\x02]q\x00"
+_REGULAR_HEAD = _INT_SIZE + len(_REGULAR)
 
 
 def _unpickled(value: bytes) -> list[int]:
