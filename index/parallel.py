@@ -5,6 +5,8 @@ Analysing text (SudachiPy and our filters) is about half of building an index. A
 each document's text fields into their lists of terms; Whoosh indexes a list as the analysed
 tokens of the field, positions in order, so the postings are the ones the analyzers would
 have given in the writer's own process (tests/test_writer.py builds both ways and compares).
+The same pass finds where each long text's sentences start (sentences.py), which the writer
+stores with the document.
 
 Workers are fresh processes (`python -m hatsugen.index.parallel`) fed chunks of documents
 through their stdin and answering on their stdout, not multiprocessing's: a forked worker
@@ -34,7 +36,8 @@ from whoosh.fields import TEXT
 
 from hatsugen.archive.errors import ArchiveError
 
-from .schema import build_schema
+from .schema import TEXT_FIELDS, build_schema
+from .sentences import Starts, sentence_starts
 from .settings import whole_number_from_env
 
 MIN_DOCS = 5_000  # fewer: starting a worker (~0.5 s) costs more than it saves
@@ -52,14 +55,15 @@ def workers_from_env() -> int:
 
 
 def analysed(docs: Iterable[dict], workers: int | None = None) -> Iterator[dict]:
-    """`docs` in the same order, their text fields analysed by worker processes when there
-    are many documents and a core to spare; otherwise as they are (the writer analyses)."""
+    """`docs` in the same order, their text fields analysed (and their sentence starts
+    found) by worker processes when there are many documents and a core to spare; otherwise
+    here, in this process."""
     workers = workers_from_env() if workers is None else workers
     it = iter(docs)
     head = list(islice(it, MIN_DOCS))
     if workers < 1 or len(head) < MIN_DOCS:
-        yield from head
-        yield from it
+        for chunk in chunked(chain(head, it), CHUNK):
+            yield from _analyse_chunk(chunk)
         return
     pool = [_Worker() for _ in range(workers)]
     finished = False
@@ -162,13 +166,26 @@ def _analyzers() -> dict[str, Any]:
 
 
 def _analyse_chunk(docs: list[dict]) -> list[dict]:
+    """Each text field as its list of terms, and where the sentences of a long text field
+    start (the stored field `sentences`, see sentences.py)."""
     analyzers = _analyzers()
     for doc in docs:
+        starts: Starts = {}
         for name, value in doc.items():
             if name in analyzers and isinstance(value, str):
                 # As Whoosh's Positions format asks when it indexes a field.
-                tokens = analyzers[name](value, positions=True, boosts=True, mode="index")
-                doc[name] = [t.text for t in tokens if not t.stopped]
+                tokens = analyzers[name](value, positions=True, boosts=True, chars=True,
+                                         mode="index")  # fmt: skip
+                terms, chars = [], []
+                for t in tokens:
+                    if not t.stopped:
+                        terms.append(t.text)
+                        chars.append(t.startchar)
+                doc[name] = terms
+                if name in TEXT_FIELDS and (found := sentence_starts(value, chars)):
+                    starts[name] = found
+        if starts:
+            doc["sentences"] = starts
     return docs
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import zlib
 
-from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from hatsugen.archive.localized import texts_of
 from hatsugen.archive.provenance import status_of
@@ -26,7 +26,9 @@ FIELD_BOOSTS = {"ja": 1.0, "en": 1.0, "other": 1.0, "speaker": 1.5, "meta": 0.5}
 NO_VALUE = "-"  # for a statement without a kind or a date, so facets can count it
 # Bumped whenever the schema or the analysis changes: an index of another format must be
 # rebuilt from the store, never mixed with documents of this one.
-INDEX_FORMAT = 5  # 4: folding (width, itaiji, spelling), numbers with units; 5: 二・五 decimals
+# 4: folding (width, itaiji, spelling), numbers with units; 5: 二・五 decimals; 6: sentence
+# starts of long texts stored (sentences.py)
+INDEX_FORMAT = 6
 
 
 def build_schema() -> Schema:
@@ -49,6 +51,7 @@ def build_schema() -> Schema:
         topic=KEYWORD(commas=True, lowercase=True, scorable=False),
         date_start=NUMERIC(int, bits=32, sortable=True),
         date_end=NUMERIC(int, bits=32, sortable=True),
+        sentences=STORED(),  # set by the analysis (parallel.py), not by document()
     )
 
 
