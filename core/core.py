@@ -36,9 +36,10 @@ from hatsugen.index import IndexBusy, QueryError, SearchEngine, SearchIndex, Sea
 from hatsugen.index.highlight import fragments, highlight_field, matches
 from hatsugen.index.opensearch import DEFAULT_INDEX, index_definition, write_bulk
 from hatsugen.index.query import speakers_in_query
-from hatsugen.index.schema import document, stamp
+from hatsugen.index.schema import document, stamp, text_field
 from hatsugen.index.search import searchers_from_env
 from hatsugen.index.searchindex import IndexUnreadable, ReindexRunning
+from hatsugen.index.sentences import ranges_in_texts
 from hatsugen.index.settings import seconds_from_env
 
 from .home import resolve_home
@@ -633,9 +634,10 @@ class Hatsugen:
             if record is None:  # indexed but gone from the store: `check` reports it
                 continue
             speaker = speakers[record["speaker"]]
+            where = _where_matched(record, hits.matched_at.get(statement_id, {}))
             record, cut = _bounded(record)
             terms = hits.terms_of.get(statement_id, hits.terms)
-            marks, matched_in = _marked_texts(record, terms)
+            marks, matched_in = _marked_texts(record, terms, where)
             meta_marked = _marked_metadata(record, terms)
             if meta_marked:
                 marks["meta"] = meta_marked  # why it matched, when the text does not show it
@@ -699,20 +701,40 @@ def _check_report(**found: list[str]) -> dict[str, list[str]]:
 MATCHED_IN = ["text", "original", "translation", "speaker", "meta"]
 
 
-def _marked_texts(record: dict, terms: dict) -> tuple[dict, list[str]]:
-    """The result's texts as shown: marked, long ones cut to the sentences that matched; a
-    long translation in which nothing matched shows the sentences that correspond to the
-    matched ones of the text (`aligned`); `cut` names the texts shown in part."""
-    own = fragments(record["text"], record["lang"], terms)
+def _where_matched(record: dict, matched_at: dict) -> dict[int, list[tuple[int, int]]]:
+    """Where the index found the query in the record's long texts (0: its text, i + 1: its
+    i-th translation), as char ranges of sentences: the texts of each field in the order
+    the index joined them (schema.document). A text not here is looked at everywhere."""
+    out: dict[int, list[tuple[int, int]]] = {}
+    texts = [record, *record.get("translations", [])]
+    for field, (starts, which) in matched_at.items():
+        mine = [i for i, t in enumerate(texts) if text_field(t["lang"]) == field]
+        ranges = ranges_in_texts([texts[i]["text"] for i in mine], starts, which)
+        if ranges is not None:
+            out.update(zip(mine, ranges, strict=True))
+    return out
+
+
+def _marked_texts(
+    record: dict, terms: dict, where: dict[int, list[tuple[int, int]]] | None = None
+) -> tuple[dict, list[str]]:
+    """The result's texts as shown: marked, long ones cut to the sentences that matched
+    (looked for only `where` the index found them, when it says); a long translation in
+    which nothing matched shows the sentences that correspond to the matched ones of the
+    text (`aligned`); `cut` names the texts shown in part."""
+    where = where or {}
+    own = fragments(record["text"], record["lang"], terms, matched=where.get(0))
     # A translation is analysed once, aligned to the text where the text matched (the usual
     # case); only when the text did not, a second look aligns it to a matched translation.
     anchor = own.at if own.matched else None
     translations = record.get("translations", [])
-    shown = {t["lang"]: fragments(t["text"], t["lang"], terms, at=anchor) for t in translations}
+    shown = {t["lang"]: fragments(t["text"], t["lang"], terms, at=anchor, matched=where.get(i))
+             for i, t in enumerate(translations, start=1)}  # fmt: skip
     if anchor is None and (anchor := next((f.at for f in shown.values() if f.matched), None)):
-        for t in translations:
+        for i, t in enumerate(translations, start=1):
             if not shown[t["lang"]].matched and shown[t["lang"]].cut:
-                shown[t["lang"]] = fragments(t["text"], t["lang"], terms, at=anchor)
+                shown[t["lang"]] = fragments(t["text"], t["lang"], terms, at=anchor,
+                                             matched=where.get(i))  # fmt: skip
     marks: dict = {"text": own.html, "translations": {}, "aligned": {}, "cut": []}
     matched_in = ["text"] if own.matched else []
     if own.cut:

@@ -231,6 +231,28 @@ class QueryArrays:
                 out.append((p, offset))
         return out
 
+    def doc_positions(self, field: str, text: bytes, docs: list[int]) -> dict[int, np.ndarray]:
+        """The term's positions in each of `docs` that holds it: from the positions a phrase
+        or warming cached, else from just the blocks that hold these documents (a result
+        card's marking, not worth reading a common word's every position)."""
+        out: dict[int, np.ndarray] = {}
+        for sub, offset, segkey in self.segments:
+            size = sub.reader().doc_count_all()
+            local = sorted(d - offset for d in docs if offset <= d < offset + size)
+            cached = self.cache.lookup(("positions", segkey, field, text)) if local else _ABSENT
+            if cached is _ABSENT:
+                continue
+            if cached is not None:
+                keys = cached.keys
+                for d in local:
+                    lo, hi = np.searchsorted(keys, [d << 32, (d + 1) << 32]).tolist()
+                    if hi > lo:
+                        out[d + offset] = keys[lo:hi] & 0xFFFFFFFF
+            elif (field, text) in sub.reader():
+                for d, found in _doc_positions(sub, field, text, local).items():
+                    out[d + offset] = found
+        return out
+
     def holding(self, field: str, text: bytes, docs: np.ndarray) -> np.ndarray:
         """Which of `docs` (ascending) hold the term in the field, one bool each: the
         postings a search has just read answer, from the cache."""
@@ -570,10 +592,17 @@ def _unpickled(value: bytes) -> list[int]:
 
 
 def _blocks(m: W3LeafMatcher) -> Iterator[tuple[int, bytes]]:
-    """Each block's posting count and pickled data (ids, weights, values), read as
-    W3LeafMatcher's _goto and _read_data do (a length, negative for the last block; a pickled
-    info tuple; the data, perhaps compressed), from the file's bytes: the matcher unpickles
-    the info through a Python file object, about twenty read calls a block."""
+    """Each block's posting count and pickled data (ids, weights, values)."""
+    for info, data in _stored_blocks(m):
+        yield info[0], zlib.decompress(data) if info[3] else data
+
+
+def _stored_blocks(m: W3LeafMatcher) -> Iterator[tuple[tuple, bytes]]:
+    """Each block's info tuple (count, last id, max weight, compression, ...) and its data
+    as stored, read as W3LeafMatcher's _goto and _read_data do (a length, negative for the
+    last block; a pickled info tuple; the data, perhaps compressed), from the file's bytes:
+    the matcher unpickles the info through a Python file object, about twenty read calls a
+    block."""
     postfile = m._postfile
     pos = m._baseoffset
     while True:
@@ -581,11 +610,40 @@ def _blocks(m: W3LeafMatcher) -> Iterator[tuple[int, bytes]]:
         block = postfile.get(pos + _INT_SIZE, abs(length))
         f = io.BytesIO(block)
         info = pickle.load(f)
-        data = block[f.tell() :]
-        yield info[0], zlib.decompress(data) if info[3] else data
+        yield info, block[f.tell() :]
         if length < 0:
             return
         pos += _INT_SIZE + length
+
+
+def _doc_positions(sub: Searcher, field: str, text: bytes, docs: list[int]) -> dict[int, Any]:
+    """The term's positions in each of `docs` (ascending, in the segment) that holds it,
+    read from just the blocks that hold them."""
+    m = sub.reader().postings(field, text)
+    m = getattr(m, "child", m) if type(m).__name__ == "FilterMatcher" else m
+    out: dict[int, Any] = {}
+    if not isinstance(m, W3LeafMatcher) or type(m.format) is not Positions:
+        for doc in docs:  # another codec or format: Whoosh's matcher walks to each
+            if m.is_active() and m.id() < doc:
+                m.skip_to(doc)
+            if m.is_active() and m.id() == doc:
+                out[doc] = np.asarray(m.value_as("positions"), dtype=np.int64)
+        return out
+    i = 0
+    for info, data in _stored_blocks(m):
+        here = []
+        while i < len(docs) and docs[i] <= info[1]:  # the block's last id
+            here.append(docs[i])
+            i += 1
+        if here:
+            block = pickle.loads(zlib.decompress(data) if info[3] else data)
+            ids = _block_postings(block, m._byteids)[0]
+            for doc, j in zip(here, np.searchsorted(ids, here).tolist(), strict=True):
+                if j < ids.size and ids[j] == doc:
+                    out[doc] = _position_keys(ids[j : j + 1], [block[2][j]]) & 0xFFFFFFFF
+        if i == len(docs):
+            break
+    return out
 
 
 def _ids_and_weights(raw: bytes, n: int) -> tuple[np.ndarray, Any] | None:

@@ -15,8 +15,8 @@ from whoosh.analysis import Composable
 from .analysis import english_analyzer, japanese_analyzer
 from .query import Terms
 from .schema import text_field
+from .sentences import WHOLE_TEXT_CHARS, near, sentences
 
-WHOLE_TEXT_CHARS = 320  # texts up to this long are shown whole
 CONTEXT_CHARS = 60  # around each match in a longer text
 MAX_FRAGMENTS = 3
 
@@ -149,27 +149,33 @@ class Shown:
     at: list[float] = field(default_factory=list)
 
 
-# Where a sentence ends: Japanese full stops (a closing bracket may follow), . ! ? before a
-# space or the end, a line break.
-_SENTENCE_END = re.compile(r"[。．！？]+[」』）)”\"]*|[.!?]+[\"”')\]]*(?=\s|$)|\n+")
 MAX_SENTENCE_CHARS = 240  # a longer sentence is cut around the match, at a word boundary
 SNAP_CHARS = 20  # how far a cut may move to land on a space or a Japanese comma
 
 
-def fragments(text: str, lang: str, terms: Terms, at: list[float] | None = None) -> Shown:
+def fragments(
+    text: str,
+    lang: str,
+    terms: Terms,
+    at: list[float] | None = None,
+    matched: list[tuple[int, int]] | None = None,
+) -> Shown:
     """The text whole if short; else the sentences that matched (at most MAX_FRAGMENTS), or,
     when nothing matched and `at` is given, the sentences at those places (the translation
-    of the matched part of the original: by order and length)."""
+    of the matched part of the original: by order and length). `matched`: where in the text
+    the index found the query (char ranges of sentences), so that only the sentences there
+    are analysed; None: look in every sentence."""
     if len(text) <= WHOLE_TEXT_CHARS:
         spans = match_spans(text, lang, terms)
         return Shown(_marked(text, 0, len(text), spans), bool(spans), False, [0.5])
-    sentences = _sentences(text)
-    chosen, spans = _shown_sentences(text, sentences, _wanted(terms, text_field(lang)))
+    spans_of = sentences(text)
+    looked = None if matched is None else near(spans_of, matched)
+    chosen, spans = _shown_sentences(text, spans_of, _wanted(terms, text_field(lang)), looked)
     if not chosen:
-        chosen = sorted({min(int(f * len(sentences)), len(sentences) - 1) for f in at or [0]})
+        chosen = sorted({min(int(f * len(spans_of)), len(spans_of) - 1) for f in at or [0]})
     windows: list[list[int]] = []
     for i in chosen:
-        lo, hi = sentences[i]
+        lo, hi = spans_of[i]
         if windows and lo <= windows[-1][1] + 1:
             windows[-1][1] = hi
         else:
@@ -182,24 +188,31 @@ def fragments(text: str, lang: str, terms: Terms, at: list[float] | None = None)
         )
     # Where the shown sentences are, by order: the n-th of N sentences matches the n-th of a
     # translation's M in proportion (sentences are translated in order, one for one or so).
-    places = [(i + 0.5) / len(sentences) for i in chosen]
+    places = [(i + 0.5) / len(spans_of) for i in chosen]
     return Shown(" ".join(parts), bool(spans), True, places)
 
 
 def _shown_sentences(
-    text: str, sentences: list[tuple[int, int]], wanted: _Wanted | None
+    text: str,
+    spans_of: list[tuple[int, int]],
+    wanted: _Wanted | None,
+    looked: list[int] | None = None,
 ) -> tuple[list[int], list[tuple[int, int]]]:
     """The matched sentences that will be shown, and the spans in them. Sentences are read
-    one at a time, in order, and only until the last shown fragment is complete: marking a
-    long speech costs what is shown and what comes before it, not the whole speech. (A phrase
-    across a sentence end is not marked; the search still found it.)"""
+    one at a time, in order, and only until the last shown fragment is complete; with
+    `looked` (the sentences the index says hold matches), only those are read, so marking a
+    long speech costs what is shown. Skipping a sentence without matches changes nothing:
+    once the fragments are complete, the next matched sentence ends the reading as the
+    skipped one would have. (A phrase across a sentence end is not marked; the search still
+    found it.)"""
     chosen: list[int] = []
     found: list[tuple[int, int]] = []
     if wanted is None:
         return chosen, found
     windows = 0
-    for i, (lo, hi) in enumerate(sentences):
-        adjacent = bool(chosen) and lo <= sentences[chosen[-1]][1] + 1
+    for i in range(len(spans_of)) if looked is None else looked:
+        lo, hi = spans_of[i]
+        adjacent = bool(chosen) and lo <= spans_of[chosen[-1]][1] + 1
         if windows == MAX_FRAGMENTS and not adjacent:
             break
         here = _found(text, lo, hi, wanted)
@@ -208,19 +221,6 @@ def _shown_sentences(
             chosen.append(i)
             found += here
     return chosen, _merged(text, found)
-
-
-def _sentences(text: str) -> list[tuple[int, int]]:
-    out, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        if m.end() > start:
-            out.append((start, m.end()))
-        start = m.end()
-    if start < len(text):
-        out.append((start, len(text)))
-    kept = [(lo + len(text[lo:hi]) - len(text[lo:hi].lstrip()), hi)
-            for lo, hi in out if text[lo:hi].strip()]  # fmt: skip
-    return kept or [(0, len(text))]
 
 
 def _trimmed(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> tuple[int, int]:

@@ -33,6 +33,7 @@ from .filters import FACETS, DocArrays
 from .query import QueryError, SearchRequest, Terms, narrowed, parse, positive_terms
 from .schema import SAID_FIELDS, SEARCH_FIELDS, TEXT_FIELDS
 from .searchindex import SearchIndex
+from .sentences import matched_sentences
 from .settings import whole_number_from_env
 
 
@@ -45,6 +46,11 @@ class Hits:
     # By statement id on the page: `terms` less the words the statement's indexed fields do
     # not hold (known from the postings), so marking skips texts nothing can match.
     terms_of: dict[str, Terms] = dataclasses.field(default_factory=dict)
+    # By statement id on the page, field → where its long text's sentences start (as
+    # stored) and which of them hold the matches: marking reads only those.
+    matched_at: dict[str, dict[str, tuple[tuple[int, bytes], list[int]]]] = dataclasses.field(
+        default_factory=dict
+    )
     # Of `total`, how many matched in what was said (texts, translations), how many only in
     # who said it (names, readings, aliases), how many only in their metadata (role, event,
     # place, topics): ranked in that order.
@@ -291,18 +297,23 @@ def _hits(
     """The requested page of the (score, -docnum) ranking, with the total, facets and tiers."""
     start = (req.page - 1) * req.per_page
     shown = ranked[start : start + req.per_page]
-    page = [(searcher.stored_fields(-negated)["id"], round(score, 4)) for score, negated in shown]
+    stored = [searcher.stored_fields(-negated) for _, negated in shown]
+    page = [(f["id"], round(score, 4)) for (score, _), f in zip(shown, stored, strict=True)]
     terms = positive_terms(q)
-    terms_of = {}
+    terms_of, matched_at = {}, {}
     if qa is not None and page:
-        per_doc = _terms_per_doc(qa, searcher, terms, [-negated for _, negated in shown])
+        docnums = [-negated for _, negated in shown]
+        per_doc = _terms_per_doc(qa, searcher, terms, docnums)
         terms_of = {statement_id: t for (statement_id, _), t in zip(page, per_doc, strict=True)}
+        found = _matched_sentences(qa, searcher, per_doc, docnums, stored)
+        matched_at = {sid: m for (sid, _), m in zip(page, found, strict=True) if m}
     return Hits(
         total=len(matched),
         page=page,
         facets=arrays.facets(searcher, matched),
         terms=terms,
         terms_of=terms_of,
+        matched_at=matched_at,
         in_text=tier_sizes[0],
         speaker_only=tier_sizes[1] if len(tier_sizes) > 1 else 0,
         metadata_only=tier_sizes[2] if len(tier_sizes) > 2 else 0,
@@ -333,6 +344,43 @@ def _terms_per_doc(
             if not kept[field]:
                 del kept[field]
     return out
+
+
+def _matched_sentences(
+    qa: QueryArrays,
+    searcher: Searcher,
+    terms_of: list[Terms],
+    docnums: list[int],
+    stored: list[dict],
+) -> list[dict[str, tuple[tuple[int, bytes], list[int]]]]:
+    """For each document, each long text field's stored sentence starts and the sentences
+    that hold a word of its terms or the start of one of its phrases (words at consecutive
+    positions), from the words' positions in just these documents."""
+    out: list[dict] = [{} for _ in docnums]
+    for field in TEXT_FIELDS:
+        asking = [i for i, f in enumerate(stored) if field in (f.get("sentences") or {})
+                  and terms_of[i].get(field)]  # fmt: skip
+        if not asking:
+            continue
+        words = {w for i in asking for seq in terms_of[i][field] for w in seq}
+        to_bytes = searcher.schema[field].to_bytes
+        positions = {w: qa.doc_positions(field, to_bytes(w), [docnums[i] for i in asking])
+                     for w in words}  # fmt: skip
+        for i in asking:
+            doc, starts = docnums[i], stored[i]["sentences"][field]
+            at: list[np.ndarray] = []
+            for seq in terms_of[i][field]:
+                first = positions[seq[0]].get(doc)
+                if first is None:
+                    continue
+                for k, word in enumerate(seq[1:], start=1):
+                    first = first[np.isin(first + k, positions[word].get(doc, _NONE))]
+                at.append(first)
+            out[i][field] = (starts, matched_sentences(starts, np.concatenate(at) if at else _NONE))
+    return out
+
+
+_NONE = np.zeros(0, dtype=np.int64)
 
 
 def _best(

@@ -1,13 +1,20 @@
 #!/usr/bin/env python3
 """Cost of marking results, cold (nothing analysed yet), on real Diet speeches.
 
-For each query, the longest speeches that contain it are marked as a result card marks them
-(`fragments`), with the token cache emptied first: the time is what the first search that
-shows them pays. Reported per result, with the characters analysed, so the cost can be read
-against what is shown rather than against the speech's length.
+Without --home: for each query, the longest speeches that contain it are marked as a result
+card marks them without the index's help (`fragments` reading sentences from the start),
+with the token cache emptied first: the time is what the first search that shows them pays.
+Reported per result, with the characters analysed, so the cost can be read against what is
+shown rather than against the speech's length.
+
+With --home (an archive of the speeches: `hatsugen --home H import speeches.jsonl`, the
+file gunzipped): each query's first page through the whole search, its postings read
+first, then marked cold twice: where the index says the matches are (the sentence starts
+it stores), and reading from the start. Both must show the same fragments.
 
     .venv/bin/python scripts/bench_highlight.py            # 10 longest speeches per query
     .venv/bin/python scripts/bench_highlight.py --top 20
+    .venv/bin/python scripts/bench_highlight.py --home /tmp/speeches-home
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import statistics
 import sys
 import time
@@ -23,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from hatsugen.index import highlight  # noqa: E402
+from hatsugen.index import SearchRequest, highlight  # noqa: E402
 from hatsugen.index.query import parse, positive_terms  # noqa: E402
 from hatsugen.index.schema import build_schema  # noqa: E402
 
@@ -34,7 +42,11 @@ QUERIES = ["予算", "安全保障", "防衛 予算", "子ども", '"日米同�
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--top", type=int, default=10, help="longest matching speeches per query")
+    ap.add_argument("--home", type=Path, help="an archive of the speeches: mark search pages")
     args = ap.parse_args()
+    if args.home:
+        through_search(args.home)
+        return
     with gzip.open(DATA, "rt", encoding="utf-8") as f:
         speeches = sorted((json.loads(line)["text"] for line in f), key=len, reverse=True)
     schema = build_schema()
@@ -64,6 +76,41 @@ def main() -> None:
         f"p95 {per_result[int(0.95 * (len(per_result) - 1))]:.1f} ms per result; "
         f"analysed {100 * statistics.mean(analysed_share):.0f}% of each text on average"
     )
+
+
+def through_search(home: Path) -> None:
+    os.environ["HATSUGEN_RESULTS_KEPT"] = "0"  # every search marks its page again
+    import hatsugen.core as core
+
+    app = core.Hatsugen(home)
+    where_matched = core._where_matched
+    for sort in ("relevance", "date"):
+        print(f"first pages by {sort}:")
+        rows: dict[str, list[float]] = {"index": [], "start": []}
+        chars: dict[str, list[int]] = {"index": [], "start": []}
+        for q in QUERIES:
+            app.search(SearchRequest(q=q, sort=sort))  # postings read: the marking is cold
+            shown = {}
+            line = f"  {q:10}"
+            for label in ("index", "start"):
+                core._where_matched = where_matched if label == "index" else lambda r, m: {}
+                highlight._CACHE = highlight._TokenCache(highlight._CACHE.budget)
+                t0 = time.process_time()
+                r = app.search(SearchRequest(q=q, sort=sort))
+                per_result = (time.process_time() - t0) * 1000 / max(len(r["results"]), 1)
+                analysed = highlight._CACHE.chars // max(len(r["results"]), 1)
+                rows[label].append(per_result)
+                chars[label].append(analysed)
+                shown[label] = [x["highlights"] for x in r["results"]]
+                line += f"  {label}: {per_result:6.1f} ms, {analysed:6d} chars"
+            core._where_matched = where_matched
+            assert shown["index"] == shown["start"], (q, sort)
+            print(line + " analysed per result")
+        for label in rows:
+            print(
+                f"  {label:5}: mean {statistics.mean(rows[label]):.1f} ms and "
+                f"{statistics.mean(chars[label]):.0f} chars analysed per result"
+            )
 
 
 if __name__ == "__main__":

@@ -311,3 +311,61 @@ def test_positions_decode_as_whoosh_decodes_them() -> None:
             for p in fmt.decode_positions(v)]  # fmt: skip
     assert keys.tolist() == want
     assert _position_keys(docs[:0], []).size == 0
+
+
+def _long_speech(i: int) -> dict:
+    """A fictional long statement whose rarer words come only far in, translated twice.
+    Every sentence differs (the marking cache keeps a sentence read once)."""
+    n = 30 + i
+    ja = [f"市の予算について{k}点目を説明します。" for k in range(n)]
+    ja += ["半導体の工場を港湾地区に誘致します。"] + [
+        f"{k}番目の議論を続けます。" for k in range(40)
+    ]
+    ja += ["港湾の整備を急ぎます。", "経済の安全と社会の保障を考えます。", "以上です。"]
+    en = [f"I will explain point {k} of the city budget." for k in range(n)]
+    en += ["We will bring a chip plant to the harbour district."]
+    en += [f"We continue debate number {k}." for k in range(40)]
+    en += ["We will hurry the harbour works.", "We think of economic safety and security."]
+    ko = [f"예산의 {k}번째 항목을 설명합니다." for k in range(n)]
+    ko += ["항만 지구에 반도체 공장을 유치합니다.", "이상입니다."]
+    return statement(
+        id=f"long-{i}", text="".join(ja), date=f"2024-05-{i + 1:02d}",
+        translations=[{"lang": "en", "text": " ".join(en), "by": "editor"},
+                      {"lang": "ko", "text": " ".join(ko), "by": "editor"}],
+    )  # fmt: skip
+
+
+def test_long_texts_are_marked_where_the_index_found_the_query(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long text's fragments are found from the matches' positions and the sentence
+    starts stored in the index: the same fragments and marks as reading every sentence
+    from the start (as Whoosh's path does), with only the matched sentences analysed."""
+    import hatsugen.core as core
+    from hatsugen.index import highlight
+
+    app = Hatsugen(tmp_path / "home")
+    rows = [_long_speech(i) for i in range(4)]
+    rows.append(statement(id="short", text="港湾の整備を進めます。"))
+    app.import_files([str(write_jsonl(tmp_path / "long.jsonl", rows))], by="test")
+    deep = ["港湾", "半導体", "harbour", "security", '"港湾の整備"', "経済安全保障 OR 港湾",
+            "반도체", "chip plant", '"economic safety"', "誘致 harbour"]  # fmt: skip
+    where_matched = core._where_matched
+
+    def nowhere(record: dict, matched_at: dict) -> dict:
+        return {}
+
+    for text in [*deep, "港湾 OR 予算"]:
+        shown, analysed = [], []
+        for arrays, hints in (("1", True), ("1", False), ("0", False)):
+            monkeypatch.setenv("HATSUGEN_ARRAYS", arrays)
+            monkeypatch.setattr(core, "_where_matched", where_matched if hints else nowhere)
+            highlight._CACHE = highlight._TokenCache(highlight._CACHE.budget)  # nothing read yet
+            r = app.search(SearchRequest(q=text))
+            shown.append([(x["id"], x["highlights"], x["matched_in"]) for x in r["results"]])
+            analysed.append(highlight._CACHE.chars)
+        assert shown[0] == shown[1] == shown[2], text
+        assert any("<mark>" in str(h) for _, h, _ in shown[0]), text
+        # Without the hints, every sentence before the matches is read.
+        assert analysed[0] * (5 if text in deep else 1) <= analysed[1], (text, analysed)
+    app.close()
