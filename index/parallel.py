@@ -37,7 +37,7 @@ from whoosh.fields import TEXT
 from hatsugen.archive.errors import ArchiveError
 
 from .schema import TEXT_FIELDS, build_schema
-from .sentences import Starts, sentence_starts
+from .sentences import WHOLE_TEXT_CHARS, Starts, terms_and_starts
 from .settings import whole_number_from_env
 
 MIN_DOCS = 5_000  # fewer: starting a worker (~0.5 s) costs more than it saves
@@ -174,16 +174,13 @@ def _analyse_chunk(docs: list[dict]) -> list[dict]:
         for name, value in doc.items():
             if name in analyzers and isinstance(value, str):
                 # As Whoosh's Positions format asks when it indexes a field.
-                tokens = analyzers[name](value, positions=True, boosts=True, chars=True,
+                long = name in TEXT_FIELDS and len(value) > WHOLE_TEXT_CHARS
+                tokens = analyzers[name](value, positions=True, boosts=True, chars=long,
                                          mode="index")  # fmt: skip
-                terms, chars = [], []
-                for t in tokens:
-                    if not t.stopped:
-                        terms.append(t.text)
-                        chars.append(t.startchar)
-                doc[name] = terms
-                if name in TEXT_FIELDS and (found := sentence_starts(value, chars)):
-                    starts[name] = found
+                if long:
+                    doc[name], starts[name] = terms_and_starts(tokens, value)
+                else:
+                    doc[name] = [t.text for t in tokens if not t.stopped]
         if starts:
             doc["sentences"] = starts
     return docs

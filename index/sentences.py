@@ -6,8 +6,9 @@ are in from the matches' positions, and analyses only those, not the text before
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
@@ -25,25 +26,35 @@ Starts = dict[str, tuple[int, bytes]]
 def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence, leading spaces left out, empty ones dropped."""
     out, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        if m.end() > start:
-            out.append((start, m.end()))
-        start = m.end()
-    if start < len(text):
-        out.append((start, len(text)))
-    kept = [(lo + len(text[lo:hi]) - len(text[lo:hi].lstrip()), hi)
-            for lo, hi in out if text[lo:hi].strip()]  # fmt: skip
-    return kept or [(0, len(text))]
+    for end in [*(m.end() for m in _SENTENCE_END.finditer(text)), len(text)]:
+        if end > start and (visible := _VISIBLE.search(text, start, end)):
+            out.append((visible.start(), end))
+        start = max(start, end)
+    return out or [(0, len(text))]
 
 
-def sentence_starts(value: str, token_chars: Sequence[int]) -> tuple[int, bytes] | None:
-    """What the index stores for a field's text `value` whose tokens start at `token_chars`
-    (ascending; a token's position is its index): the position of the first token of each
-    sentence. None for a text short enough to be shown whole."""
-    if len(value) <= WHOLE_TEXT_CHARS:
-        return None
-    firsts = [bisect_left(token_chars, lo) for lo, _ in sentences(value)]
-    return len(value), np.asarray(firsts, dtype="<u4").tobytes()
+_VISIBLE = re.compile(r"\S")
+
+
+def terms_and_starts(tokens: Iterable[Any], value: str) -> tuple[list[str], tuple[int, bytes]]:
+    """A long text field's terms (its tokens not stopped, with their char offsets: a
+    token's position is its index) and what the index stores of it: the position of the
+    first token of each sentence. One pass: the field's every token goes through it."""
+    bounds = [lo for lo, _ in sentences(value)]
+    terms: list[str] = []
+    firsts: list[int] = []
+    k, upcoming = 0, bounds[0]
+    for t in tokens:
+        if t.stopped:
+            continue
+        if t.startchar >= upcoming:  # the first token of the next sentence(s)
+            while k < len(bounds) and t.startchar >= bounds[k]:
+                firsts.append(len(terms))
+                k += 1
+            upcoming = bounds[k] if k < len(bounds) else len(value)
+        terms.append(t.text)
+    firsts += [len(terms)] * (len(bounds) - k)
+    return terms, (len(value), np.asarray(firsts, dtype="<u4").tobytes())
 
 
 def matched_sentences(stored: tuple[int, bytes], positions: np.ndarray) -> list[int]:
