@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 import shutil
 import unicodedata
+from functools import cache
 
 import click
 
 
+@cache  # a page of results asks about ten thousand times, of a few hundred characters
 def char_width(ch: str) -> int:
     if unicodedata.combining(ch):
         return 0
@@ -20,7 +22,8 @@ _ANSI_RE = re.compile(r"\x1b\[[0-9;]*m")
 
 def display_width(text: str) -> int:
     """Columns `text` takes on a terminal: wide CJK counts 2, colour codes 0."""
-    return sum(char_width(c) for c in _ANSI_RE.sub("", text))
+    text = _ANSI_RE.sub("", text)
+    return len(text) if text.isascii() else sum(map(char_width, text))
 
 
 def wrap(text: str, width: int, indent: str = "") -> list[str]:
