@@ -12,7 +12,7 @@ from test_relevance import QUERIES, scorer
 
 from hatsugen.core import Hatsugen
 from hatsugen.index import SearchRequest
-from hatsugen.index.arrays import PostingsCache, QueryArrays, Unsupported, shared_cache
+from hatsugen.index.arrays import PostingsCache, QueryArrays, Unsupported, _subs, shared_cache
 from hatsugen.index.query import narrowed, parse
 from hatsugen.index.schema import SAID_FIELDS, TEXT_FIELDS
 
@@ -348,6 +348,13 @@ def test_long_texts_are_marked_where_the_index_found_the_query(
     rows = [_long_speech(i) for i in range(4)]
     rows.append(statement(id="short", text="港湾の整備を進めます。"))
     app.import_files([str(write_jsonl(tmp_path / "long.jsonl", rows))], by="test")
+    more = [_long_speech(i) for i in range(4, 6)]  # a second segment
+    app.import_files([str(write_jsonl(tmp_path / "more.jsonl", more))], by="test")
+    edited = app.statement("long-1")  # a deletion in the first segment, its new version added
+    edited["text"] = "半導体の話をします。" + edited["text"]
+    app.edit(edited, by="test", reason="a segment with a deletion")
+    with app.engine.borrowed() as (searcher, _):
+        assert len(_subs(searcher)) > 1 and searcher.reader().has_deletions()
     deep = ["港湾", "半導体", "harbour", "security", '"港湾の整備"', "経済安全保障 OR 港湾",
             "반도체", "chip plant", '"economic safety"', "誘致 harbour"]  # fmt: skip
     where_matched = core._where_matched
