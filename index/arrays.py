@@ -24,7 +24,7 @@ import pickle
 import threading
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -249,7 +249,18 @@ class QueryArrays:
                     if hi > lo:
                         out[d + offset] = keys[lo:hi] & 0xFFFFFFFF
             elif (field, text) in sub.reader():
-                for d, found in _doc_positions(sub, field, text, local).items():
+                m = sub.reader().postings(field, text)
+                m = getattr(m, "child", m) if type(m).__name__ == "FilterMatcher" else m
+                key = ("blocks", segkey, field, text)
+
+                def blocks(m: Any = m, key: tuple = key) -> BlockIndex:
+                    found = self.cache.lookup(key)
+                    if found is None:
+                        found = _block_index(m)
+                        self.cache.put(key, found, found.nbytes)
+                    return found
+
+                for d, found in _doc_positions(m, local, blocks).items():
                     out[d + offset] = found
         return out
 
@@ -593,35 +604,56 @@ def _unpickled(value: bytes) -> list[int]:
 
 def _blocks(m: W3LeafMatcher) -> Iterator[tuple[int, bytes]]:
     """Each block's posting count and pickled data (ids, weights, values)."""
-    for info, data in _stored_blocks(m):
+    for info, _, data in _stored_blocks(m):
         yield info[0], zlib.decompress(data) if info[3] else data
 
 
-def _stored_blocks(m: W3LeafMatcher) -> Iterator[tuple[tuple, bytes]]:
-    """Each block's info tuple (count, last id, max weight, compression, ...) and its data
-    as stored, read as W3LeafMatcher's _goto and _read_data do (a length, negative for the
-    last block; a pickled info tuple; the data, perhaps compressed), from the file's bytes:
-    the matcher unpickles the info through a Python file object, about twenty read calls a
-    block."""
+def _stored_blocks(m: W3LeafMatcher) -> Iterator[tuple[tuple, int, bytes]]:
+    """Each block's info tuple (count, last id, max weight, compression, ...), where its
+    data starts in the postings file, and the data as stored, read as W3LeafMatcher's _goto
+    and _read_data do (a length, negative for the last block; a pickled info tuple; the
+    data, perhaps compressed), from the file's bytes: the matcher unpickles the info through
+    a Python file object, about twenty read calls a block."""
     postfile = m._postfile
     pos = m._baseoffset
     while True:
         length = unpack_int(postfile.get(pos, _INT_SIZE))[0]
-        block = postfile.get(pos + _INT_SIZE, abs(length))
-        f = io.BytesIO(block)
+        f = io.BytesIO(postfile.get(pos + _INT_SIZE, abs(length)))
         info = pickle.load(f)
-        yield info, block[f.tell() :]
+        yield info, pos + _INT_SIZE + f.tell(), f.read()
         if length < 0:
             return
         pos += _INT_SIZE + length
 
 
-def _doc_positions(sub: Searcher, field: str, text: bytes, docs: list[int]) -> dict[int, Any]:
-    """The term's positions in each of `docs` (ascending, in the segment) that holds it,
-    read from just the blocks that hold them."""
-    m = sub.reader().postings(field, text)
-    m = getattr(m, "child", m) if type(m).__name__ == "FilterMatcher" else m
-    out: dict[int, Any] = {}
+@dataclass(frozen=True)
+class BlockIndex:
+    """Where a term's blocks are in one segment: enough to read the block that holds a
+    document without walking the blocks before it (a result card's marking)."""
+
+    last: np.ndarray  # each block's last document number, ascending
+    at: np.ndarray  # where its data starts in the postings file
+    size: np.ndarray  # its data's length
+    compressed: np.ndarray  # bool
+
+    @property
+    def nbytes(self) -> int:
+        return self.last.nbytes + self.at.nbytes + self.size.nbytes + self.compressed.nbytes
+
+
+def _block_index(m: W3LeafMatcher) -> BlockIndex:
+    rows = [(info[1], at, len(data), bool(info[3])) for info, at, data in _stored_blocks(m)]
+    last, at, size, compressed = (np.asarray(col) for col in zip(*rows, strict=True))
+    return BlockIndex(last.astype(np.int64), at.astype(np.int64), size.astype(np.int64),
+                      compressed.astype(bool))  # fmt: skip
+
+
+def _doc_positions(
+    m: Any, docs: list[int], blocks: Callable[[], BlockIndex]
+) -> dict[int, np.ndarray]:
+    """The positions of the term `m` matches in each of `docs` (ascending, in its segment)
+    that holds it, read from just the blocks that hold them (`blocks`: where they are)."""
+    out: dict[int, np.ndarray] = {}
     if not isinstance(m, W3LeafMatcher) or type(m.format) is not Positions:
         for doc in docs:  # another codec or format: Whoosh's matcher walks to each
             if m.is_active() and m.id() < doc:
@@ -629,20 +661,16 @@ def _doc_positions(sub: Searcher, field: str, text: bytes, docs: list[int]) -> d
             if m.is_active() and m.id() == doc:
                 out[doc] = np.asarray(m.value_as("positions"), dtype=np.int64)
         return out
-    i = 0
-    for info, data in _stored_blocks(m):
-        here = []
-        while i < len(docs) and docs[i] <= info[1]:  # the block's last id
-            here.append(docs[i])
-            i += 1
-        if here:
-            block = pickle.loads(zlib.decompress(data) if info[3] else data)
-            ids = _block_postings(block, m._byteids)[0]
-            for doc, j in zip(here, np.searchsorted(ids, here).tolist(), strict=True):
-                if j < ids.size and ids[j] == doc:
-                    out[doc] = _position_keys(ids[j : j + 1], [block[2][j]]) & 0xFFFFFFFF
-        if i == len(docs):
-            break
+    index = blocks()
+    which = np.searchsorted(index.last, docs)
+    for b in sorted(set(which.tolist()) - {index.last.size}):
+        data = m._postfile.get(int(index.at[b]), int(index.size[b]))
+        block = pickle.loads(zlib.decompress(data) if index.compressed[b] else data)
+        ids = _block_postings(block, m._byteids)[0]
+        for doc in (d for d, w in zip(docs, which.tolist(), strict=True) if w == b):
+            j = int(np.searchsorted(ids, doc))
+            if j < ids.size and ids[j] == doc:
+                out[doc] = _position_keys(ids[j : j + 1], [block[2][j]]) & 0xFFFFFFFF
     return out
 
 

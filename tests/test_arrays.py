@@ -322,6 +322,7 @@ def _long_speech(i: int) -> dict:
         f"{k}番目の議論を続けます。" for k in range(40)
     ]
     ja += ["港湾の整備を急ぎます。", "経済の安全と社会の保障を考えます。", "以上です。"]
+    ja += ["灯台の修理も急ぎます。"] if i == 2 else []  # one statement's word: inlined postings
     en = [f"I will explain point {k} of the city budget." for k in range(n)]
     en += ["We will bring a chip plant to the harbour district."]
     en += [f"We continue debate number {k}." for k in range(40)]
@@ -356,7 +357,7 @@ def test_long_texts_are_marked_where_the_index_found_the_query(
     with app.engine.borrowed() as (searcher, _):
         assert len(_subs(searcher)) > 1 and searcher.reader().has_deletions()
     deep = ["港湾", "半導体", "harbour", "security", '"港湾の整備"', "経済安全保障 OR 港湾",
-            "반도체", "chip plant", '"economic safety"', "誘致 harbour"]  # fmt: skip
+            "반도체", "chip plant", '"economic safety"', "誘致 harbour", "灯台"]  # fmt: skip
     where_matched = core._where_matched
 
     def nowhere(record: dict, matched_at: dict) -> dict:
@@ -376,3 +377,19 @@ def test_long_texts_are_marked_where_the_index_found_the_query(
         # Without the hints, every sentence before the matches is read.
         assert analysed[0] * (5 if text in deep else 1) <= analysed[1], (text, analysed)
     app.close()
+
+
+def test_positions_of_a_few_documents_from_any_matcher() -> None:
+    """A result card's positions come from the blocks that hold its documents, or, from a
+    matcher of another kind, by walking to each: the same positions either way."""
+    from whoosh.formats import Positions
+    from whoosh.matching import ListMatcher
+
+    from hatsugen.index.arrays import _doc_positions
+
+    fmt = Positions()
+    lists = {3: [0, 7], 5: [2], 9: [1, 4, 300]}
+    m = ListMatcher(sorted(lists), values=[fmt.encode(lists[d]) for d in sorted(lists)],
+                    format=fmt)  # fmt: skip
+    found = _doc_positions(m, [1, 5, 9, 12], blocks=lambda: pytest.fail("not a block codec"))
+    assert {d: p.tolist() for d, p in found.items()} == {5: [2], 9: [1, 4, 300]}
