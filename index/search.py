@@ -180,9 +180,13 @@ class SearchEngine:
         req.validate()
         whole = dataclasses.replace(req, page=1, per_page=limit)
         with self.borrowed() as (searcher, arrays):
-            return self._search(whole, searcher, arrays)
+            return self._search(whole, searcher, arrays, marked=False)
 
-    def _search(self, req: SearchRequest, searcher: Searcher, arrays: DocArrays) -> Hits:
+    def _search(
+        self, req: SearchRequest, searcher: Searcher, arrays: DocArrays, marked: bool = True
+    ) -> Hits:
+        """`marked`: the page will be marked, so say where each result matched (terms_of,
+        matched_at); an export of a whole result list is not."""
         deadline = time.monotonic() + self.budget
 
         def check() -> float:
@@ -195,7 +199,9 @@ class SearchEngine:
         best: list[tuple[float, int]] | None = None
         if req.q and arrays_enabled():
             try:
-                return self._from_arrays(req, searcher, arrays, q, allowed, by_date, keep, check)
+                return self._from_arrays(
+                    req, searcher, arrays, q, allowed, by_date, keep, check, marked
+                )
             except Unsupported:
                 pass  # a query shape the arrays leave to Whoosh's matchers, below
         if isinstance(q, wq.Every):
@@ -230,6 +236,7 @@ class SearchEngine:
         by_date: bool,
         keep: int,
         check: Callable[[], float],
+        marked: bool,
     ) -> Hits:
         """The search answered from the postings arrays (index/arrays.py): every match
         scored at once, so the total, the tiers and the page come from one evaluation."""
@@ -260,7 +267,12 @@ class SearchEngine:
                     if len(best) >= keep:
                         break
                     best += top(tier, found.scores_of(tier), keep - len(best))
-        return _hits(searcher, arrays, req, q, best, matched, [int(t.size) for t in tiers], qa)
+        hits = _hits(searcher, arrays, req, q, best, matched, [int(t.size) for t in tiers])
+        if marked:
+            start = (req.page - 1) * req.per_page
+            shown = [-negated for _, negated in best[start : start + req.per_page]]
+            _add_where_matched(hits, qa, searcher, shown)
+        return hits
 
 
 def results_kept_from_env() -> int:
@@ -292,32 +304,34 @@ def _hits(
     ranked: list[tuple[float, int]],
     matched: Any,
     tier_sizes: list[int],
-    qa: QueryArrays | None = None,
 ) -> Hits:
     """The requested page of the (score, -docnum) ranking, with the total, facets and tiers."""
     start = (req.page - 1) * req.per_page
-    shown = ranked[start : start + req.per_page]
-    stored = [searcher.stored_fields(-negated) for _, negated in shown]
-    page = [(f["id"], round(score, 4)) for (score, _), f in zip(shown, stored, strict=True)]
-    terms = positive_terms(q)
-    terms_of, matched_at = {}, {}
-    if qa is not None and page:
-        docnums = [-negated for _, negated in shown]
-        per_doc = _terms_per_doc(qa, searcher, terms, docnums)
-        terms_of = {statement_id: t for (statement_id, _), t in zip(page, per_doc, strict=True)}
-        found = _matched_sentences(qa, searcher, per_doc, docnums, stored)
-        matched_at = {sid: m for (sid, _), m in zip(page, found, strict=True) if m}
+    page = [
+        (searcher.stored_fields(-negated)["id"], round(score, 4))
+        for score, negated in ranked[start : start + req.per_page]
+    ]
     return Hits(
         total=len(matched),
         page=page,
         facets=arrays.facets(searcher, matched),
-        terms=terms,
-        terms_of=terms_of,
-        matched_at=matched_at,
+        terms=positive_terms(q),
         in_text=tier_sizes[0],
         speaker_only=tier_sizes[1] if len(tier_sizes) > 1 else 0,
         metadata_only=tier_sizes[2] if len(tier_sizes) > 2 else 0,
     )
+
+
+def _add_where_matched(hits: Hits, qa: QueryArrays, searcher: Searcher, docnums: list[int]) -> None:
+    """Say, for each result of the page (`docnums`), which words it holds and which
+    sentences of its long texts hold them (terms_of, matched_at), from the postings."""
+    if not docnums:
+        return
+    stored = [searcher.stored_fields(d) for d in docnums]
+    per_doc = _terms_per_doc(qa, searcher, hits.terms, docnums)
+    found = _matched_sentences(qa, searcher, per_doc, docnums, stored)
+    hits.terms_of = {sid: t for (sid, _), t in zip(hits.page, per_doc, strict=True)}
+    hits.matched_at = {sid: m for (sid, _), m in zip(hits.page, found, strict=True) if m}
 
 
 def _terms_per_doc(
