@@ -215,14 +215,18 @@ def test_warming_reads_the_common_words_before_anyone_asks(archive: Hatsugen) ->
             assert common <= {k[3] for k in cache._items if k[0] == kind and k[2] == "ja"}
 
 
-def test_postings_read_from_the_blocks_equal_whoosh_walking_them(tmp_path: Path) -> None:
+def test_postings_read_from_the_blocks_equal_whoosh_walking_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The arrays decode Whoosh's posting blocks themselves (ids, frequencies, positions):
     every term of an archive with terms of several blocks, weights and deletions must read
     as Whoosh's own matcher reads it, posting by posting."""
     import numpy as np
 
+    from hatsugen.index import writer
     from hatsugen.index.arrays import _read_postings, _subs
 
+    monkeypatch.setattr(writer, "BLOCK_POSTINGS", 64)  # several blocks from 300 statements
     app = Hatsugen(tmp_path / "home")
     rows = [
         statement(id=f"p{i}", date="2024-05-01",
@@ -254,7 +258,7 @@ def test_postings_read_from_the_blocks_equal_whoosh_walking_them(tmp_path: Path)
                     assert plain.ids.tolist() == got.ids.tolist(), (field, text)
                     assert plain.tf.tolist() == got.tf.tolist(), (field, text)
                     checked += 1
-                    blocks += got.ids.size > 128
+                    blocks += got.ids.size > 64
     assert checked > 50 and blocks >= 2, "terms of more than one block were read"
     assert np.all(np.diff(got.ids) > 0)
     app.close()
@@ -343,8 +347,9 @@ def test_long_texts_are_marked_where_the_index_found_the_query(
     starts stored in the index: the same fragments and marks as reading every sentence
     from the start (as Whoosh's path does), with only the matched sentences analysed."""
     import hatsugen.core as core
-    from hatsugen.index import highlight
+    from hatsugen.index import highlight, writer
 
+    monkeypatch.setattr(writer, "BLOCK_POSTINGS", 2)  # a result's block found among several
     app = Hatsugen(tmp_path / "home")
     rows = [_long_speech(i) for i in range(4)]
     rows.append(statement(id="short", text="港湾の整備を進めます。"))
