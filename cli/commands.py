@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import sqlite3
 import sys
 import threading
@@ -500,13 +501,17 @@ def search(
                    permalink_base=base_url, accessed=today)  # fmt: skip
         if total > len(records):
             click.echo(f"{len(records)} of {total} statements written (--max)", err=True)
+        app.close()
+        _only_read()
         return
     result = app.search(req)
     if as_json:
         _echo_json(result)
-        return
-    for line in textview.search_lines(result, req, app.speakers_by_id()):
-        click.echo(line)
+    else:
+        for line in textview.search_lines(result, req, app.speakers_by_id()):
+            click.echo(line)
+    app.close()
+    _only_read()
 
 
 @cli.command()
@@ -903,6 +908,29 @@ def token_revoke(ctx: click.Context, token_id: int) -> None:
     click.echo(f"token {token_id} revoked")
 
 
+# Set by a command that only read and has printed all it will: main() then ends the process
+# without Python's teardown, which frees a search's arrays, index readers and dictionary
+# object by object (30 ms of a 0.3 s `hatsugen search`). The command has closed its archive
+# (its SQLite connection, its searchers) by then, and nothing is left to write.
+_READ_ONLY_DONE = False
+
+
+def _only_read() -> None:
+    global _READ_ONLY_DONE
+    _READ_ONLY_DONE = True
+
+
+def _exit_at_once() -> None:
+    """End the process now, output flushed; if it cannot be (a closed pipe), Python's own
+    exit reports it as usual."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(0)
+
+
 def main() -> None:
     # Undecodable bytes in an argument arrive as lone surrogates: say so instead of failing
     # deep inside with a traceback.
@@ -912,4 +940,9 @@ def main() -> None:
         except UnicodeEncodeError:
             click.echo("Error: an argument is not valid UTF-8 text", err=True)
             sys.exit(2)
-    cli(prog_name="hatsugen")
+    try:
+        cli(prog_name="hatsugen")
+    except SystemExit as end:
+        if _READ_ONLY_DONE and end.code in (0, None):
+            _exit_at_once()
+        raise

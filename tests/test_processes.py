@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -104,3 +106,33 @@ def test_serve_with_workers_restarts_a_dead_one_and_stops_them_all(tmp_path: Pat
     _, err = proc.communicate(timeout=30)
     assert "ended with status" in err and "starting it again" in err
     assert not _children(proc.pid)
+
+
+def test_a_search_process_prints_everything_and_leaves_the_archive_as_it_was(
+    tmp_path: Path,
+) -> None:
+    """`hatsugen search` ends its process without Python's teardown once it has printed:
+    its whole output still arrives, through a pipe and into a file, the archive opens and
+    checks clean afterwards, and an error still exits 2 with its message."""
+    home = tmp_path / "home"
+    generated = generate(tmp_path / "g.jsonl", 300, seed=3)
+    assert hatsugen_proc(home, "import", str(generated)).wait(timeout=120) == 0
+    proc = hatsugen_proc(home, "search", "security", "--json", "--limit", "50")
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    piped = json.loads(out)
+    assert piped["total"] > 0 and len(piped["results"]) == min(50, piped["total"])
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    with (tmp_path / "out.txt").open("w") as f:  # a file, not a pipe, written in blocks
+        listed = subprocess.run(
+            [sys.executable, "-m", "hatsugen", "search", "security", "--format", "jsonl"],
+            env={**buffered, "HATSUGEN_HOME": str(home)}, stdout=f, timeout=60, check=False,
+        )  # fmt: skip
+    assert listed.returncode == 0
+    assert len((tmp_path / "out.txt").read_text().splitlines()) == piped["total"]
+    bad = hatsugen_proc(home, "search", '"unclosed')
+    _, err = bad.communicate(timeout=60)
+    assert bad.returncode == 2 and "bad query" in err
+    app = Hatsugen(home)
+    assert app.check() == CLEAN
+    app.close()
