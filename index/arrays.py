@@ -24,7 +24,7 @@ import pickle
 import threading
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -249,18 +249,15 @@ class QueryArrays:
                     if hi > lo:
                         out[d + offset] = keys[lo:hi] & 0xFFFFFFFF
             elif (field, text) in sub.reader():
-                m = sub.reader().postings(field, text)
-                m = getattr(m, "child", m) if type(m).__name__ == "FilterMatcher" else m
-                key = ("blocks", segkey, field, text)
-
-                def blocks(m: Any = m, key: tuple = key) -> BlockIndex:
-                    found = self.cache.lookup(key)
-                    if found is None:
-                        found = _block_index(m)
-                        self.cache.put(key, found, found.nbytes)
-                    return found
-
-                for d, found in _doc_positions(m, local, blocks).items():
+                m = _unfiltered(sub.reader().postings(field, text))
+                index = None
+                if _positions_blockwise(m):
+                    key = ("blocks", segkey, field, text)
+                    index = self.cache.lookup(key)
+                    if index is None:
+                        index = _block_index(m)
+                        self.cache.put(key, index, index.nbytes)
+                for d, found in _doc_positions(m, local, index).items():
                     out[d + offset] = found
         return out
 
@@ -648,20 +645,18 @@ def _block_index(m: W3LeafMatcher) -> BlockIndex:
                       compressed.astype(bool))  # fmt: skip
 
 
-def _doc_positions(
-    m: Any, docs: list[int], blocks: Callable[[], BlockIndex]
-) -> dict[int, np.ndarray]:
+def _doc_positions(m: Any, docs: list[int], index: BlockIndex | None) -> dict[int, np.ndarray]:
     """The positions of the term `m` matches in each of `docs` (ascending, in its segment)
-    that holds it, read from just the blocks that hold them (`blocks`: where they are)."""
+    that holds it, read from just the blocks that hold them (`index`: where they are; None
+    for a matcher of another codec or format, which walks to each)."""
     out: dict[int, np.ndarray] = {}
-    if not isinstance(m, W3LeafMatcher) or type(m.format) is not Positions:
-        for doc in docs:  # another codec or format: Whoosh's matcher walks to each
+    if index is None:
+        for doc in docs:
             if m.is_active() and m.id() < doc:
                 m.skip_to(doc)
             if m.is_active() and m.id() == doc:
                 out[doc] = np.asarray(m.value_as("positions"), dtype=np.int64)
         return out
-    index = blocks()
     which = np.searchsorted(index.last, docs)
     for b in sorted(set(which.tolist()) - {index.last.size}):
         data = m._postfile.get(int(index.at[b]), int(index.size[b]))
@@ -672,6 +667,18 @@ def _doc_positions(
             if j < ids.size and ids[j] == doc:
                 out[doc] = _position_keys(ids[j : j + 1], [block[2][j]]) & 0xFFFFFFFF
     return out
+
+
+def _unfiltered(m: Any) -> Any:
+    """The term's own matcher, not Whoosh's filter of a segment's deleted documents (the
+    live mask leaves them out)."""
+    return getattr(m, "child", m) if type(m).__name__ == "FilterMatcher" else m
+
+
+def _positions_blockwise(m: Any) -> bool:
+    """Whether the term's positions can be read from its blocks here: Whoosh's block codec
+    with the Positions format, whose values _position_keys decodes."""
+    return isinstance(m, W3LeafMatcher) and type(m.format) is Positions
 
 
 def _ids_and_weights(raw: bytes, n: int) -> tuple[np.ndarray, Any] | None:
@@ -744,12 +751,12 @@ def _read_postings(sub: Searcher, field: str, text: bytes, positions: bool) -> P
     """The term's postings in one segment, a block at a time where the codec allows."""
     reader = sub.reader()
     m = reader.postings(field, text)
-    m = getattr(m, "child", m) if type(m).__name__ == "FilterMatcher" else m  # deletions: masked
+    m = _unfiltered(m)  # deletions: masked
     ids: list[Any] = []
     tfs: list[Any] = []
     keys: list[np.ndarray] = []
     decode = m.format.decoder("positions") if positions else None
-    if isinstance(m, W3LeafMatcher) and (decode is None or type(m.format) is Positions):
+    if isinstance(m, W3LeafMatcher) and (decode is None or _positions_blockwise(m)):
         values: list[bytes] = []
         for count, raw in _blocks(m):
             data = None if decode is not None else _ids_and_weights(raw, count)

@@ -390,11 +390,12 @@ def test_positions_of_a_few_documents_from_any_matcher() -> None:
     from whoosh.formats import Positions
     from whoosh.matching import ListMatcher
 
-    from hatsugen.index.arrays import _doc_positions
+    from hatsugen.index.arrays import _doc_positions, _positions_blockwise
 
     fmt = Positions()
     lists = {3: [0, 7], 5: [2], 9: [1, 4, 300]}
     m = ListMatcher(sorted(lists), values=[fmt.encode(lists[d]) for d in sorted(lists)],
                     format=fmt)  # fmt: skip
-    found = _doc_positions(m, [1, 5, 9, 12], blocks=lambda: pytest.fail("not a block codec"))
+    assert not _positions_blockwise(m)  # not a block codec: walked, no block index
+    found = _doc_positions(m, [1, 5, 9, 12], index=None)
     assert {d: p.tolist() for d, p in found.items()} == {5: [2], 9: [1, 4, 300]}
