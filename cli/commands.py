@@ -501,8 +501,7 @@ def search(
                    permalink_base=base_url, accessed=today)  # fmt: skip
         if total > len(records):
             click.echo(f"{len(records)} of {total} statements written (--max)", err=True)
-        app.close()
-        _only_read()
+        _done_reading(app)
         return
     result = app.search(req)
     if as_json:
@@ -510,8 +509,7 @@ def search(
     else:
         for line in textview.search_lines(result, req, app.speakers_by_id()):
             click.echo(line)
-    app.close()
-    _only_read()
+    _done_reading(app)
 
 
 @cli.command()
@@ -910,13 +908,16 @@ def token_revoke(ctx: click.Context, token_id: int) -> None:
 
 # Set by a command that only read and has printed all it will: main() then ends the process
 # without Python's teardown, which frees a search's arrays, index readers and dictionary
-# object by object (30 ms of a 0.3 s `hatsugen search`). The command has closed its archive
-# (its SQLite connection, its searchers) by then, and nothing is left to write.
+# object by object (30 ms of a 0.3 s `hatsugen search`). The command's archive (its SQLite
+# connection, its searchers) is closed by then, and nothing is left to write.
 _READ_ONLY_DONE = False
 
 
-def _only_read() -> None:
+def _done_reading(app: Hatsugen) -> None:
+    """A read-only command has printed all it will: close its archive, and let main() end
+    the process at once."""
     global _READ_ONLY_DONE
+    app.close()
     _READ_ONLY_DONE = True
 
 

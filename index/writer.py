@@ -1,4 +1,5 @@
-"""Whoosh's segment writer, faster: the same index files (tests/test_writer.py compares them).
+"""Whoosh's segment writer, faster: an index Whoosh reads as its own, with the same terms,
+postings and statistics (tests/test_writer.py compares them with Whoosh's writer's).
 
 Measured on real Diet paragraphs (docs/benchmarks.md), much of Whoosh 2.7.4's writer was
 bookkeeping, not indexing:
