@@ -136,3 +136,32 @@ def test_a_search_process_prints_everything_and_leaves_the_archive_as_it_was(
     app = Hatsugen(home)
     assert app.check() == CLEAN
     app.close()
+
+
+def test_a_search_process_loads_neither_urllib_nor_a_blas_thread_pool(tmp_path: Path) -> None:
+    """hatsugen's imports leave out what a search never uses (whoosh.compat's urllib.request,
+    OpenBLAS's thread pool), yet urllib.request and Whoosh's urlretrieve still work when
+    asked for, and a thread count the user set is kept."""
+    source = tmp_path / "source.txt"
+    source.write_text("kept\n", encoding="utf-8")
+    probe = (
+        "import os, sys, hatsugen.cli.commands\n"
+        "print('urllib.request' in sys.modules, os.environ['OPENBLAS_NUM_THREADS'])\n"
+        "import urllib.request, whoosh.compat\n"
+        "print(callable(urllib.request.urlopen))\n"
+        f"whoosh.compat.urlretrieve({source.as_uri()!r}, sys.argv[1])\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    copy = tmp_path / "copy.txt"
+    ran = subprocess.run(
+        [sys.executable, "-c", probe, str(copy)], env=env, capture_output=True, text=True,
+        timeout=60, check=False,
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.split() == ["False", "1", "True"]
+    assert copy.read_text(encoding="utf-8") == "kept\n"
+    chosen = subprocess.run(
+        [sys.executable, "-c", probe, str(copy)], env={**env, "OPENBLAS_NUM_THREADS": "2"},
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert chosen.stdout.split()[:2] == ["False", "2"]
