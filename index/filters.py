@@ -57,11 +57,32 @@ def _distinct_bytes(
     return values, codes, counts
 
 
-def _whole_var_bytes(column: Any, size: int) -> Any:
-    """The column's raw reader when it can be read in one piece (a single segment's
-    variable-length bytes column, a value for each of `size` documents), else None."""
+def _referenced(
+    raw: Any, docs: np.ndarray | None = None
+) -> tuple[list[bytes], np.ndarray, np.ndarray]:
+    """A reference column's values, each document's code (or just `docs`') and each value's
+    count: it stores every document's value as a one- or two-byte reference into its list
+    of values, so the codes are read in one piece, not computed. Values no document holds
+    count 0."""
+    dtype = np.dtype(np.uint8) if raw._itemsize == 1 else np.dtype(">u2")
+    refs = np.frombuffer(raw._dbfile.get(raw._basepos, raw._doccount * raw._itemsize), dtype)
+    codes = (refs if docs is None else refs[docs]).astype(np.int32)
+    return list(raw._uniques), codes, np.bincount(codes, minlength=len(raw._uniques))
+
+
+def _coded(raw: Any, docs: np.ndarray | None = None) -> tuple[list[bytes], np.ndarray, np.ndarray]:
+    """A column read in one piece: its values, the documents' codes, the values' counts."""
+    return _referenced(raw, docs) if hasattr(raw, "_uniques") else _distinct_bytes(raw, docs)
+
+
+def _whole_column(column: Any, size: int) -> Any:
+    """The column's raw reader when it can be read in one piece (a single segment's column of
+    variable-length bytes or of references, a value for each of `size` documents), else
+    None."""
     raw = column.raw_column() if hasattr(column, "raw_column") else None
-    return raw if hasattr(raw, "_offsets") and raw._doccount == size else None
+    if getattr(raw, "_doccount", None) != size:
+        return None
+    return raw if hasattr(raw, "_offsets") or hasattr(raw, "_uniques") else None
 
 
 class DocArrays:
@@ -179,9 +200,9 @@ class DocArrays:
         if found is None:
             values: dict[Any, int] = {}
             column = searcher.reader().column_reader(name)
-            raw = _whole_var_bytes(column, self.size)
+            raw = _whole_column(column, self.size)
             if raw is not None:
-                distinct, codes, _ = _distinct_bytes(raw)
+                distinct, codes, _ = _coded(raw)
                 found = (codes, [column._translate(v) for v in distinct])
             else:
                 codes = np.fromiter(
@@ -218,13 +239,13 @@ class DocArrays:
         when they are few (None when they are a tenth of the archive or more: coding the
         whole column costs less)."""
         column = searcher.reader().column_reader(name)
-        raw = _whole_var_bytes(column, self.size)
+        raw = _whole_column(column, self.size)
         if raw is None:
             if len(docs) * 10 >= self.size:
                 return None
             return Counter(self.values(searcher, name, docs.tolist()))
         self._uses[name] += 1
-        distinct, _, counted = _distinct_bytes(raw, docs)
+        distinct, _, counted = _coded(raw, docs)
         return Counter(
-            {column._translate(v): int(n) for v, n in zip(distinct, counted, strict=True)}
+            {column._translate(v): int(n) for v, n in zip(distinct, counted, strict=True) if n}
         )

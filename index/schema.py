@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import zlib
 
+from whoosh.columns import RefBytesColumn
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from hatsugen.archive.localized import texts_of
@@ -27,8 +28,8 @@ NO_VALUE = "-"  # for a statement without a kind or a date, so facets can count 
 # Bumped whenever the schema or the analysis changes: an index of another format must be
 # rebuilt from the store, never mixed with documents of this one.
 # 4: folding (width, itaiji, spelling), numbers with units; 5: 二・五 decimals; 6: sentence
-# starts of long texts stored (sentences.py)
-INDEX_FORMAT = 6
+# starts of long texts stored (sentences.py); 7: kind, year, status as reference columns
+INDEX_FORMAT = 7
 
 
 def build_schema() -> Schema:
@@ -43,11 +44,16 @@ def build_schema() -> Schema:
         other=text(japanese_analyzer),
         speaker=text(japanese_analyzer),
         meta=text(japanese_analyzer),
+        # Speakers and language tags have no bound: a reference column keeps at most 65,535
+        # values and would count the rest under the empty one, so each document keeps its own.
         speaker_id=ID(sortable=True),
         lang=ID(sortable=True),
-        kind=ID(sortable=True),
-        year=ID(sortable=True),
-        status=ID(sortable=True),
+        # A bounded set of values each (KINDS, four-digit years, STATUSES): a document's value
+        # is a reference into the column's list of them, so a facet's codes are read from
+        # disk, not computed (filters.py).
+        kind=ID(sortable=RefBytesColumn()),
+        year=ID(sortable=RefBytesColumn()),
+        status=ID(sortable=RefBytesColumn()),
         topic=KEYWORD(commas=True, lowercase=True, scorable=False),
         date_start=NUMERIC(int, bits=32, sortable=True),
         date_end=NUMERIC(int, bits=32, sortable=True),

@@ -399,3 +399,30 @@ def test_positions_of_a_few_documents_from_any_matcher() -> None:
     assert not _positions_blockwise(m)  # not a block codec: walked, no block index
     found = _doc_positions(m, [1, 5, 9, 12], index=None)
     assert {d: p.tolist() for d, p in found.items()} == {5: [2], 9: [1, 4, 300]}
+
+
+def test_facets_of_a_column_with_more_than_255_values_count_each_value(tmp_path: Path) -> None:
+    # Past 255 values a reference column stores two bytes a document (big-endian): a first
+    # search and a server's later ones must still count every year as its own.
+    from collections import Counter
+
+    from hatsugen.index.filters import FACETS, DocArrays
+
+    app = Hatsugen(tmp_path / "home")
+    rows = [
+        statement(id=f"y{i}", date=f"{1600 + i}-05-01", text=f"青空市の第{i}回の議会で話しました。")
+        for i in range(300)
+    ]
+    app.import_files([str(write_jsonl(tmp_path / "years.jsonl", rows))], by="test")
+    with app.engine.borrowed() as (searcher, _):
+        raw = searcher.reader().column_reader("year").raw_column()
+        assert raw._itemsize == 2, "the test needs a column of two-byte references"
+        for docs in ([0, 1, 299], list(range(0, 300, 3)), list(range(300))):
+            fresh = DocArrays(searcher)
+            first, later = fresh.facets(searcher, docs), fresh.facets(searcher, docs)
+            assert first == later
+            for name in FACETS:
+                column = searcher.reader().column_reader(name)
+                assert Counter(first[name]) == Counter(column[d] for d in docs), name
+        assert len(first["year"]) == 300 and set(first["year"].values()) == {1}
+    app.close()
