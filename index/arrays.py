@@ -175,9 +175,7 @@ class QueryArrays:
             reader = sub.reader()
             if reader.has_deletions():
                 self._with_deletions.add(offset)
-                for docnum in range(reader.doc_count_all()):
-                    if reader.is_deleted(docnum):
-                        self.live[offset + docnum] = False
+                self.live[offset + _deleted(reader)] = False
         self._norms: dict[str, np.ndarray] = {}
         weighting = searcher.weighting
         self.B, self.K1 = weighting.B, weighting.K1
@@ -505,6 +503,16 @@ def top(docs: np.ndarray, scores: np.ndarray, keep: int) -> list[tuple[float, in
 
 def _subs(searcher: Searcher) -> list[tuple[Searcher, int]]:
     return list(searcher.subsearchers) if searcher.subsearchers else [(searcher, 0)]
+
+
+def _deleted(reader: Any) -> np.ndarray:
+    """A segment's deleted document numbers, from the set its codec keeps: asking about each
+    document cost every index version after an edit 3.4 ms per 20k statements."""
+    try:
+        found = reader._perdoc.deleted_docs()
+    except AttributeError:
+        found = (d for d in range(reader.doc_count_all()) if reader.is_deleted(d))
+    return np.fromiter(found, dtype=np.int64)
 
 
 def _segment_key(sub: Searcher) -> tuple:

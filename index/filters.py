@@ -18,7 +18,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from .arrays import QueryArrays
+from .arrays import PostingsCache, QueryArrays
 from .query import SearchRequest
 from .schema import NO_VALUE
 
@@ -83,6 +83,29 @@ def _whole_column(column: Any, size: int) -> Any:
     if getattr(raw, "_doccount", None) != size:
         return None
     return raw if hasattr(raw, "_offsets") or hasattr(raw, "_uniques") else None
+
+
+def _segment_codes(
+    sub: Searcher, name: str, cache: PostingsCache, segkey: tuple
+) -> tuple[np.ndarray, list[Any]]:
+    """One segment's column as codes per document and the values they stand for, kept in the
+    shared cache: a segment's columns never change, so a commit codes only its new segment."""
+    key = ("codes", segkey, name)
+    found = cache.lookup(key)
+    if found is None:
+        reader = sub.reader()
+        size = reader.doc_count_all()
+        column = reader.column_reader(name)
+        raw = _whole_column(column, size)
+        if raw is not None:
+            distinct, codes, _ = _coded(raw)
+            found = (codes, [column._translate(v) for v in distinct])
+        else:
+            values: dict[Any, int] = {}
+            codes = np.fromiter((values.setdefault(v, len(values)) for v in column), np.int32, size)
+            found = (codes, list(values))
+        cache.put(key, found, codes.nbytes + 100 * len(found[1]))
+    return found
 
 
 class DocArrays:
@@ -195,21 +218,21 @@ class DocArrays:
         return whole
 
     def codes(self, searcher: Searcher, name: str) -> tuple[np.ndarray, list[Any]]:
-        """The column as integer codes per document and the values they stand for."""
+        """The column as integer codes per document and the values they stand for, joined
+        from each segment's (kept across index versions: a commit codes its new segment)."""
         found = self._codes.get(name)
         if found is None:
-            values: dict[Any, int] = {}
-            column = searcher.reader().column_reader(name)
-            raw = _whole_column(column, self.size)
-            if raw is not None:
-                distinct, codes, _ = _coded(raw)
-                found = (codes, [column._translate(v) for v in distinct])
-            else:
-                codes = np.fromiter(
-                    (values.setdefault(v, len(values)) for v in column), np.int32, count=self.size
+            arrays = self.query_arrays(searcher)
+            index: dict[Any, int] = {}
+            parts = []
+            for sub, _, segkey in arrays.segments:
+                local, values = _segment_codes(sub, name, arrays.cache, segkey)
+                number = np.fromiter(
+                    (index.setdefault(v, len(index)) for v in values), np.int32, len(values)
                 )
-                found = (codes, list(values))
-            self._codes[name] = found
+                parts.append(number[local])
+            codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+            found = self._codes[name] = (codes, list(index))
         return found
 
     def facets(self, searcher: Searcher, docs: Iterable[int]) -> dict[str, dict[str, int]]:
@@ -234,18 +257,38 @@ class DocArrays:
         return out
 
     def _counted_once(self, searcher: Searcher, name: str, docs: np.ndarray) -> Counter | None:
-        """The column's values among `docs` counted without coding the whole column: numpy
-        over just their bytes when the column is one piece, else one document at a time
-        when they are few (None when they are a tenth of the archive or more: coding the
-        whole column costs less)."""
-        column = searcher.reader().column_reader(name)
-        raw = _whole_column(column, self.size)
-        if raw is None:
-            if len(docs) * 10 >= self.size:
+        """The column's values among `docs` counted without coding the whole column, segment
+        by segment: from the segment's codes if a search made them, else by numpy over just
+        these documents' bytes when its column is one piece, else one document at a time
+        when they are few (None when they are a tenth of a segment or more: coding the
+        column costs less)."""
+        arrays = self.query_arrays(searcher)
+        counts: Counter = Counter()
+        for sub, offset, segkey in arrays.segments:
+            reader = sub.reader()
+            size = reader.doc_count_all()
+            local = docs[(docs >= offset) & (docs < offset + size)] - offset
+            if not local.size:
+                continue
+            coded = arrays.cache.lookup(("codes", segkey, name))
+            column = reader.column_reader(name)
+            raw = _whole_column(column, size) if coded is None else None
+            if coded is not None:
+                codes, values = coded
+                counted = np.bincount(codes[local], minlength=len(values))
+                counts.update({values[i]: int(counted[i]) for i in np.flatnonzero(counted)})
+            elif raw is not None:
+                distinct, _, counted = _coded(raw, local)
+                counts.update(
+                    {
+                        column._translate(v): int(n)
+                        for v, n in zip(distinct, counted, strict=True)
+                        if n
+                    }
+                )
+            elif local.size * 10 < size:
+                counts.update(column[d] for d in local.tolist())
+            else:
                 return None
-            return Counter(self.values(searcher, name, docs.tolist()))
         self._uses[name] += 1
-        distinct, _, counted = _coded(raw, docs)
-        return Counter(
-            {column._translate(v): int(n) for v, n in zip(distinct, counted, strict=True) if n}
-        )
+        return counts

@@ -16,7 +16,7 @@ from hatsugen.index.arrays import PostingsCache, QueryArrays, Unsupported, _subs
 from hatsugen.index.query import narrowed, parse
 from hatsugen.index.schema import SAID_FIELDS, TEXT_FIELDS
 
-from conftest import statement, write_jsonl
+from conftest import MIZUHARA, SEO, TAKANASHI, statement, write_jsonl
 
 SHAPES = [
     "防衛", "防衛 予算", "防衛 OR 予算", "防衛 NOT 予算", "NOT 防衛", '"防衛 予算"', "防衛費",
@@ -425,4 +425,55 @@ def test_facets_of_a_column_with_more_than_255_values_count_each_value(tmp_path:
                 column = searcher.reader().column_reader(name)
                 assert Counter(first[name]) == Counter(column[d] for d in docs), name
         assert len(first["year"]) == 300 and set(first["year"].values()) == {1}
+    app.close()
+
+
+def test_facets_over_segments_count_what_each_statement_holds(tmp_path: Path) -> None:
+    """Facets are counted segment by segment, from codes kept across commits: with a second
+    segment and a deletion in the first, a first search and a server's later ones count
+    exactly the live statements' values, and a commit that adds a segment codes only it."""
+    from collections import Counter
+
+    from hatsugen.archive.records import KINDS
+    from hatsugen.index.filters import FACETS, DocArrays
+
+    app = Hatsugen(tmp_path / "home")
+    speakers = (MIZUHARA, TAKANASHI, SEO)
+
+    def varied(prefix: str, n: int, year: int) -> list[dict]:
+        return [
+            statement(id=f"{prefix}{i}", speaker=speakers[i % 3], kind=KINDS[i % len(KINDS)],
+                      date=f"{year + i % 4}-05-01", lang="ja" if i % 2 else "en",
+                      text=f"青空市の港を整備します。第{prefix}{i}期。", translations=[])
+            for i in range(n)
+        ]  # fmt: skip
+
+    app.import_files([str(write_jsonl(tmp_path / "a.jsonl", varied("a", 60, 2001)))], by="test")
+    app.import_files([str(write_jsonl(tmp_path / "b.jsonl", varied("b", 9, 2011)))], by="test")
+    changed = app.statement("a3")
+    changed["kind"] = "interview" if changed["kind"] != "interview" else "post"
+    app.edit(changed, by="test", reason="a deletion in the first segment")
+    cache = shared_cache()
+    with app.engine.borrowed() as (searcher, _):
+        assert len(searcher.subsearchers) >= 2 and searcher.reader().has_deletions()
+        live = [d for d in range(searcher.doc_count_all()) if not searcher.reader().is_deleted(d)]
+        for docs in (live[:3], live[::2], live, []):
+            fresh = DocArrays(searcher)
+            first, later = fresh.facets(searcher, docs), fresh.facets(searcher, docs)
+            assert first == later
+            for name in FACETS:
+                column = searcher.reader().column_reader(name)
+                assert first[name] == dict(Counter(column[d] for d in docs)), name
+        stored = [f"a{n}" for n in range(60)] + [f"b{n}" for n in range(9)]
+        kinds = Counter(app.statement(i)["kind"] for i in stored)
+        assert fresh.facets(searcher, live)["kind"] == dict(kinds)
+        kept = {k: v for k, v in list(cache._items.items()) if k[0] == "codes"}
+        old = {sub_key for _, _, sub_key in fresh.query_arrays(searcher).segments}
+    app.import_files([str(write_jsonl(tmp_path / "c.jsonl", varied("c", 3, 2021)))], by="test")
+    with app.engine.borrowed() as (searcher, arrays):
+        arrays.codes(searcher, "year")
+        segments = {k for _, _, k in arrays.query_arrays(searcher).segments}
+        for segkey in segments & old:
+            assert cache.lookup(("codes", segkey, "year")) is kept[("codes", segkey, "year")][0]
+        assert segments - old, "the import added a segment"
     app.close()
