@@ -516,13 +516,19 @@ def _deleted(reader: Any) -> np.ndarray:
 
 
 def _segment_key(sub: Searcher) -> tuple:
-    """A segment's identity for the cache: its index folder, id and size."""
+    """A segment's identity for the cache: its index folder, id and size, the same for every
+    index version that holds the segment (deletions are masked apart), so its arrays outlive
+    commits."""
     reader = sub.reader()
     segment = reader.segment() if hasattr(reader, "segment") else None
     storage = getattr(reader, "_storage", None)
-    folder = getattr(storage, "folder", id(storage))
+    # A compound segment is read through an overlay of its compound file (`a`), new for
+    # each reader, and the index folder (`b`).
+    folder = getattr(storage, "folder", None) or getattr(
+        getattr(storage, "b", None), "folder", None
+    )
     segid = segment.segment_id() if segment is not None else id(reader)
-    return (folder, segid, reader.doc_count_all())
+    return (folder or id(storage), segid, reader.doc_count_all())
 
 
 def _segment_lengths(sub: Searcher, field: str) -> np.ndarray:
