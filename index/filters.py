@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from whoosh import query as wq
+from whoosh.columns import NumericColumn
 from whoosh.searching import Searcher
 
 from .arrays import PostingsCache, QueryArrays
@@ -108,12 +109,42 @@ def _segment_codes(
     return found
 
 
+def _segment_numbers(sub: Searcher, name: str, cache: PostingsCache, segkey: tuple) -> np.ndarray:
+    """One segment's integer column as int64, kept in the shared cache. Whoosh stores each
+    value big-endian in its sortable form (signed: shifted by half the range), and none
+    past the last document that has one: read in one piece, shifted back by numpy."""
+    key = ("numbers", segkey, name)
+    found = cache.lookup(key)
+    if found is None:
+        reader = sub.reader()
+        size = reader.doc_count_all()
+        column = reader.column_reader(name)
+        raw = column.raw_column() if hasattr(column, "raw_column") else None
+        field = reader.schema[name]
+        if (
+            isinstance(raw, NumericColumn.Reader)
+            and getattr(field, "numtype", None) is int
+            and field.bits <= 32
+            and raw._typecode in "BHI"
+        ):
+            width = raw._fixedlen
+            found = np.full(size, raw._default, dtype=np.int64)
+            count = min(raw._count, size)
+            stored = raw._dbfile.get(raw._basepos, count * width)
+            found[:count] = np.frombuffer(stored, np.dtype(f">u{width}"))
+            if field.signed:
+                found -= 1 << (field.bits - 1)
+        else:
+            found = np.fromiter(column, dtype=np.int64, count=size)
+        cache.put(key, found, found.nbytes)
+    return found
+
+
 class DocArrays:
     """Column values by document number for one index version (one searcher's lifetime)."""
 
     def __init__(self, searcher: Searcher) -> None:
         self.size = searcher.reader().doc_count_all()
-        self._lists: dict[str, list] = {}
         self._uses: Counter[str] = Counter()
         self._live: frozenset[int] | None = None
         self._filters: OrderedDict[tuple, frozenset[int]] = OrderedDict()
@@ -144,17 +175,6 @@ class DocArrays:
         if self._live is None:
             self._live = frozenset(searcher.reader().all_doc_ids())
         return self._live
-
-    def values(self, searcher: Searcher, name: str, docs: Iterable[int]) -> list[Any]:
-        """The column's value for each of `docs`."""
-        if not self.size:
-            return []
-        self._uses[name] += 1
-        if name in self._lists or self._uses[name] > 1:
-            whole = self._whole(searcher, name)
-            return [whole[d] for d in docs]
-        reader = searcher.reader().column_reader(name)
-        return [reader[d] for d in docs]
 
     def allowed(self, searcher: Searcher, req: SearchRequest) -> frozenset[int] | None:
         """Documents that pass the request's filters (None: no filters at all)."""
@@ -198,24 +218,22 @@ class DocArrays:
         """Statements whose date (a day, month or year) overlaps [since, until]; undated never.
         Compared as arrays over every document: a new range costs no pass in Python."""
         lo, hi = since or 1, until or 99999999
-        starts, ends = self._numbers(searcher, "date_start"), self._numbers(searcher, "date_end")
+        starts, ends = self.numbers(searcher, "date_start"), self.numbers(searcher, "date_end")
         inside = (starts != 0) & (ends >= lo) & (starts <= hi)
         inside &= self.mask_of(docs)
         return frozenset(np.flatnonzero(inside).tolist())
 
-    def _numbers(self, searcher: Searcher, name: str) -> np.ndarray:
-        """A numeric column as an array by document number (read once per index version)."""
+    def numbers(self, searcher: Searcher, name: str) -> np.ndarray:
+        """A numeric column as int64 by document number, joined from each segment's (kept
+        across index versions, like the facet codes)."""
         found = self._arrays.get(name)
         if found is None:
-            found = self._arrays[name] = np.asarray(self._whole(searcher, name), dtype=np.int64)
+            arrays = self.query_arrays(searcher)
+            parts = [_segment_numbers(sub, name, arrays.cache, segkey)
+                     for sub, _, segkey in arrays.segments]  # fmt: skip
+            found = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+            self._arrays[name] = found
         return found
-
-    def _whole(self, searcher: Searcher, name: str) -> list[Any]:
-        """Every document's value of the column, read once per index version."""
-        whole = self._lists.get(name)
-        if whole is None:
-            whole = self._lists[name] = list(searcher.reader().column_reader(name))
-        return whole
 
     def codes(self, searcher: Searcher, name: str) -> tuple[np.ndarray, list[Any]]:
         """The column as integer codes per document and the values they stand for, joined

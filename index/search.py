@@ -219,7 +219,7 @@ class SearchEngine:
             if len(tiers) > 1 and not by_date:
                 best = _tiered(searcher, q, tiers, keep, check)
             if by_date:  # newest first; the same date in index order
-                dates = arrays.values(searcher, "date_start", matched)
+                dates = arrays.numbers(searcher, "date_start")[matched].tolist()
                 newest = heapq.nlargest(keep, zip(dates, [-d for d in matched], strict=True))
                 best = [(0.0, negated) for _, negated in newest]
             elif best is None:
@@ -259,8 +259,8 @@ class SearchEngine:
         best: list[tuple[float, int]] = []
         if (req.page - 1) * req.per_page < matched.size:
             if by_date:  # newest first; the same date in index order
-                dates = arrays.values(searcher, "date_start", matched.tolist())
-                order = np.lexsort((matched, -np.asarray(dates, dtype=np.int64)))[:keep]
+                dates = arrays.numbers(searcher, "date_start")[matched]
+                order = np.lexsort((matched, -dates))[:keep]
                 best = [(0.0, -int(matched[i])) for i in order]
             else:
                 for tier in tiers:

@@ -431,7 +431,7 @@ def test_facets_of_a_column_with_more_than_255_values_count_each_value(tmp_path:
 
 
 def test_facets_over_segments_count_what_each_statement_holds(tmp_path: Path) -> None:
-    """Facets are counted segment by segment, from codes kept across commits: with a second
+    """Facets and dates are read segment by segment, and kept across commits: with a second
     segment and a deletion in the first, a first search and a server's later ones count
     exactly the live statements' values, and a commit that adds a segment codes only it."""
     from collections import Counter
@@ -466,6 +466,9 @@ def test_facets_over_segments_count_what_each_statement_holds(tmp_path: Path) ->
             for name in FACETS:
                 column = searcher.reader().column_reader(name)
                 assert first[name] == dict(Counter(column[d] for d in docs)), name
+        for name in ("date_start", "date_end"):  # dates (sorting, filters) are read alike
+            column = searcher.reader().column_reader(name)
+            assert fresh.numbers(searcher, name).tolist() == list(column), name
         stored = [f"a{n}" for n in range(60)] + [f"b{n}" for n in range(9)]
         kinds = Counter(app.statement(i)["kind"] for i in stored)
         assert fresh.facets(searcher, live)["kind"] == dict(kinds)
