@@ -204,6 +204,8 @@ class SearchEngine:
                 )
             except Unsupported:
                 pass  # a query shape the arrays leave to Whoosh's matchers, below
+        if isinstance(q, wq.Every) and arrays_enabled():
+            return self._listed(req, searcher, arrays, q, allowed, keep)
         if isinstance(q, wq.Every):
             matched = sorted(arrays.live(searcher) if allowed is None else allowed)
         elif any(isinstance(leaf, wq.Phrase) for leaf in q.leaves()):
@@ -225,6 +227,23 @@ class SearchEngine:
             elif best is None:
                 best = _best(searcher, q, matched if allowed is not None else None, keep, check)
         return _hits(searcher, arrays, req, q, best or [], matched, [len(t) for t in tiers])
+
+    def _listed(
+        self,
+        req: SearchRequest,
+        searcher: Searcher,
+        arrays: DocArrays,
+        q: wq.Query,
+        allowed: frozenset[int] | None,
+        keep: int,
+    ) -> Hits:
+        """No words: every live statement (or every one the filters allow), newest first,
+        from the arrays (a sort of 100k dates in Python cost a browse 0.1 s per commit)."""
+        qa = arrays.query_arrays(searcher)
+        mask = qa.live if allowed is None else arrays.mask_of(allowed)
+        matched = np.flatnonzero(mask)
+        best = _newest(arrays.numbers(searcher, "date_start"), matched, keep)
+        return _hits(searcher, arrays, req, q, best, matched, [int(matched.size)])
 
     def _from_arrays(
         self,
@@ -258,10 +277,8 @@ class SearchEngine:
         check()
         best: list[tuple[float, int]] = []
         if (req.page - 1) * req.per_page < matched.size:
-            if by_date:  # newest first; the same date in index order
-                dates = arrays.numbers(searcher, "date_start")[matched]
-                order = np.lexsort((matched, -dates))[:keep]
-                best = [(0.0, -int(matched[i])) for i in order]
+            if by_date:
+                best = _newest(arrays.numbers(searcher, "date_start"), matched, keep)
             else:
                 for tier in tiers:
                     if len(best) >= keep:
@@ -273,6 +290,13 @@ class SearchEngine:
             shown = [-negated for _, negated in best[start : start + req.per_page]]
             _add_where_matched(hits, qa, searcher, shown)
         return hits
+
+
+def _newest(dates: np.ndarray, matched: np.ndarray, keep: int) -> list[tuple[float, int]]:
+    """The `keep` newest of `matched` (ascending document numbers) as (0, -docnum): the same
+    date in index order."""
+    order = np.lexsort((matched, -dates[matched]))[:keep]
+    return [(0.0, -int(matched[i])) for i in order]
 
 
 def results_kept_from_env() -> int:

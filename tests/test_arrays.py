@@ -55,6 +55,14 @@ def test_every_judged_query_and_shape_is_answered_alike(archive: Hatsugen) -> No
             assert arrays == whoosh, (text, extra)
 
 
+def test_listing_without_words_is_answered_alike(archive: Hatsugen) -> None:
+    # Newest first, the same date in index order, with filters and pages.
+    for extra in ({}, {"per_page": 3, "page": 2}, {"lang": "ja"}, {"since": "2020"},
+                  {"kind": "remarks", "per_page": 50}):  # fmt: skip
+        arrays, whoosh = both(archive, SearchRequest(q="", **extra))
+        assert arrays == whoosh and arrays["total"] > 0, extra
+
+
 def test_marking_only_the_words_a_statement_holds_marks_the_same(archive: Hatsugen) -> None:
     """The arrays path looks, in each result, only for the words its postings hold (an
     English word is not looked for in Japanese texts and names): every mark, cut and
