@@ -15,22 +15,25 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from hatsugen.archive.errors import ArchiveError
-from hatsugen.index import parallel
+from hatsugen.index import parallel, writer
 from hatsugen.index.parallel import _analyse_chunk
 from hatsugen.index.schema import build_schema
 from hatsugen.index.writer import FastWriter
 
 
-def _build(folder: Path, batches: list[list[dict]], writer_class: type) -> tuple:
-    """An index of `batches` (one commit each), with a pool small enough to spill to runs."""
+def _build(
+    folder: Path, batches: list[list[dict]], writer_class: type, limitmb: float = 1
+) -> tuple:
+    """An index of `batches` (one commit each), with a pool small enough to spill to runs;
+    and the most runs one commit spilled."""
     folder.mkdir()
     ix = whoosh_index.create_in(str(folder), build_schema())
     spilled = 0
     for batch in batches:
-        writer = writer_class(ix, limitmb=1)
+        writer = writer_class(ix, limitmb=limitmb)
         for doc in batch:
             writer.add_document(**doc)
-        spilled += len(writer.pool.runs)
+        spilled = max(spilled, len(writer.pool.runs))
         writer.commit()
     return ix, spilled
 
@@ -49,14 +52,19 @@ def _contents(ix: whoosh_index.Index) -> dict:
         return {"postings": postings, "lengths": lengths, "stored": list(r.all_stored_fields())}
 
 
-def test_the_fast_writer_writes_what_whooshs_writer_writes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("merge_runs", [128, 2])
+def test_the_fast_writer_writes_what_whooshs_writer_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, merge_runs: int
+) -> None:
+    # With 2 runs merged at once, runs are merged into runs first, then those merged.
+    monkeypatch.setattr(writer, "MERGE_RUNS", merge_runs)
     app = scorer.open_archive(tmp_path / "home")
     docs = list(app._documents())
     app.close()
     batches = [docs[: len(docs) // 2], docs[len(docs) // 2 :]]  # a second segment, merged
-    ours, spilled = _build(tmp_path / "ours", batches, FastWriter)
+    ours, spilled = _build(tmp_path / "ours", batches, FastWriter, limitmb=0.25)
     theirs, _ = _build(tmp_path / "theirs", batches, SegmentWriter)
-    assert spilled > 0  # the chunked runs were written and read back
+    assert spilled > min(merge_runs, 2)  # the chunked runs were written and read back
     mine, whooshs = _contents(ours), _contents(theirs)
     assert len(mine["postings"]) > 1000 and len(mine["stored"]) == len(docs)
     assert mine == whooshs
