@@ -24,7 +24,7 @@ import pickle
 import threading
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +36,6 @@ from whoosh.searching import Searcher
 from whoosh.system import _INT_SIZE, unpack_int
 from whoosh.util.numeric import byte_to_length
 
-from .packed import PackedValues
 from .phrase import AdjacentPhrase
 from .settings import whole_number_from_env
 
@@ -557,34 +556,18 @@ def length_bytes(perdoc: Any, field: str, n: int) -> np.ndarray | None:
     return raw
 
 
-def _joined(blocks: list[Sequence[bytes]]) -> tuple[np.ndarray, bytes]:
-    """Each value's length and all the values end to end, from blocks' values: packed
-    (packed.py, as our writer stores them) or a bytes object each (Whoosh's writer)."""
-    lens: list[np.ndarray] = []
-    parts: list[bytes] = []
-    for values in blocks:
-        if isinstance(values, PackedValues):
-            lens.append(values.lengths_array())
-            parts.append(values.joined)
-        else:
-            lens.append(np.fromiter(map(len, values), dtype=np.int64, count=len(values)))
-            parts.append(b"".join(values))
-    if not lens:
-        return np.zeros(0, dtype=np.int64), b""
-    return np.concatenate(lens).astype(np.int64), b"".join(parts)
-
-
-def _position_keys(docs: np.ndarray, lens: np.ndarray, raw: bytes) -> np.ndarray:
-    """(doc << 32 | position) keys of postings, decoded as whoosh.formats.Positions does,
-    from the values' lengths and the values end to end (_joined): each value is a count,
-    then a protocol-2 pickle of the gaps between positions (perhaps without its final ".").
-    Nearly every value has one layout (_REGULAR), every gap under 256: those are cut out of
-    the joined bytes by numpy, running sums and all (a Python object per position made a
-    phrase word's first read 40 ms); any other value is unpickled on its own."""
-    n = lens.size
+def _position_keys(docs: np.ndarray, values: list[bytes]) -> np.ndarray:
+    """(doc << 32 | position) keys of postings, decoded as whoosh.formats.Positions does:
+    each value is a count, then a protocol-2 pickle of the gaps between positions (perhaps
+    without its final "."). Nearly every value has one layout (_REGULAR), every gap under
+    256: those are cut out of the joined bytes by numpy, running sums and all (a Python
+    object per position made a phrase word's first read 40 ms); any other value is
+    unpickled on its own."""
+    n = len(values)
     if not n:
         return np.zeros(0, dtype=np.int64)
-    joined = np.frombuffer(raw, dtype=np.uint8)
+    lens = np.fromiter(map(len, values), dtype=np.int64, count=n)
+    joined = np.frombuffer(b"".join(values), dtype=np.uint8)
     last = joined.size - 1
     starts = np.cumsum(lens) - lens
     head = [joined[np.minimum(starts + i, last)] for i in range(_REGULAR_HEAD + 1)]
@@ -611,7 +594,7 @@ def _position_keys(docs: np.ndarray, lens: np.ndarray, raw: bytes) -> np.ndarray
     regular[owner[joined[ops] != 0x4B]] = False  # each gap a BININT1
     gaps = joined[ops + 1].astype(np.int64)
     for i in np.flatnonzero(~regular).tolist():
-        got = _unpickled(raw[starts[i] : starts[i] + lens[i]])
+        got = _unpickled(values[i])
         if len(got) != counts[i]:
             raise ValueError("a posting's positions do not match its count")
         gaps[ends[i] - counts[i] : ends[i]] = got
@@ -696,8 +679,7 @@ def _doc_positions(m: Any, docs: list[int], index: BlockIndex | None) -> dict[in
         for doc in (d for d, w in zip(docs, which.tolist(), strict=True) if w == b):
             j = int(np.searchsorted(ids, doc))
             if j < ids.size and ids[j] == doc:
-                one = ids[j : j + 1]
-                out[doc] = _position_keys(one, *_joined([[block[2][j]]])) & 0xFFFFFFFF
+                out[doc] = _position_keys(ids[j : j + 1], [block[2][j]]) & 0xFFFFFFFF
     return out
 
 
@@ -789,7 +771,7 @@ def _read_postings(sub: Searcher, field: str, text: bytes, positions: bool) -> P
     keys: list[np.ndarray] = []
     decode = m.format.decoder("positions") if positions else None
     if isinstance(m, W3LeafMatcher) and (decode is None or _positions_blockwise(m)):
-        values: list[Sequence[bytes]] = []
+        values: list[bytes] = []
         for count, raw in _blocks(m):
             data = None if decode is not None else _ids_and_weights(raw, count)
             if data is None:
@@ -797,10 +779,10 @@ def _read_postings(sub: Searcher, field: str, text: bytes, positions: bool) -> P
             block_ids, block_tfs = _block_postings(data, m._byteids)
             ids.append(block_ids)
             tfs.append(block_tfs)
-            if decode is not None:  # variable-size values: the block's, as stored
-                values.append(data[2])
+            if decode is not None:  # variable-size values: the block's list as stored
+                values.extend(data[2])
         if decode is not None and ids:  # decoded together: numpy's cost is per call
-            keys.append(_position_keys(np.concatenate(ids), *_joined(values)))
+            keys.append(_position_keys(np.concatenate(ids), values))
     elif isinstance(m, W3LeafMatcher):  # another format's positions: the matcher decodes
         while m.is_active():
             m._read_values()

@@ -28,9 +28,8 @@ NO_VALUE = "-"  # for a statement without a kind or a date, so facets can count 
 # Bumped whenever the schema or the analysis changes: an index of another format must be
 # rebuilt from the store, never mixed with documents of this one.
 # 4: folding (width, itaiji, spelling), numbers with units; 5: 二・五 decimals; 6: sentence
-# starts of long texts stored (sentences.py); 7: kind, year, status as reference columns;
-# 8: a posting block's values packed (packed.py)
-INDEX_FORMAT = 8
+# starts of long texts stored (sentences.py); 7: kind, year, status as reference columns
+INDEX_FORMAT = 7
 
 
 def build_schema() -> Schema:

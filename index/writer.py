@@ -21,10 +21,7 @@ bookkeeping, not indexing:
   and unpickle 6× faster. Whoosh reads either (tests/test_writer.py compares what it reads);
 - a block held 128 postings, so reading a common word was mostly the fixed cost of its
   blocks (a read, an unpickling, a decompression each). Blocks of BLOCK_POSTINGS read a
-  word's positions 35–45% faster and its postings 2.5× faster; Whoosh reads any size;
-- a block's values (each posting's positions) were a bytes object each, so reading a common
-  word made one object a posting only for numpy to join them again. They are packed into
-  two (packed.py), which Whoosh's matchers index as they did the tuple.
+  word's positions 35–45% faster and its postings 2.5× faster; Whoosh reads any size.
 """
 
 from __future__ import annotations
@@ -43,7 +40,6 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
 from .arrays import length_bytes
-from .packed import PackedValues
 
 RUN_CHUNK = 4096  # postings per pickle in a run file
 MERGE_RUNS = 128  # run files merged at once (each holds a chunk in memory meanwhile)
@@ -213,18 +209,14 @@ BLOCK_POSTINGS = 512
 
 
 class _BlockWriter(W3PostingsWriter):
-    """Whoosh's postings writer, each block's data pickled with BLOCK_PROTOCOL and its
-    values packed (packed.py); its info tuple, length and compression as
-    W3PostingsWriter._write_block writes them."""
+    """Whoosh's postings writer, each block's data pickled with BLOCK_PROTOCOL; its info
+    tuple, length and compression as W3PostingsWriter._write_block writes them."""
 
     def _write_block(self, last: bool = False) -> None:
         if not self._blockcount:
             self._postfile.write(WHOOSH3_HEADER_MAGIC)
         self._terminfo.add_block(self)
-        values = self._mini_values()
-        if isinstance(values, tuple) and values:  # one bytes object a posting: packed
-            values = PackedValues.of(values)
-        data = (self._mini_ids(), self._mini_weights(), values)
+        data = (self._mini_ids(), self._mini_weights(), self._mini_values())
         databytes = pickle.dumps(data, BLOCK_PROTOCOL)
         comp = self._compression  # Whoosh compresses every block, however small
         if comp:

@@ -312,8 +312,7 @@ def test_positions_decode_as_whoosh_decodes_them() -> None:
     import numpy as np
     from whoosh.formats import Positions
 
-    from hatsugen.index.arrays import _joined, _position_keys
-    from hatsugen.index.packed import PackedValues
+    from hatsugen.index.arrays import _position_keys
 
     lists = [[5], [1, 2, 3], [300], [0, 255, 256], [7, 70_000, 70_001], [0], [2, 4] * 1]
     lists += [list(range(0, 2000, 9))]  # a long one, gaps under 256
@@ -321,32 +320,11 @@ def test_positions_decode_as_whoosh_decodes_them() -> None:
     values = [fmt.encode(p) for p in lists]
     values[1] = values[1][:-1]  # the final STOP trimmed, as a codec may store it
     docs = np.arange(10, 10 + len(lists), dtype=np.int64)
+    keys = _position_keys(docs, values)
     want = [(int(d) << 32) + p for d, v in zip(docs, values, strict=True)
             for p in fmt.decode_positions(v)]  # fmt: skip
-    # blocks of values as Whoosh's writer stores them (a tuple), as ours does (packed), mixed
-    for blocks in (
-        [tuple(values)],
-        [PackedValues.of(values)],
-        [PackedValues.of(values[:3]), tuple(values[3:5]), PackedValues.of(values[5:])],
-    ):
-        assert _position_keys(docs, *_joined(blocks)).tolist() == want  # fmt: skip
-    assert _position_keys(docs[:0], *_joined([])).size == 0
-
-
-def test_packed_values_are_read_as_the_tuple_they_pack() -> None:
-    import pickle
-
-    from hatsugen.index.packed import PackedValues
-
-    values = (b"\x00\x00\x00\x01\x80", b"", b"abc", bytes(range(256)))
-    packed = PackedValues.of(values)
-    again = pickle.loads(pickle.dumps(packed, 4))
-    for v in (packed, again):
-        assert len(v) == 4 and list(v) == list(values) and v == values
-        assert [v[i] for i in range(-4, 4)] == list(values) * 2 and v[1:3] == list(values[1:3])
-        with pytest.raises(IndexError):
-            v[4]
-    assert b"PackedValues" in pickle.dumps(packed, 4)  # the index names the class
+    assert keys.tolist() == want
+    assert _position_keys(docs[:0], []).size == 0
 
 
 def _long_speech(i: int) -> dict:
