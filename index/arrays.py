@@ -24,7 +24,7 @@ import pickle
 import threading
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,6 +101,17 @@ class PostingsCache:
     def lookup(self, key: tuple) -> Any:
         item = self.get(key)
         return None if item is None else item[0]
+
+    def kept(
+        self, key: tuple, make: Callable[[], Any], nbytes: Callable[[Any], int] | None = None
+    ) -> Any:
+        """The value under `key`, made and kept if it is not there (costing `nbytes(value)`,
+        by default its `nbytes`)."""
+        value = self.lookup(key)
+        if value is None:
+            value = make()
+            self.put(key, value, value.nbytes if nbytes is None else nbytes(value))
+        return value
 
 
 _CACHE: PostingsCache | None = None
@@ -189,14 +200,9 @@ class QueryArrays:
         postings. Each segment's lengths stay in the shared cache, across versions."""
         found = self._norms.get(field)
         if found is None:
-            parts = []
-            for sub, _, segkey in self.segments:
-                key = ("lengths", segkey, field)
-                part = self.cache.lookup(key)
-                if part is None:
-                    part = _segment_lengths(sub, field)
-                    self.cache.put(key, part, part.nbytes)
-                parts.append(part)
+            parts = [self.cache.kept(("lengths", segkey, field),
+                                     lambda sub=sub: _segment_lengths(sub, field))
+                     for sub, _, segkey in self.segments]  # fmt: skip
             lengths = np.concatenate(parts) if parts else np.zeros(0)
             B = self._field_B.get(field, self.B)
             avgfl, K1 = self.searcher.avg_field_length(field) or 1, self.K1
@@ -251,10 +257,7 @@ class QueryArrays:
                 index = None
                 if _positions_blockwise(m):
                     key = ("blocks", segkey, field, text)
-                    index = self.cache.lookup(key)
-                    if index is None:
-                        index = _block_index(m)
-                        self.cache.put(key, index, index.nbytes)
+                    index = self.cache.kept(key, lambda m=m: _block_index(m))
                 for d, found in _doc_positions(m, local, index).items():
                     out[d + offset] = found
         return out

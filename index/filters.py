@@ -87,58 +87,67 @@ def _whole_column(column: Any, size: int) -> Any:
     return raw if hasattr(raw, "_offsets") or hasattr(raw, "_uniques") else None
 
 
+def _codes_key(segkey: tuple, name: str) -> tuple:
+    return ("codes", segkey, name)
+
+
 def _segment_codes(
     sub: Searcher, name: str, cache: PostingsCache, segkey: tuple
 ) -> tuple[np.ndarray, list[Any]]:
     """One segment's column as codes per document and the values they stand for, kept in the
     shared cache: a segment's columns never change, so a commit codes only its new segment."""
-    key = ("codes", segkey, name)
-    found = cache.lookup(key)
-    if found is None:
-        reader = sub.reader()
-        size = reader.doc_count_all()
-        column = reader.column_reader(name)
-        raw = _whole_column(column, size)
-        if raw is not None:
-            distinct, codes, _ = _coded(raw)
-            found = (codes, [column._translate(v) for v in distinct])
-        else:
-            values: dict[Any, int] = {}
-            codes = np.fromiter((values.setdefault(v, len(values)) for v in column), np.int32, size)
-            found = (codes, list(values))
-        cache.put(key, found, codes.nbytes + 100 * len(found[1]))
-    return found
+    return cache.kept(
+        _codes_key(segkey, name),
+        lambda: _column_codes(sub.reader(), name),
+        lambda found: found[0].nbytes + 100 * len(found[1]),
+    )
+
+
+def _column_codes(reader: Any, name: str) -> tuple[np.ndarray, list[Any]]:
+    size = reader.doc_count_all()
+    column = reader.column_reader(name)
+    raw = _whole_column(column, size)
+    if raw is not None:
+        distinct, codes, _ = _coded(raw)
+        return codes, [column._translate(v) for v in distinct]
+    values: dict[Any, int] = {}
+    codes = np.fromiter((values.setdefault(v, len(values)) for v in column), np.int32, size)
+    return codes, list(values)
 
 
 def _segment_numbers(sub: Searcher, name: str, cache: PostingsCache, segkey: tuple) -> np.ndarray:
-    """One segment's integer column as int64, kept in the shared cache. Whoosh stores each
-    value big-endian in its sortable form (signed: shifted by half the range), and none
-    past the last document that has one: read in one piece, shifted back by numpy."""
-    key = ("numbers", segkey, name)
-    found = cache.lookup(key)
-    if found is None:
-        reader = sub.reader()
-        size = reader.doc_count_all()
-        column = reader.column_reader(name)
-        raw = column.raw_column() if hasattr(column, "raw_column") else None
-        field = reader.schema[name]
-        if (
-            isinstance(raw, NumericColumn.Reader)
-            and getattr(field, "numtype", None) is int
-            and field.bits <= 32
-            and raw._typecode in "BHI"
-        ):
-            width = raw._fixedlen
-            found = np.full(size, raw._default, dtype=np.int64)
-            count = min(raw._count, size)
-            stored = raw._dbfile.get(raw._basepos, count * width)
-            found[:count] = np.frombuffer(stored, np.dtype(f">u{width}"))
-            if field.signed:
-                found -= 1 << (field.bits - 1)
-        else:
-            found = np.fromiter(column, dtype=np.int64, count=size)
-        cache.put(key, found, found.nbytes)
+    """One segment's integer column as int64, kept in the shared cache."""
+    return cache.kept(("numbers", segkey, name), lambda: _column_numbers(sub.reader(), name))
+
+
+def _column_numbers(reader: Any, name: str) -> np.ndarray:
+    """Whoosh stores each value big-endian in its sortable form (signed: shifted by half the
+    range), and none past the last document that has one: read in one piece, shifted back
+    by numpy; another kind of column, one value at a time."""
+    size = reader.doc_count_all()
+    column = reader.column_reader(name)
+    raw = column.raw_column() if hasattr(column, "raw_column") else None
+    field = reader.schema[name]
+    if not (
+        isinstance(raw, NumericColumn.Reader)
+        and getattr(field, "numtype", None) is int
+        and field.bits <= 32
+        and raw._typecode in "BHI"
+    ):
+        return np.fromiter(column, dtype=np.int64, count=size)
+    width = raw._fixedlen
+    found = np.full(size, raw._default, dtype=np.int64)
+    count = min(raw._count, size)
+    found[:count] = np.frombuffer(raw._dbfile.get(raw._basepos, count * width), f">u{width}")
+    if field.signed:
+        found -= 1 << (field.bits - 1)
     return found
+
+
+def _counts(codes: np.ndarray, values: list[Any]) -> Counter:
+    """How many of `codes` stand for each value (values none of them stands for left out)."""
+    counted = np.bincount(codes, minlength=len(values))
+    return Counter({values[i]: int(counted[i]) for i in np.flatnonzero(counted)})
 
 
 class DocArrays:
@@ -270,8 +279,7 @@ class DocArrays:
             else:
                 self._uses[name] += 1
                 codes, values = self.codes(searcher, name)
-                counted = np.bincount(codes[docs], minlength=len(values))
-                counts = Counter({values[i]: int(counted[i]) for i in np.flatnonzero(counted)})
+                counts = _counts(codes[docs], values)
             out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
         return out
 
@@ -289,13 +297,12 @@ class DocArrays:
             local = docs[(docs >= offset) & (docs < offset + size)] - offset
             if not local.size:
                 continue
-            coded = arrays.cache.lookup(("codes", segkey, name))
+            coded = arrays.cache.lookup(_codes_key(segkey, name))
             column = reader.column_reader(name)
             raw = _whole_column(column, size) if coded is None else None
             if coded is not None:
                 codes, values = coded
-                counted = np.bincount(codes[local], minlength=len(values))
-                counts.update({values[i]: int(counted[i]) for i in np.flatnonzero(counted)})
+                counts.update(_counts(codes[local], values))
             elif raw is not None:
                 distinct, _, counted = _coded(raw, local)
                 counts.update(

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 from test_relevance import QUERIES, scorer
+from whoosh.searching import Searcher
 
 from hatsugen.core import Hatsugen
 from hatsugen.index import SearchRequest
 from hatsugen.index.arrays import PostingsCache, QueryArrays, Unsupported, _subs, shared_cache
+from hatsugen.index.filters import DocArrays
 from hatsugen.index.query import narrowed, parse
 from hatsugen.index.schema import SAID_FIELDS, TEXT_FIELDS
 
@@ -45,6 +47,23 @@ def both(app: Hatsugen, req: SearchRequest) -> tuple[dict, dict]:
         results.append({k: r[k] for k in ("total", "matched", "facets")}
                        | {"page": [(x["id"], x["score"]) for x in r["results"]]})  # fmt: skip
     return results[0], results[1]
+
+
+def counted_as_read(searcher: Searcher, docs: list[int]) -> tuple[DocArrays, dict]:
+    """Facets of `docs` counted by a new DocArrays as a first search counts them (just their
+    values) and as later ones do (codes of whole columns): both equal to the documents'
+    values read one by one. Returns the DocArrays and the counts."""
+    from collections import Counter
+
+    from hatsugen.index.filters import FACETS
+
+    fresh = DocArrays(searcher)
+    first, later = fresh.facets(searcher, docs), fresh.facets(searcher, docs)
+    assert first == later
+    for name in FACETS:
+        column = searcher.reader().column_reader(name)
+        assert first[name] == dict(Counter(column[d] for d in docs)), name
+    return fresh, first
 
 
 def test_every_judged_query_and_shape_is_answered_alike(archive: Hatsugen) -> None:
@@ -165,19 +184,10 @@ def test_facet_columns_read_whole_count_as_read_one_by_one(archive: Hatsugen) ->
 def test_a_first_search_counts_facets_as_later_searches_do(archive: Hatsugen) -> None:
     # A CLI search counts just its matches' bytes; a server's later searches count codes of
     # the whole column. Both must give the same facets, for few matches and for many.
-    from collections import Counter
-
-    from hatsugen.index.filters import FACETS, DocArrays
-
     with archive.engine.borrowed() as (searcher, _):
         size = searcher.reader().doc_count_all()
         for docs in ([3, 17, 40], list(range(0, size, 2)), []):
-            fresh = DocArrays(searcher)
-            first, later = fresh.facets(searcher, docs), fresh.facets(searcher, docs)
-            assert first == later
-            for name in FACETS:
-                column = searcher.reader().column_reader(name)
-                assert Counter(first[name]) == Counter(column[d] for d in docs), name
+            counted_as_read(searcher, docs)
 
 
 def test_a_segment_is_read_in_place_exactly_as_from_a_copy() -> None:
@@ -414,10 +424,6 @@ def test_positions_of_a_few_documents_from_any_matcher() -> None:
 def test_facets_of_a_column_with_more_than_255_values_count_each_value(tmp_path: Path) -> None:
     # Past 255 values a reference column stores two bytes a document (big-endian): a first
     # search and a server's later ones must still count every year as its own.
-    from collections import Counter
-
-    from hatsugen.index.filters import FACETS, DocArrays
-
     app = Hatsugen(tmp_path / "home")
     rows = [
         statement(id=f"y{i}", date=f"{1600 + i}-05-01", text=f"青空市の第{i}回の議会で話しました。")
@@ -428,12 +434,7 @@ def test_facets_of_a_column_with_more_than_255_values_count_each_value(tmp_path:
         raw = searcher.reader().column_reader("year").raw_column()
         assert raw._itemsize == 2, "the test needs a column of two-byte references"
         for docs in ([0, 1, 299], list(range(0, 300, 3)), list(range(300))):
-            fresh = DocArrays(searcher)
-            first, later = fresh.facets(searcher, docs), fresh.facets(searcher, docs)
-            assert first == later
-            for name in FACETS:
-                column = searcher.reader().column_reader(name)
-                assert Counter(first[name]) == Counter(column[d] for d in docs), name
+            _, first = counted_as_read(searcher, docs)
         assert len(first["year"]) == 300 and set(first["year"].values()) == {1}
     app.close()
 
@@ -445,7 +446,6 @@ def test_facets_over_segments_count_what_each_statement_holds(tmp_path: Path) ->
     from collections import Counter
 
     from hatsugen.archive.records import KINDS
-    from hatsugen.index.filters import FACETS, DocArrays
 
     app = Hatsugen(tmp_path / "home")
     speakers = (MIZUHARA, TAKANASHI, SEO)
@@ -468,12 +468,7 @@ def test_facets_over_segments_count_what_each_statement_holds(tmp_path: Path) ->
         assert len(searcher.subsearchers) >= 2 and searcher.reader().has_deletions()
         live = [d for d in range(searcher.doc_count_all()) if not searcher.reader().is_deleted(d)]
         for docs in (live[:3], live[::2], live, []):
-            fresh = DocArrays(searcher)
-            first, later = fresh.facets(searcher, docs), fresh.facets(searcher, docs)
-            assert first == later
-            for name in FACETS:
-                column = searcher.reader().column_reader(name)
-                assert first[name] == dict(Counter(column[d] for d in docs)), name
+            fresh, _ = counted_as_read(searcher, docs)
         for name in ("date_start", "date_end"):  # dates (sorting, filters) are read alike
             column = searcher.reader().column_reader(name)
             assert fresh.numbers(searcher, name).tolist() == list(column), name
