@@ -32,8 +32,13 @@ class RecordError(ArchiveError):
     def located(
         self, source: str | None, line: int | None = None, item: int | None = None
     ) -> RecordError:
-        """Return a copy that also says where the record was read from."""
-        return RecordError(self.message, self.field, source=source, line=line, item=item)
+        """Return a copy (of the same kind, with what it carries) that also says where the
+        record was read from."""
+        out = self.__class__.__new__(self.__class__)
+        out.__dict__.update(self.__dict__)
+        out.args = self.args
+        out.source, out.line, out.item = source, line, item
+        return out
 
     def where(self) -> str:
         parts = []
@@ -53,3 +58,44 @@ class RecordError(ArchiveError):
 
 class NotFound(ArchiveError):
     """An id that the archive does not hold."""
+
+
+class EditConflict(ArchiveError):
+    """The statement changed since the version a change was based on: nothing was saved."""
+
+    def __init__(self, statement_id: str, based_on: int | None, current: int | None) -> None:
+        super().__init__(
+            f"{statement_id} was changed by someone else (version {current}) after the"
+            f" version this edit is based on ({based_on}); nothing was saved"
+        )
+        self.statement_id, self.based_on, self.current = statement_id, based_on, current
+
+
+class Exists(ArchiveError):
+    """A new statement was sent with the id of an archived one: adding never overwrites."""
+
+    def __init__(self, statement_id: str, version: int) -> None:
+        super().__init__(
+            f"{statement_id} exists already (version {version}); adding never replaces a"
+            f' statement: change it with PATCH and If-Match: "{version}" (the web: Edit; the'
+            " command line: import a record based on that version), or propose a correction"
+        )
+        self.statement_id, self.version = statement_id, version
+
+
+class Forbidden(ArchiveError):
+    """The actor's role does not allow this change (web and API: 403); nothing was changed."""
+
+    def __init__(self, message: str, action: str = "") -> None:
+        super().__init__(message)
+        self.action = action
+
+
+class SpeakerUnclear(RecordError):
+    """A speaker named on a write that is not exactly one archived speaker: the writer must
+    choose one of `candidates` (by id) or say that it is a new speaker."""
+
+    def __init__(self, message: str, field: str, name: str, candidates: list[dict]) -> None:
+        super().__init__(message, field)
+        self.name = name
+        self.candidates = candidates  # [{"id": …, "name": display name}]

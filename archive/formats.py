@@ -255,6 +255,13 @@ def full_record(record: dict, speakers: dict[str, dict]) -> dict:
     return out
 
 
+def exported(record: dict, version: int, speakers: dict[str, dict]) -> dict:
+    """A statement as exported: its full record and, after its id, the version it is at, so
+    that importing it again is based on that version (records.md, "Importing again")."""
+    out = full_record(record, speakers)
+    return {"id": out.pop("id"), "version": version, **out}
+
+
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
 
@@ -270,8 +277,8 @@ def write_export(store: Store, out: IO[str], fmt: str = "json") -> int:
         speakers = {s["id"]: s for s in store.speakers()}
         if fmt == "jsonl":
             n = 0
-            for record in store.iter_records():
-                out.write(_dumps(full_record(record, speakers)) + "\n")
+            for record, version in store.iter_records():
+                out.write(_dumps(exported(record, version, speakers)) + "\n")
                 n += 1
             return n
         indexes: dict[str, dict[str, list[str]]] = {
@@ -291,8 +298,8 @@ def write_export(store: Store, out: IO[str], fmt: str = "json") -> int:
         out.write("\n ],\n" if speakers else "],\n")
         out.write(' "statements": [')
         n = 0
-        for record in store.iter_records():
-            out.write(("," if n else "") + "\n  " + _dumps(full_record(record, speakers)))
+        for record, version in store.iter_records():
+            out.write(("," if n else "") + "\n  " + _dumps(exported(record, version, speakers)))
             n += 1
             rid = record["id"]
             indexes["by_speaker"].setdefault(record["speaker"], []).append(rid)

@@ -56,6 +56,9 @@ STATEMENT_FIELDS = (
 )
 # Accepted on input and never stored: what `extract` says to the reviewer about a candidate.
 REVIEW_FIELD = "review"
+# Accepted on input and never stored in the record: the version a record was exported (or
+# read) at, so that an import can tell an old copy from a newer change (records.md).
+BASE_FIELD = "version"
 SPEAKER_FIELDS = ("id", "name", "reading", "aliases")
 TRANSLATION_FIELDS = ("lang", "text", "by", "original")
 SOURCE_FIELDS = ("url", "archived_url", "title", "publisher", "date")
@@ -308,7 +311,8 @@ def validate(record: Any) -> dict:
     """
     if not isinstance(record, dict):
         raise RecordError(f"a statement must be a JSON object, not {type(record).__name__}")
-    _check_keys(record, (*STATEMENT_FIELDS, REVIEW_FIELD), "")
+    _check_keys(record, (*STATEMENT_FIELDS, REVIEW_FIELD, BASE_FIELD), "")
+    base_version(record)
     unresolved = unresolved_speaker(record)
     if record.get("speaker") is None and unresolved:
         raise RecordError(
@@ -379,6 +383,17 @@ def validate(record: Any) -> dict:
     if record.get("retracted") is not None:
         out["retracted"] = validate_retraction(record["retracted"])
     return {k: out[k] for k in STATEMENT_FIELDS if k in out}
+
+
+def base_version(record: dict) -> int | None:
+    """The version a record says it was read at (`version`), if it says."""
+    value = record.get(BASE_FIELD)
+    if value is None:
+        return None
+    if type(value) is not int or not 1 <= value < 2**31:
+        raise RecordError("must be a whole number from 1 (the version it was read at)",
+                          BASE_FIELD)  # fmt: skip
+    return value
 
 
 def content_id(speaker_id: str, record: dict) -> str:

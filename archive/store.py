@@ -20,10 +20,26 @@ from typing import Any
 
 from . import speakers as sp
 from .duplicates import NEAR_SHARE, TextKeys, overlap_share, statement_texts, text_keys
-from .errors import ArchiveError, NotFound, RecordError
+from .errors import (
+    ArchiveError,
+    EditConflict,
+    Exists,
+    Forbidden,
+    NotFound,
+    RecordError,
+    SpeakerUnclear,
+)
 from .localized import Localized, texts_of
+from .options import ImportOptions
 from .provenance import status_of
-from .records import STATEMENT_FIELDS, changed_fields, content_id, same_date, validate
+from .records import (
+    STATEMENT_FIELDS,
+    base_version,
+    changed_fields,
+    content_id,
+    same_date,
+    validate,
+)
 from .roles import KnownRoles
 from .timeutil import now_utc
 
@@ -219,21 +235,37 @@ class ImportReport:
     reattributed: list[Finding] = field(default_factory=list)  # allowed, and listed
     renamed: list[str] = field(default_factory=list)  # speaker renames, allowed and listed
     look_alike_speakers: list[Finding] = field(default_factory=list)  # new, warned of
+    new_speakers: list[str] = field(default_factory=list)  # speakers this write created
+    conflicts: list[Conflict] = field(default_factory=list)  # based on an old version: skipped
+    superseded: list[Finding] = field(default_factory=list)  # an old version again: unchanged
 
     @property
     def changed(self) -> list[str]:
         return self.added + self.updated
 
 
-class EditConflict(ArchiveError):
-    """The statement changed since the version an edit was based on: nothing was saved."""
+@dataclass
+class Conflict:
+    """An import record based on an older version than the archived one: not applied."""
 
-    def __init__(self, statement_id: str, based_on: int | None, current: int | None) -> None:
-        super().__init__(
-            f"{statement_id} was changed by someone else (version {current}) after the"
-            f" version this edit is based on ({based_on}); nothing was saved"
+    where: str
+    statement_id: str
+    base: int  # the version the record was read at
+    current: int  # the archived version
+    current_by: str
+    current_at: str
+    current_reason: str | None
+    fields: list[str]  # where the record and the archived version differ
+
+    def __str__(self) -> str:
+        why = f" ({self.current_reason})" if self.current_reason else ""
+        return (
+            f"{self.where + ': ' if self.where else ''}{self.statement_id} is based on version"
+            f" {self.base}, but the archive holds version {self.current}, made by"
+            f" {self.current_by} at {self.current_at}{why}; they differ in"
+            f" {', '.join(self.fields)}. Not applied: pass --overwrite to replace the archived"
+            " version, or edit it by hand"
         )
-        self.statement_id, self.based_on, self.current = statement_id, based_on, current
 
 
 class ImportRejected(RecordError):
@@ -389,74 +421,122 @@ class Store:
         self,
         tx: sqlite3.Connection,
         given: dict | str,
-        cache: dict,
-        changed: set[str],
-        renames: list[str] | None = None,
-        created: list[str] | None = None,
+        batch: _Batch,
+        report: ImportReport,
+        options: ImportOptions,
     ) -> str:
-        """Find or create the speaker a record names; merge any new names into it.
+        """The speaker a record names: exactly one archived speaker, or a new one only when
+        nothing else is meant (docs/records.md, "Speakers on writes").
 
-        Changing a name the speaker already has (in a language it has one for) renames them
-        on every statement: refused with RecordError unless `renames` collects such changes.
+        An id, or a whole name or handle, picks a speaker. A name that search would take for
+        someone (family name, reading, alias, variant spelling, another script) is refused
+        with the candidates unless the writer says it is a new speaker: a short name never
+        quietly becomes a second person. New names or aliases for a picked speaker are merged
+        (a renamed name only with `rename_speakers`; never for a contributor).
         """
         cache_key = _speaker_key(given)
-        if cache_key in cache:
-            return cache[cache_key]
+        if cache_key in batch.speakers:
+            return batch.speakers[cache_key]
         if isinstance(given, str):
-            ids = self.find_speaker_ids(given)
-            if len(ids) > 1:
-                raise RecordError(
-                    f"{given!r} could be any of {', '.join(ids)}; give the speaker id", "speaker"
-                )
+            given = given.strip()
             incoming = sp.from_plain_name(given)
-            stored = self.get_speaker(ids[0]) if ids else None
-            if stored is not None:
-                cache[cache_key] = stored["id"]
-                return stored["id"]
+            named, wanted_id = [given], None
         else:
-            incoming = given
-            stored = None
-            if "id" in given:
-                stored = self.get_speaker(given["id"])
-            else:
-                candidates: list[str] = []
-                for key in [*given.get("name", {}).values(), *given.get("aliases", [])]:
-                    for sid in self.find_speaker_ids(key):
-                        if sid not in candidates:
-                            candidates.append(sid)
-                if len(candidates) > 1:
-                    raise RecordError(
-                        f"names match several speakers ({', '.join(candidates)}); add the id",
-                        "speaker",
-                    )
-                if candidates:
-                    stored = self.get_speaker(candidates[0])
+            incoming, wanted_id = given, given.get("id")
+            named = [*given.get("name", {}).values(), *given.get("aliases", [])]
+        stored = self.get_speaker(wanted_id or given) if wanted_id or isinstance(given, str) \
+            else None  # fmt: skip
+        if stored is None and wanted_id is None:
+            exact = list(dict.fromkeys(i for n in named for i in self._exact_ids(n)))
+            if len(exact) > 1:
+                raise SpeakerUnclear(
+                    f"{_shown_names(named)} could be any of {', '.join(exact)}; give the"
+                    " speaker id", "speaker", named[0], self._described(exact),
+                )  # fmt: skip
+            stored = self.get_speaker(exact[0]) if exact else None
         if stored is not None:
-            merged = sp.merge(stored, incoming)
-            for lang, name in incoming.get("name", {}).items():
-                old = stored.get("name", {}).get(lang)
-                if old is None or sp.name_key(old) == sp.name_key(name):
-                    continue
-                change = f"speaker {stored['id']} renamed in {lang}: {old!r} → {name!r}"
-                if renames is None:
-                    raise RecordError(
-                        f"would rename speaker {stored['id']} from {old!r} to {name!r} on every"
-                        " statement; pass --rename-speakers if that is meant",
-                        f"speaker.name.{lang}",
-                    )
-                if change not in renames:
-                    renames.append(change)
-            if merged != stored:
-                self._save_speaker(tx, merged, new=False)
-                changed.add(stored["id"])
-            cache[cache_key] = stored["id"]
+            if not isinstance(given, str):  # a plain name adds nothing to who they are
+                self._merge_names(tx, stored, incoming, report, options)
+            batch.speakers[cache_key] = stored["id"]
             return stored["id"]
-        speaker_id = incoming.get("id") or self._free_speaker_id(sp.slug_for(incoming))
+        similar = list(dict.fromkeys(
+            i for n in named
+            for i in [*self.find_speaker_ids(n), *(options.similar_speakers or _none)(n)]
+        ))  # fmt: skip
+        if similar and not options.new_speaker:
+            listed = "; ".join(f"{d['name']} ({d['id']})" for d in self._described(similar))
+            raise SpeakerUnclear(
+                f"{_shown_names(named)} is not the exact name of a speaker, but may mean"
+                f" {listed}; give the speaker id, or say it is a new speaker", "speaker",
+                named[0], self._described(similar),
+            )  # fmt: skip
+        if not options.create_unknown_speakers and not options.new_speaker:
+            raise SpeakerUnclear(
+                f"{_shown_names(named)} is nobody in this archive yet; say it is a new"
+                " speaker to add them", "speaker", named[0], [],
+            )  # fmt: skip
+        speaker_id = wanted_id or self._free_speaker_id(sp.slug_for(incoming))
         self._save_speaker(tx, sp.merge({"id": speaker_id}, incoming), new=True)
-        cache[cache_key] = speaker_id
-        if created is not None:
-            created.append(speaker_id)
+        batch.speakers[cache_key] = speaker_id
+        batch.created.append(speaker_id)
+        report.new_speakers.append(speaker_id)
         return speaker_id
+
+    def _merge_names(
+        self,
+        tx: sqlite3.Connection,
+        stored: dict,
+        incoming: dict,
+        report: ImportReport,
+        options: ImportOptions,
+    ) -> None:
+        """Fold a record's speaker object into the archived speaker, as far as allowed."""
+        merged = sp.merge(stored, incoming)
+        if merged == stored:
+            return
+        if not options.change_speakers:
+            raise Forbidden(
+                f"this would change the names or aliases of speaker {stored['id']}, which only"
+                " an editor may do; name the speaker by id or name, without new aliases",
+                "edit_speakers",
+            )
+        for lang, name in incoming.get("name", {}).items():
+            old = stored.get("name", {}).get(lang)
+            if old is None or sp.name_key(old) == sp.name_key(name):
+                continue
+            change = f"speaker {stored['id']} renamed in {lang}: {old!r} → {name!r}"
+            if not options.rename_speakers:
+                raise RecordError(
+                    f"would rename speaker {stored['id']} from {old!r} to {name!r} on every"
+                    " statement; pass --rename-speakers if that is meant",
+                    f"speaker.name.{lang}",
+                )
+            if change not in report.renamed:
+                report.renamed.append(change)
+        self._save_speaker(tx, merged, new=False)
+        report.speakers_changed.add(stored["id"])
+
+    def _exact_ids(self, name: str) -> list[str]:
+        """Speakers `name` names exactly: their id, a whole name in any language, a handle."""
+        key = sp.name_key(name)
+        out = []
+        for sid in self.find_speaker_ids(name):
+            if sid == name:
+                return [sid]
+            speaker = self.get_speaker(sid) or {}
+            exact = [*speaker.get("name", {}).values(),
+                     *(a for a in speaker.get("aliases", []) if a.startswith("@"))]  # fmt: skip
+            if any(sp.name_key(n) == key for n in exact):
+                out.append(sid)
+        return out
+
+    def _described(self, ids: list[str]) -> list[dict]:
+        out = []
+        for sid in ids:
+            names = (self.get_speaker(sid) or {}).get("name", {})
+            name = names.get("ja") or names.get("en") or next(iter(names.values()), sid)
+            out.append({"id": sid, "name": name})
+        return out
 
     def _look_alikes(self, batch: _Batch, speaker_id: str) -> list[str]:
         """Other speakers whose name differs from this new one's only in what search folds
@@ -488,16 +568,7 @@ class Store:
     CHUNK = 1000
 
     def import_records(
-        self,
-        records: Iterable[Located],
-        *,
-        by: str,
-        skip_invalid: bool = False,
-        allow_duplicates: bool = False,
-        reason: str | None = None,
-        based_on: dict[str, int] | None = None,
-        allow_reattribution: bool = False,
-        rename_speakers: bool = False,
+        self, records: Iterable[Located], *, by: str, options: ImportOptions | None = None
     ) -> ImportReport:
         """Validate and write records in one transaction, streaming in chunks.
 
@@ -506,10 +577,14 @@ class Store:
         A new statement that repeats one already archived (same speaker, same normalised text)
         is skipped and reported, unless `allow_duplicates`. `reason` is kept with each change.
         `based_on` (id → version) makes an edit conditional: EditConflict, and nothing saved,
-        if the statement is no longer at that version. A record that gives a stored statement
-        to another speaker, or renames a speaker, is refused unless `allow_reattribution` /
-        `rename_speakers`; either way each one is listed in the report.
+        if the statement is no longer at that version. A record that carries the version it
+        was read at (`version`) and is older than the archived one is a conflict, listed and
+        not applied (unless `overwrite`). A record that gives a stored statement to another
+        speaker, or renames a speaker, is refused unless `allow_reattribution` /
+        `rename_speakers`; either way each one is listed in the report. Forbidden (nothing
+        written) when the options forbid what a record would do.
         """
+        options = options or ImportOptions()
         report = ImportReport()
         now = now_utc()
         with self.transaction() as tx:
@@ -521,11 +596,13 @@ class Store:
                     continue
                 try:
                     record = validate(raw)
+                    base = base_version(raw)
+                    if not options.set_verdicts:
+                        _no_verdict(record)
                     new = len(batch.created)
                     record["speaker"] = self._resolve_speaker(
-                        tx, record["speaker"], batch.speakers, report.speakers_changed,
-                        report.renamed if rename_speakers else None, batch.created,
-                    )  # fmt: skip
+                        tx, record["speaker"], batch, report, options
+                    )
                     for sid in batch.created[new:]:
                         for other in self._look_alikes(batch, sid):
                             report.look_alike_speakers.append(Finding(_where(where), (
@@ -535,19 +612,22 @@ class Store:
                                 other))  # fmt: skip
                     if "id" not in record:
                         record["id"] = content_id(record["speaker"], record)
-                    self._check_reattribution(record, allow_reattribution, report, where)
+                    self._check_reattribution(record, options.allow_reattribution, report, where)
                     self._resolve_said_by(record, batch, where)
                 except RecordError as err:
                     report.rejected.append(_locate(err, where))
                     continue
-                if report.rejected and not skip_invalid:
+                if report.rejected and not options.skip_invalid:
                     continue  # only checking from here on; nothing will be kept
                 rid = record["id"]
                 place = _where(where)
-                if rid not in batch.ids and not self.exists(rid):
+                archived = rid in batch.ids or self.exists(rid)
+                if archived and options.only_new and "id" in raw:
+                    raise Exists(rid, self.meta(rid)["version"] if rid not in batch.ids else 1)
+                if not archived:
                     keys = [text_keys(record["speaker"], t) for t in statement_texts(record)]
                     twin, repeats, near = self._compare(keys, record, batch)
-                    if twin is not None and not allow_duplicates:
+                    if twin is not None and not options.allow_duplicates:
                         report.duplicates.append(Finding(place, (
                             f"duplicate of {twin} (same speaker, text, date and event);"
                             " not added — pass --allow-duplicates to add it anyway"),
@@ -567,13 +647,14 @@ class Store:
                 self._same_role(record, batch, report, place)
                 batch.ids.add(rid)
                 if rid in chunk or len(chunk) >= self.CHUNK:
-                    self._write_chunk(tx, chunk, report, now, by, reason, batch.keys, based_on)
+                    self._write_chunk(tx, chunk, report, now, by, batch, options)
                     chunk = {}
                 chunk[rid] = {k: record[k] for k in STATEMENT_FIELDS if k in record}
+                batch.bases[rid], batch.places[rid] = base, place
                 report.ids.append(rid)
-            if report.rejected and not skip_invalid:
+            if report.rejected and not options.skip_invalid:
                 raise ImportRejected(report.rejected)
-            self._write_chunk(tx, chunk, report, now, by, reason, batch.keys, based_on)
+            self._write_chunk(tx, chunk, report, now, by, batch, options)
             unsettled = self._settle_pending(tx, batch)
             if unsettled:  # already written: the whole import goes, whatever --skip-invalid says
                 raise ImportRejected(unsettled)
@@ -758,13 +839,14 @@ class Store:
         report: ImportReport,
         now: str,
         by: str,
-        reason: str | None = None,
-        keys: dict[str, list[TextKeys]] | None = None,
-        based_on: dict[str, int] | None = None,
+        batch: _Batch | None = None,
+        options: ImportOptions | None = None,
     ) -> None:
         if not chunk:
             return
-        keys = keys or {}
+        batch = batch or _Batch()
+        options = options or ImportOptions()
+        reason, based_on, keys = options.reason, options.based_on, batch.keys
         ids = list(chunk)
         rows = tx.execute(
             "SELECT id, record, version, changed, updated_at, updated_by, reason FROM statements"
@@ -778,27 +860,52 @@ class Store:
             if based_on and rid in based_on and (row[2] if row else None) != based_on[rid]:
                 raise EditConflict(rid, based_on[rid], row[2] if row else None)
             old = json.loads(row[1]) if row is not None else None
+            base = batch.bases.get(rid)
+            unstamped = _dumps(record)
             _stamp_attribution(record, old, now, by, reason)
             text = _dumps(record)
             columns = (record["speaker"], record["lang"], record.get("kind"), record.get("date"),
                        status_of(record))  # fmt: skip
             if row is None:
-                inserts.append((rid, *columns, text, '["created"]', now, now, by, reason))
+                inserts.append((rid, *columns, text, '["created"]', base or 1, now, now, by,
+                                reason))  # fmt: skip
                 report.added.append(rid)
                 rekeyed.append(rid)
-            elif row[1] == text:
+                continue
+            _, old_text, version, old_changed, old_at, old_by, old_reason = row
+            if old_text == text:
                 report.unchanged += 1
-            else:
-                _, old_text, version, old_changed, old_at, old_by, old_reason = row
-                revisions.append((rid, version, old_text, old_changed, old_at, old_by, old_reason))
-                changed = _dumps(changed_fields(old, record))
-                updates.append((*columns, text, version + 1, changed, now, by, reason, rid))
-                report.updated.append(rid)
-                rekeyed.append(rid)
+                continue
+            place = batch.places.get(rid, "")
+            if options.only_new:  # the same statement again is no change; another is refused
+                report.duplicates.append(Finding(place, (
+                    f"already archived as {rid} (the same speaker, date, language and text),"
+                    " with other details; not changed"), rid))  # fmt: skip
+                continue
+            if base is not None and base < version and not options.overwrite:
+                report.conflicts.append(Conflict(
+                    place, rid, base, version, old_by, old_at, old_reason,
+                    changed_fields(old, record)))  # fmt: skip
+                continue
+            if base is None and not options.overwrite:
+                earlier = self._earlier_version(tx, rid, unstamped, now, by)
+                if earlier is not None:
+                    report.unchanged += 1
+                    report.superseded.append(Finding(place, (
+                        f"unchanged: {rid} is version {earlier} of the archive, superseded"
+                        f" by version {version} (made by {old_by} at {old_at}"
+                        f"{': ' + old_reason if old_reason else ''}); the archived version"
+                        " stays"), rid))  # fmt: skip
+                    continue
+            revisions.append((rid, version, old_text, old_changed, old_at, old_by, old_reason))
+            changed = _dumps(changed_fields(old, record))
+            updates.append((*columns, text, version + 1, changed, now, by, reason, rid))
+            report.updated.append(rid)
+            rekeyed.append(rid)
         tx.executemany(
             "INSERT INTO statements (id, speaker_id, lang, kind, date, status, record, changed,"
             " version, created_at, updated_at, updated_by, reason)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             inserts,
         )
         tx.executemany(
@@ -816,6 +923,21 @@ class Store:
             "DELETE FROM text_keys WHERE statement_id = ?", [(r,) for r in rekeyed if r in existing]
         )
         _insert_keys(tx, [(rid, chunk[rid], keys.pop(rid, None)) for rid in rekeyed])
+
+    def _earlier_version(
+        self, tx: sqlite3.Connection, rid: str, unstamped: str, now: str, by: str
+    ) -> int | None:
+        """The earlier version of a statement that a record repeats, if any: importing an
+        old copy again must not undo what was changed since."""
+        for version, text in tx.execute(
+            "SELECT version, record FROM revisions WHERE statement_id = ? ORDER BY version DESC",
+            (rid,),
+        ):
+            record, old = json.loads(unstamped), json.loads(text)
+            _stamp_attribution(record, old, now, by, None)
+            if _dumps(record) == text:
+                return version
+        return None
 
     # -- proposed edits (contributors propose, editors decide) -----------------------------
     def propose(self, record: dict, *, based_on: int, by: str, reason: str) -> int:
@@ -947,7 +1069,8 @@ class Store:
             for record in self.get_many(ids[start : start + self.CHUNK]).values():
                 record["speaker"] = speaker
                 chunk[record["id"]] = record
-            self._write_chunk(tx, chunk, report, now, by, why)
+            self._write_chunk(tx, chunk, report, now, by,
+                              options=ImportOptions(reason=why, overwrite=True))  # fmt: skip
 
     # -- the index outbox ----------------------------------------------------------------------
     def last_change(self) -> int:
@@ -1046,12 +1169,13 @@ class Store:
             for v, r, ch, at, by, why in [*rows, current]
         ]  # fmt: skip
 
-    def iter_records(self) -> Iterator[dict]:
-        """All statements by date then id (undated first), streamed from one query."""
-        for (record,) in self.conn.execute(
-            "SELECT record FROM statements ORDER BY coalesce(date, ''), id"
+    def iter_records(self) -> Iterator[tuple[dict, int]]:
+        """All statements (record, version) by date then id (undated first), streamed from
+        one query."""
+        for record, version in self.conn.execute(
+            "SELECT record, version FROM statements ORDER BY coalesce(date, ''), id"
         ):
-            yield json.loads(record)
+            yield json.loads(record), version
 
     def rows(self, ids: list[str] | None = None) -> Iterator[tuple[dict, int]]:
         """(record, version) of the given statements, or of all of them."""
@@ -1173,6 +1297,8 @@ class _Batch:
         # (statement id, its speaker, actually_said_by, where) to settle at the end
         self.pending: list[tuple[str, str, dict, RecordError | None]] = []
         self.created: list[str] = []  # speakers this import created
+        self.bases: dict[str, int | None] = {}  # statement id -> the version it was read at
+        self.places: dict[str, str] = {}  # statement id -> where its record was read
         self.look_alike: dict[str, set[str]] | None = None  # folded name -> speaker ids
 
     def remember(self, occasion: Occasion, keys: list[TextKeys]) -> None:
@@ -1257,3 +1383,24 @@ def _speaker_key(given: dict | str) -> Any:
     names = given.get("name", {})
     return (given.get("id"), tuple(names.items()), given.get("reading"),
             tuple(given.get("aliases", ())))  # fmt: skip
+
+
+def _shown_names(names: list[str]) -> str:
+    return " / ".join(repr(n) for n in names[:3])
+
+
+def _none(_name: str) -> list[str]:
+    return []
+
+
+def _no_verdict(record: dict) -> None:
+    """A contributor's statement starts unverified: the verdict is an editor's."""
+    attribution = record.get("attribution") or {}
+    if attribution.get("status", "unverified") != "unverified" or attribution.get(
+        "actually_said_by"
+    ):
+        raise Forbidden(
+            "a contributor's statement starts unverified; an editor sets its attribution"
+            " status (evidence may be attached)",
+            "verify",
+        )

@@ -21,10 +21,11 @@ from hatsugen.archive.formats import read_records
 from hatsugen.archive.localized import from_line
 from hatsugen.archive.provenance import EVIDENCE_KINDS, STATUSES, WORDINGS
 from hatsugen.citations import FORMATS, write_list
-from hatsugen.core import DB_NAME, Hatsugen, actor
+from hatsugen.core import DB_NAME, Forbidden, Hatsugen, ImportOptions
 from hatsugen.home import resolve_home
 from hatsugen.index import SearchRequest
 from hatsugen.index.query import SORTS, QueryError
+from hatsugen.rules import Actor
 
 from . import textview
 
@@ -59,7 +60,7 @@ class HatsugenGroup(click.Group):
                 err.field or "", f"--{(err.field or '').replace('_', '-')}"
             )
             raise InputError(f"bad {name}: {err.message}") from None
-        except NotFound as err:
+        except (NotFound, Forbidden) as err:
             raise InputError(str(err)) from None
         except RecordError as err:
             raise InputError(str(err)) from None
@@ -127,7 +128,7 @@ def _reader(ctx: click.Context) -> Hatsugen:
             " (scripts/run serves the one in the checkout's .hatsugen-demo)"
         )
     app = _app(ctx)
-    if not app.store.count():
+    if not app.count():
         click.echo(f"the archive at {home} holds no statements yet", err=True)
     return app
 
@@ -153,6 +154,7 @@ def _report(report: Any) -> None:
     click.echo(
         f"{len(report.added)} added, {len(report.updated)} updated,"
         f" {report.unchanged} unchanged{skipped}, {len(report.rejected)} rejected"
+        + (f", {len(report.conflicts)} conflicts not applied" if report.conflicts else "")
     )
     for label, findings in (
         ("re-attributed", report.reattributed),
@@ -160,6 +162,9 @@ def _report(report: Any) -> None:
         ("duplicate", report.duplicates),
         ("warning", report.near_duplicates),
         ("look-alike", report.look_alike_speakers),
+        ("new speaker", report.new_speakers),
+        ("superseded", report.superseded),
+        ("conflict", report.conflicts),
         ("role", report.roles),
         ("rejected", report.rejected),
     ):
@@ -198,16 +203,32 @@ def _queued_notice(queued: int) -> None:
     is_flag=True,
     help="Let a speaker object change a name the speaker already has.",
 )
+@click.option(
+    "--overwrite",
+    is_flag=True,
+    help="Apply records based on an older version than the archived one (conflicts).",
+)
+@click.option(
+    "--skip-conflicts",
+    is_flag=True,
+    help="List conflicts (records based on an older version) but exit 0.",
+)
+@click.option(
+    "--new-speakers",
+    "new_speaker",
+    is_flag=True,
+    help="Names that may mean an archived speaker (a family name, a reading…) are new people.",
+)
 @click.pass_context
-def import_cmd(
-    ctx: click.Context, files: tuple[str, ...], skip_invalid: bool, allow_duplicates: bool,
-    allow_reattribution: bool, rename_speakers: bool,
-) -> None:  # fmt: skip
+def import_cmd(ctx: click.Context, files: tuple[str, ...], **flags: bool) -> None:
     """Import statements from JSON Lines, JSON array or export files ('-' for stdin).
 
     All or nothing: one bad record and nothing is imported, unless --skip-invalid. A new
     statement that repeats an archived one (same speaker, same text) is skipped and listed.
+    A record based on an older version than the archived one (its `version`) is a conflict:
+    listed, not applied, exit 1 (--skip-conflicts: 0; --overwrite applies it).
     """
+    options = ImportOptions(**flags)
     app = _app(ctx)
     total = sum(Path(f).stat().st_size for f in files if f != "-" and Path(f).is_file())
     with ExitStack() as bars:
@@ -216,12 +237,11 @@ def import_cmd(
             return bars.enter_context(_progress(count, "indexing", minimum=2000))
 
         with _progress(total, "importing") as progress:
-            report = app.import_files(
-                files, by=actor("import"), skip_invalid=skip_invalid, progress=progress,
-                indexing=indexing, allow_duplicates=allow_duplicates,
-                allow_reattribution=allow_reattribution, rename_speakers=rename_speakers,
-            )  # fmt: skip
+            report = app.import_files(files, actor=Actor.local("import"), options=options,
+                                      progress=progress, indexing=indexing)  # fmt: skip
     _report(report)
+    if report.conflicts and not options.skip_conflicts:
+        ctx.exit(1)
 
 
 @cli.command()
@@ -273,9 +293,18 @@ def import_cmd(
     help="Read the statement as JSON from FILE ('-' for stdin) instead of options.",
 )
 @click.option("--allow-duplicates", is_flag=True, help="Add it even if already archived.")
+@click.option(
+    "--new-speaker",
+    is_flag=True,
+    help="The speaker is a new person: add them (else the name must be an archived speaker's).",
+)
 @click.pass_context
-def add(ctx: click.Context, from_file: str | None, allow_duplicates: bool, **opts: Any) -> None:
-    """Add one statement and print its id."""
+def add(
+    ctx: click.Context, from_file: str | None, allow_duplicates: bool, new_speaker: bool,
+    **opts: Any,
+) -> None:  # fmt: skip
+    """Add one new statement and print its id (an archived id is refused: import a record
+    based on its version to change it)."""
     app = _app(ctx)
     if from_file:
         records = list(read_records(from_file))
@@ -286,7 +315,8 @@ def add(ctx: click.Context, from_file: str | None, allow_duplicates: bool, **opt
             raise record
     else:
         record = _record_from_options(opts)
-    statement_id = app.add(record, by=actor("add"), allow_duplicates=allow_duplicates)
+    options = ImportOptions(allow_duplicates=allow_duplicates, new_speaker=new_speaker)
+    statement_id = app.add(record, actor=Actor.local("add"), options=options)
     click.echo(statement_id)
     _queued_notice(app.pending())
 
@@ -352,7 +382,7 @@ def show(ctx: click.Context, statement_id: str, as_json: bool) -> None:
     if as_json:
         _echo_json(record)
         return
-    meta = app.store.meta(statement_id)
+    meta = app.meta(statement_id)
     for line in textview.statement_detail(record, meta, app.speakers_by_id()):
         click.echo(line)
 
@@ -444,7 +474,7 @@ def export(ctx: click.Context, output: str | None, fmt: str, index_name: str) ->
 def demo(ctx: click.Context) -> None:
     """Load the embedded demo archive (the seed article's statements) into an empty home."""
     app = _app(ctx)
-    report = app.load_demo(by=actor("demo"))
+    report = app.load_demo(actor=Actor.local("demo"))
     if report is None:
         click.echo(f"{app.home} already holds statements; demo not loaded")
     elif report.added:
@@ -551,17 +581,7 @@ def verify(
     if actually_said_by and origin_unknown:
         raise InputError("give --actually-said-by or --origin-unknown, not both")
     app = _app(ctx)
-    current = (app.store.get(statement_id).get("attribution") or {}).get("actually_said_by")
-    if status == "misattributed" and not (actually_said_by or origin_unknown or current):
-        raise InputError(
-            "--status misattributed needs --actually-said-by SPEAKER|ID or --origin-unknown"
-        )
-    said_by = None
-    if origin_unknown:
-        said_by = {"origin": "unknown"}
-    elif actually_said_by:
-        kind = "statement" if app.store.exists(actually_said_by) else "speaker"
-        said_by = {kind: actually_said_by}
+    said_by: str | dict | None = {"origin": "unknown"} if origin_unknown else actually_said_by
     evidence = None
     if evidence_url is not None:
         evidence = {"url": evidence_url, "kind": evidence_kind}
@@ -570,10 +590,10 @@ def verify(
         if note:
             evidence["note"] = note
     report = app.verify(
-        statement_id, by=actor("verify"), status=status, evidence=evidence,
+        statement_id, actor=Actor.local("verify"), status=status, evidence=evidence,
         actually_said_by=said_by, note=note,
     )  # fmt: skip
-    record = app.store.get(statement_id)
+    record = app.record(statement_id)
     state = (record.get("attribution") or {}).get("status", "unverified")
     what = "updated" if report.updated else "unchanged"
     click.echo(f"{statement_id}: {state} ({what})")
@@ -591,7 +611,7 @@ def reindex(ctx: click.Context) -> None:
     app = _app(ctx)
     started = time.perf_counter()
     try:
-        with _progress(app.store.count(), "indexing", minimum=2000) as progress:
+        with _progress(app.count(), "indexing", minimum=2000) as progress:
             n = app.reindex(progress)
     except ReindexRunning as err:
         click.echo(str(err))
@@ -608,12 +628,21 @@ def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
 
     Exit status 1 when problems were found and not repaired.
     """
-    found = _reader(ctx).check(repair=repair)
+    app = _reader(ctx)
+    found = app.check(repair=repair)
     queued = found.pop("queued")
     problems = sum(len(v) for v in found.values())
+    phantoms = app.phantom_speakers()
     if as_json:
-        _echo_json({**found, "queued": queued, "repaired": repair and problems > 0})
+        _echo_json({**found, "queued": queued, "repaired": repair and problems > 0,
+                    "phantom_speakers": phantoms})  # fmt: skip
     else:
+        for p in phantoms:
+            click.echo(
+                f"speaker {p['id']} ({p['name']}) may be {', '.join(p['may_be'])}: a short"
+                f" name, reading or alias of theirs; if one person, run `hatsugen speaker"
+                f" merge {p['may_be'][0]} {p['id']} --reason …`"
+            )
         if not problems:
             click.echo("index and store agree")
         if queued:
@@ -631,7 +660,7 @@ def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
                 click.echo(f"{len(ids)} {kind}: {shown}")
         if problems:
             click.echo("repaired" if repair else "run `hatsugen check --repair` to fix")
-    if problems and not repair:
+    if (problems and not repair) or phantoms:
         ctx.exit(1)
 
 
@@ -858,7 +887,8 @@ def speaker() -> None:
 @click.pass_context
 def speaker_merge(ctx: click.Context, kept: str, merged: str, reason: str) -> None:
     """Merge speaker MERGED into KEPT: statements move, names become aliases (undoable)."""
-    merge_id = _app(ctx).merge_speakers(kept, merged, by=actor("speaker merge"), reason=reason)
+    merge_id = _app(ctx).merge_speakers(kept, merged, actor=Actor.local("speaker merge"),
+                                        reason=reason)  # fmt: skip
     click.echo(f"merged (merge {merge_id}; undo with `hatsugen speaker unmerge {merge_id}`)")
 
 
@@ -868,7 +898,7 @@ def speaker_merge(ctx: click.Context, kept: str, merged: str, reason: str) -> No
 @click.pass_context
 def speaker_unmerge(ctx: click.Context, merge_id: int, reason: str) -> None:
     """Undo a merge: the statements go back to the speaker they came from."""
-    _app(ctx).unmerge(merge_id, by=actor("speaker unmerge"), reason=reason)
+    _app(ctx).unmerge(merge_id, actor=Actor.local("speaker unmerge"), reason=reason)
     click.echo(f"merge {merge_id} undone")
 
 

@@ -6,7 +6,6 @@ full records from the store. Keeping both behind one object is what stops the fa
 
 from __future__ import annotations
 
-import getpass
 import json
 import threading
 import time
@@ -25,8 +24,10 @@ from hatsugen.archive import (
 )
 from hatsugen.archive.accounts import Accounts
 from hatsugen.archive.demo import DEMO_PATH
+from hatsugen.archive.errors import EditConflict, Exists, Forbidden, SpeakerUnclear
 from hatsugen.archive.formats import full_record, read_records, write_export
 from hatsugen.archive.localized import flat
+from hatsugen.archive.options import ImportOptions
 from hatsugen.archive.provenance import spoken_lang_of, status_of, wording_of
 from hatsugen.archive.records import validate
 from hatsugen.archive.speakers import names_of
@@ -42,22 +43,15 @@ from hatsugen.index.searchindex import IndexUnreadable, ReindexRunning
 from hatsugen.index.sentences import ranges_in_texts
 from hatsugen.index.settings import seconds_from_env
 
+from . import rules
 from .home import resolve_home
+from .rules import Actor
 from .speaker_lookup import SpeakerLookup
 
 DB_NAME = "archive.sqlite3"
 REINDEX_MARK = "reindex"  # the log position a running rebuild started from
 IndexingProgress = Callable[[int], Callable[[int], None] | None]
 INDEX_DIR = "index"
-
-
-def actor(command: str) -> str:
-    """Who made a change, for revisions: the command and the OS user."""
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        user = "unknown"
-    return f"{command} ({user})"
 
 
 @dataclass
@@ -97,57 +91,79 @@ class Hatsugen:
         self.store.close()
 
     # -- writes ------------------------------------------------------------------------------
+    # Every change to the archive comes through one of these, with the actor who makes it:
+    # the role table (rules.py) decides what they may do, the store's one write path applies
+    # it. The doors (cli/, web/) only parse input and present the answer.
+    def _write(
+        self,
+        records: Iterable[Located],
+        actor: Actor,
+        options: ImportOptions,
+        indexing: IndexingProgress | None = None,
+    ) -> ImportReport:
+        lookup: list[SpeakerLookup] = []
+
+        def similar(name: str) -> list[str]:  # the search's resolver, built once per write
+            if not lookup:
+                lookup.append(self.speaker_lookup())
+            return lookup[0].similar(name)
+
+        options = rules.restricted(actor, options).but(similar_speakers=similar)
+        report = self.store.import_records(records, by=actor.name, options=options)
+        self._index_changes(report, indexing)
+        return report
+
     def import_located(
         self,
         records: Iterable[Located],
         *,
-        by: str,
-        skip_invalid: bool = False,
-        allow_duplicates: bool = False,
-        reason: str | None = None,
-        based_on: dict[str, int] | None = None,
-        allow_reattribution: bool = False,
-        rename_speakers: bool = False,
+        actor: Actor,
+        options: ImportOptions | None = None,
         indexing: IndexingProgress | None = None,
     ) -> ImportReport:
-        report = self.store.import_records(
-            records, by=by, skip_invalid=skip_invalid, allow_duplicates=allow_duplicates,
-            reason=reason, based_on=based_on, allow_reattribution=allow_reattribution,
-            rename_speakers=rename_speakers,
-        )  # fmt: skip
-        self._index_changes(report, indexing)
-        return report
+        """Import records in one transaction: all of them or (on a bad record) none.
+
+        Records based on an older version than the archived one are listed in
+        `report.conflicts` and not applied (unless `options.overwrite`)."""
+        rules.check(actor, "import")
+        return self._write(records, actor, options or ImportOptions(), indexing)
 
     def import_files(
         self,
         paths: Iterable[str],
         *,
-        by: str,
-        skip_invalid: bool = False,
-        allow_duplicates: bool = False,
-        allow_reattribution: bool = False,
-        rename_speakers: bool = False,
+        actor: Actor,
+        options: ImportOptions | None = None,
         progress: Callable[[int], None] | None = None,
         indexing: IndexingProgress | None = None,
     ) -> ImportReport:
-        """Import every file in one transaction: all of them or (on a bad record) none.
+        """Import every file in one transaction (import_located).
 
         `progress` hears of bytes read; `indexing(n)` is called before n statements are
         indexed and may return a function to hear of each one done.
         """
         records = (r for path in paths for r in read_records(path, progress))
-        return self.import_located(
-            records, by=by, skip_invalid=skip_invalid, allow_duplicates=allow_duplicates,
-            allow_reattribution=allow_reattribution, rename_speakers=rename_speakers,
-            indexing=indexing,
-        )  # fmt: skip
+        return self.import_located(records, actor=actor, options=options, indexing=indexing)
 
-    def add(self, record: dict, *, by: str, allow_duplicates: bool = False) -> str:
-        """Store one statement; return its id (new, or the existing one it updated).
+    def save_extracted(
+        self, records: Iterable[Located], *, actor: Actor, options: ImportOptions | None = None
+    ) -> ImportReport:
+        """Reviewed extraction candidates, as new statements only (one already archived is
+        listed as a duplicate, never changed)."""
+        rules.check(actor, "save_extraction")
+        return self._write(records, actor, (options or ImportOptions()).but(only_new=True))
 
-        A duplicate of an archived statement is refused (RecordError) unless allowed.
+    def add(self, record: dict, *, actor: Actor, options: ImportOptions | None = None) -> str:
+        """Store one new statement; return its id.
+
+        Never replaces an archived statement (Exists), refuses a duplicate (RecordError), and
+        creates a speaker only when `options.new_speaker` says the name is a new person.
         """
-        report = self._one(record, by=by, allow_duplicates=allow_duplicates)
+        rules.check(actor, "add")
+        if "retracted" in record:
+            rules.check(actor, "retract")
+        options = (options or ImportOptions()).but(only_new=True, create_unknown_speakers=False)
+        report = self._one(record, actor, options)
         if report.duplicates:
             raise RecordError(report.duplicates[0].message, "text")
         return report.ids[0]
@@ -156,22 +172,27 @@ class Hatsugen:
         self,
         statement_id: str,
         *,
-        by: str,
+        actor: Actor,
         status: str | None = None,
         evidence: dict | None = None,
-        actually_said_by: dict | None = None,
+        actually_said_by: str | dict | None = None,
         note: str | None = None,
+        based_on: int | None = None,
     ) -> ImportReport:
         """Set a statement's attribution status and/or add evidence, as a new revision.
 
-        The record's own rules apply (a verdict needs evidence, "verified" primary evidence,
-        "misattributed" who really said it); `note` is kept as the reason for the change.
+        The one verdict rule: what is left out is kept (status, evidence, who really said
+        it); a status other than "misattributed" ends "actually said by"; `actually_said_by`
+        is a statement id, a speaker (id or name), {"origin": "unknown"}, or such an object.
+        The record's own rules apply (a verdict needs evidence, "verified" primary evidence);
+        `note` is kept as the reason.
         """
+        rules.check(actor, "verify")
         record = self.store.get(statement_id)
         attribution = dict(record.get("attribution") or {"status": "unverified"})
         if evidence is not None:
             known = attribution.get("evidence", [])
-            same = [e for e in known if e["url"] == evidence["url"]
+            same = [e for e in known if e["url"] == evidence.get("url")
                     and e["kind"] == evidence.get("kind")]  # fmt: skip
             if not same:
                 attribution["evidence"] = [*known, evidence]
@@ -179,26 +200,38 @@ class Hatsugen:
             attribution["status"] = status
             if status != "misattributed":
                 attribution.pop("actually_said_by", None)
-        if actually_said_by is not None:
+        if isinstance(actually_said_by, str) and actually_said_by.strip():
+            target = actually_said_by.strip()
+            kind = "statement" if self.store.exists(target) else "speaker"
+            attribution["actually_said_by"] = {kind: target}
+        elif isinstance(actually_said_by, dict):
             attribution["actually_said_by"] = actually_said_by
+        if attribution["status"] == "misattributed" and not attribution.get("actually_said_by"):
+            raise RecordError(
+                "a misattributed quote needs who really said it: a speaker, a statement, or"
+                " origin unknown", "actually_said_by",
+            )  # fmt: skip
         record["attribution"] = attribution
-        return self._one(record, by=by, reason=note)
+        versions = {statement_id: based_on} if based_on is not None else None
+        options = ImportOptions(reason=note, based_on=versions, overwrite=True)
+        return self._one(record, actor, options)
 
-    def _one(self, record: dict, **options: object) -> ImportReport:
+    def _one(self, record: dict, actor: Actor, options: ImportOptions) -> ImportReport:
         """Write one record; its first problem is the error (not an import's list of them)."""
         try:
-            return self.import_located([(record, None)], **options)  # type: ignore[arg-type]
+            return self._write([(record, None)], actor, options)
         except ImportRejected as err:
             raise err.errors[0] from None
 
     def edit(
-        self, record: dict, *, by: str, reason: str, based_on: int | None = None
+        self, record: dict, *, actor: Actor, reason: str, based_on: int | None = None
     ) -> ImportReport:
         """Replace a statement with an edited version, as a new revision with its reason.
 
         `based_on` is the version the editor saw: if someone saved in between, EditConflict
         is raised and nothing is saved (never a silent overwrite).
         """
+        rules.check(actor, "edit")
         if not reason or not reason.strip():
             raise RecordError("say briefly why (an edit summary)", "reason")
         if "id" not in record:
@@ -206,73 +239,116 @@ class Hatsugen:
         self.store.get(record["id"])  # NotFound for an unknown id
         versions = {record["id"]: based_on} if based_on is not None else None
         # An editor's edit, with its reason, may change who said it or a speaker's name.
-        return self._one(record, by=by, reason=reason.strip(), based_on=versions,
-                         allow_duplicates=True, allow_reattribution=True,
-                         rename_speakers=True)  # fmt: skip
+        options = ImportOptions(reason=reason.strip(), based_on=versions, allow_duplicates=True,
+                                allow_reattribution=True, rename_speakers=True,
+                                overwrite=True)  # fmt: skip
+        return self._one(record, actor, options)
+
+    def change(
+        self,
+        statement_id: str,
+        changes: dict,
+        *,
+        actor: Actor,
+        reason: str,
+        based_on: int | None,
+        propose: bool = False,
+    ) -> ImportReport | int:
+        """Change some fields of a statement and keep every other one as stored: a field
+        given replaces the stored one, None removes it, one not given is kept. An edit (or,
+        with `propose`, a proposal for an editor, whose id is returned)."""
+        record = {**self.store.get(statement_id), **changes, "id": statement_id}
+        record = {k: v for k, v in record.items() if v is not None}
+        if propose:
+            return self.propose(record, actor=actor, reason=reason, based_on=based_on)
+        return self.edit(record, actor=actor, reason=reason, based_on=based_on)
 
     def retract(
-        self, statement_id: str, *, by: str, reason: str, based_on: int | None = None
+        self, statement_id: str, *, actor: Actor, reason: str, based_on: int | None = None
     ) -> ImportReport:
         """Hide a statement from search and listings; its permalink still answers, with why."""
+        rules.check(actor, "retract")
         record = self.store.get(statement_id)
-        record["retracted"] = {"at": now_utc(), "by": by, "reason": (reason or "").strip()}
-        return self.edit(record, by=by, reason=reason, based_on=based_on)
+        record["retracted"] = {"at": now_utc(), "by": actor.name,
+                               "reason": (reason or "").strip()}  # fmt: skip
+        return self.edit(record, actor=actor, reason=reason, based_on=based_on)
 
-    def restore(self, statement_id: str, *, by: str, reason: str) -> ImportReport:
+    def restore(self, statement_id: str, *, actor: Actor, reason: str) -> ImportReport:
+        rules.check(actor, "retract")
         record = self.store.get(statement_id)
         record.pop("retracted", None)
-        return self.edit(record, by=by, reason=reason)
+        return self.edit(record, actor=actor, reason=reason)
 
-    def revert(self, statement_id: str, version: int, *, by: str, reason: str) -> ImportReport:
+    def revert(self, statement_id: str, version: int, *, actor: Actor, reason: str) -> ImportReport:
         """Bring back an earlier version's record, as a new revision (nothing is undone)."""
         versions = self.store.history(statement_id)
         old = next((v for v in versions if v["version"] == version), None)
         if old is None:
             raise RecordError(f"{statement_id} has no version {version}", "version")
-        return self.edit(dict(old["record"]), by=by, reason=reason,
+        return self.edit(dict(old["record"]), actor=actor, reason=reason,
                          based_on=versions[-1]["version"])  # fmt: skip
 
-    def propose(self, record: dict, *, by: str, reason: str, based_on: int) -> int:
-        """A contributor's correction, kept for an editor to accept or reject."""
+    def propose(self, record: dict, *, actor: Actor, reason: str, based_on: int | None) -> int:
+        """A correction for an editor to accept, based on the version its author saw: a
+        proposal made on a version that is no longer current is a conflict at once."""
+        rules.check(actor, "propose")
         if not reason or not reason.strip():
             raise RecordError("say briefly why (an edit summary)", "reason")
-        self.store.get(record["id"])
+        current = self.store.meta(record["id"])["version"]  # NotFound for an unknown id
+        if based_on is None:
+            raise RecordError("say which version the correction is based on", "version")
+        if based_on != current:
+            raise EditConflict(record["id"], based_on, current)
         validate(record)  # a proposal an editor could not accept is refused now
-        return self.store.propose(record, based_on=based_on, by=by, reason=reason.strip())
+        return self.store.propose(record, based_on=based_on, by=actor.name,
+                                  reason=reason.strip())  # fmt: skip
 
-    def accept(self, proposal_id: int, *, by: str) -> ImportReport:
+    def accept(self, proposal_id: int, *, actor: Actor) -> ImportReport:
         """Apply a proposal as a revision crediting both (EditConflict if the statement
-        changed since the proposal was made: then it stays open)."""
+        changed since the version the proposal was based on: then it stays open)."""
+        rules.check(actor, "decide")
         proposal = self.store.open_proposal(proposal_id)
-        report = self.edit(proposal["record"], by=f"{by}, proposed by {proposal['by']}",
-                           reason=proposal["reason"], based_on=proposal["based_on"])  # fmt: skip
-        self.store.decide(proposal_id, "accepted", by=by, decision=None)
+        both = Actor(f"{actor.name}, proposed by {proposal['by']}", actor.role)
+        report = self.edit(proposal["record"], actor=both, reason=proposal["reason"],
+                           based_on=proposal["based_on"])  # fmt: skip
+        self.store.decide(proposal_id, "accepted", by=actor.name, decision=None)
         return report
 
-    def reject(self, proposal_id: int, *, by: str, reason: str) -> None:
+    def reject(self, proposal_id: int, *, actor: Actor, reason: str) -> None:
+        rules.check(actor, "decide")
         if not reason or not reason.strip():
             raise RecordError("say briefly why", "reason")
-        self.store.decide(proposal_id, "rejected", by=by, decision=reason.strip())
+        self.store.decide(proposal_id, "rejected", by=actor.name, decision=reason.strip())
 
-    def merge_speakers(self, kept: str, merged: str, *, by: str, reason: str) -> int:
+    def merge_speakers(self, kept: str, merged: str, *, actor: Actor, reason: str) -> int:
         """Merge speaker `merged` into `kept` (names by any name or id); returns the merge id.
 
         Every statement moves (a revision each), the merged speaker's names become aliases of
         the kept one, and `unmerge` undoes it.
         """
+        rules.check(actor, "merge_speakers")
         if not reason or not reason.strip():
             raise RecordError("say briefly why (an edit summary)", "reason")
         ids = [self._one_speaker(name, field) for name, field in ((kept, "kept"),
                                                                    (merged, "merged"))]  # fmt: skip
-        merge_id = self.store.merge_speakers(ids[0], ids[1], by=by, reason=reason.strip())
+        merge_id = self.store.merge_speakers(ids[0], ids[1], by=actor.name,
+                                             reason=reason.strip())  # fmt: skip
         self.drain()
         return merge_id
 
-    def unmerge(self, merge_id: int, *, by: str, reason: str) -> None:
+    def unmerge(self, merge_id: int, *, actor: Actor, reason: str) -> None:
+        rules.check(actor, "merge_speakers")
         if not reason or not reason.strip():
             raise RecordError("say briefly why (an edit summary)", "reason")
-        self.store.unmerge(merge_id, by=by, reason=reason.strip())
+        self.store.unmerge(merge_id, by=actor.name, reason=reason.strip())
         self.drain()
+
+    def unmerge_speaker(self, speaker_id: str, *, actor: Actor, reason: str) -> None:
+        """Undo the merge that folded `speaker_id` into another speaker."""
+        merged = self.store.merged_into(speaker_id)
+        if merged is None:
+            raise RecordError(f"{speaker_id} is not merged into anyone", "speaker")
+        self.unmerge(merged[0], actor=actor, reason=reason)
 
     def _one_speaker(self, name: str, field: str) -> str:
         ids = self.store.find_speaker_ids(name.strip())
@@ -281,7 +357,7 @@ class Hatsugen:
             raise RecordError(f"{name!r} {why}; give the speaker id", field)
         return ids[0]
 
-    def load_demo(self, *, by: str) -> ImportReport | None:
+    def load_demo(self, *, actor: Actor) -> ImportReport | None:
         """Load the embedded demo archive into an empty home, or bring its statements up to
         date in a home it was loaded into before (those nobody has edited since)."""
         demo = list(read_records(str(DEMO_PATH)))
@@ -291,7 +367,7 @@ class Hatsugen:
                 return None  # somebody's own archive, not the demo
             demo = [(r, w) for r, w in demo
                     if self.store.meta(r["id"])["updated_by"].startswith("demo ")]  # fmt: skip
-        return self.import_located(demo, by=by)
+        return self.import_located(demo, actor=actor, options=ImportOptions(overwrite=True))
 
     def _index_changes(
         self, report: ImportReport, indexing: IndexingProgress | None = None
@@ -513,6 +589,12 @@ class Hatsugen:
             self._lookup = (stamp, SpeakerLookup(self.store.speakers()))
         return self._lookup[1]
 
+    def phantom_speakers(self) -> list[dict]:
+        """Speakers that are probably another one under a short name (SpeakerLookup.phantoms),
+        not counting those merged away already."""
+        live = [s for s in self.store.speakers() if self.store.merged_into(s["id"]) is None]
+        return self.speaker_lookup().phantoms(live)
+
     def match_speaker(self, name: str) -> str | None:
         """The one archive speaker a name, alias, handle, reading or family name refers to."""
         found = self.speaker_lookup().find(name)
@@ -579,6 +661,47 @@ class Hatsugen:
 
     def history(self, statement_id: str) -> list[dict]:
         return self.store.history(statement_id)
+
+    # What the doors read besides searches: the store stays behind this object, so that no
+    # door can write past the rules (a test keeps `store` out of cli/ and web/).
+    def record(self, statement_id: str) -> dict:
+        """The stored record, speaker as an id (NotFound if none)."""
+        return self.store.get(statement_id)
+
+    def meta(self, statement_id: str) -> dict:
+        """Version, created and updated (when, by whom) of a statement."""
+        return self.store.meta(statement_id)
+
+    def exists(self, statement_id: str) -> bool:
+        return self.store.exists(statement_id)
+
+    def count(self, speaker_id: str | None = None) -> int:
+        return self.store.count(speaker_id)
+
+    def speaker(self, speaker_id: str) -> dict | None:
+        return self.store.get_speaker(speaker_id)
+
+    def speaker_counts(self) -> dict[str, int]:
+        return self.store.speaker_counts()
+
+    def statements_of(self, speaker_id: str, *, limit: int, offset: int = 0) -> list[dict]:
+        return self.store.statements_of(speaker_id, limit=limit, offset=offset)
+
+    def roles_of(self, speaker_id: str) -> list:
+        return self.store.roles_of(speaker_id)
+
+    def merged_into(self, speaker_id: str) -> tuple[int, str] | None:
+        return self.store.merged_into(speaker_id)
+
+    def languages(self) -> list[str]:
+        return self.store.languages()
+
+    def proposals(self, statement_id: str | None = None, state: str = "open") -> list[dict]:
+        return self.store.proposals(statement_id, state)
+
+    def proposal(self, proposal_id: int) -> dict:
+        """One open proposal (NotFound if none)."""
+        return self.store.open_proposal(proposal_id)
 
     def stats(self) -> dict:
         return {**self.store.stats(), "queued_for_indexing": self.pending()}
@@ -801,4 +924,13 @@ def _counted(docs: Iterator[dict], done: Callable[[int], None]) -> Iterator[dict
             done(200)
 
 
-__all__ = ["Hatsugen", "NotFound", "actor"]
+__all__ = [
+    "Actor",
+    "EditConflict",
+    "Exists",
+    "Forbidden",
+    "Hatsugen",
+    "ImportOptions",
+    "NotFound",
+    "SpeakerUnclear",
+]

@@ -37,11 +37,14 @@ class SpeakerLookup:
         self.names = {s["id"]: display_name(s) for s in speakers}
         self.full: dict[str, set[str]] = {}
         self.family: dict[str, set[str]] = {}
+        self.loose: dict[str, set[str]] = {}  # either, punctuation ignored: Jae-myung, イ・ジェ
         for s in speakers:
             for key in _full_keys(s):
                 self.full.setdefault(key, set()).add(s["id"])
+                self.loose.setdefault(_loose(key), set()).add(s["id"])
             for key in _family_keys(s):
                 self.family.setdefault(key, set()).add(s["id"])
+                self.loose.setdefault(_loose(key), set()).add(s["id"])
 
     def find(self, value: str) -> list[str]:
         """The ids `value` may mean, by the first rule that matches anyone (sorted)."""
@@ -55,6 +58,35 @@ class SpeakerLookup:
             if key in table:
                 return sorted(table[key])
         return []
+
+    def similar(self, value: str) -> list[str]:
+        """Every speaker `value` may mean by any rule, not only the first that matches, and
+        with punctuation ignored (Lee Jae-myung, Lee Jae Myung): a write that names a speaker
+        must not guess, so it hears of them all."""
+        value = value.strip()
+        if value in self.names:
+            return [value]
+        key = lookup_key(value)
+        if not key:
+            return []
+        found = self.full.get(key, set()) | self.family.get(key, set())
+        return sorted(found | self.loose.get(_loose(key), set()))
+
+    def phantoms(self, speakers: list[dict]) -> list[dict]:
+        """Speakers one of whose names is another speaker's family name, reading, alias or
+        variant spelling: most likely one person entered twice under a short name (石破 beside
+        石破茂), which `speaker merge` folds together."""
+        out = []
+        for speaker in speakers:
+            others = {o for n in names_of(speaker) for o in self.similar(n)} - {speaker["id"]}
+            if others:
+                out.append({"id": speaker["id"], "name": self.names[speaker["id"]],
+                            "may_be": sorted(others)})  # fmt: skip
+        return out
+
+
+def _loose(key: str) -> str:
+    return "".join(c for c in key if c.isalnum())
 
 
 def display_name(speaker: dict) -> str:

@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from hatsugen.rules import Actor
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
@@ -42,11 +44,11 @@ def one(what: str) -> dict:
                 shutil.copyfileobj(src, dst)
         store = Store(Path(tmp) / "archive.sqlite3")  # the store alone: no index
         t0 = time.perf_counter()
-        report = store.import_records(read_records(str(data)), by="bench")
+        report = store.import_records(read_records(str(data)), actor=Actor.local("bench"))
         t_import = time.perf_counter() - t0
         count = len(report.ids) + len(report.duplicates)
         t0 = time.perf_counter()
-        again = store.import_records(read_records(str(data)), by="bench")
+        again = store.import_records(read_records(str(data)), actor=Actor.local("bench"))
         t_reimport = time.perf_counter() - t0
         assert again.unchanged == len(report.added)
         t0 = time.perf_counter()

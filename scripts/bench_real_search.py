@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from hatsugen.core import Hatsugen  # noqa: E402
+from hatsugen.core import Actor, Hatsugen  # noqa: E402
 from hatsugen.index.query import SearchRequest  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "kokkai-paragraphs-100k.jsonl.gz"
@@ -73,7 +73,7 @@ def main() -> None:
         plain = args.home.parent / (args.home.name + "-import.jsonl")  # import reads plain JSONL
         plain.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
         started = time.perf_counter()
-        app.import_files([str(plain)], by="bench", allow_duplicates=True)
+        app.import_files([str(plain)], actor=Actor.local("bench"), allow_duplicates=True)
         print(f"imported and indexed {app.store.count()} in {time.perf_counter() - started:.0f} s")
     if args.reindex:
         started = time.perf_counter()

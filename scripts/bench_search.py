@@ -140,7 +140,8 @@ def step_prepare(home: Path, count: int) -> dict:
     app = Hatsugen(home)
     t0 = time.perf_counter()
     app.store.import_records(
-        ((json.loads(line), None) for line in data.open(encoding="utf-8")), by="bench"
+        ((json.loads(line), None) for line in data.open(encoding="utf-8")),
+        by="bench",
     )
     return {"store_import_s": time.perf_counter() - t0}
 

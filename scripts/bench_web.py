@@ -38,7 +38,7 @@ def free_port() -> int:
 
 
 def ensure_home(home: Path, count: int) -> None:
-    from hatsugen.core import Hatsugen
+    from hatsugen.core import Actor, Hatsugen
 
     from generate_archive import main as generate
 
@@ -47,7 +47,7 @@ def ensure_home(home: Path, count: int) -> None:
         return
     data = home.parent / "bench-web.jsonl"
     generate([str(count), "-o", str(data)])
-    app.import_files([str(data)], by="bench")
+    app.import_files([str(data)], actor=Actor.local("bench"))
 
 
 def paths(n: int, kind: str = "generated") -> list[str]:

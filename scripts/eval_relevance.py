@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from hatsugen.archive.errors import ArchiveError  # noqa: E402
-from hatsugen.core import Hatsugen  # noqa: E402
+from hatsugen.core import Actor, Hatsugen  # noqa: E402
 from hatsugen.index.query import SearchRequest  # noqa: E402
 
 FOLDER = ROOT / "tests" / "relevance"
@@ -55,7 +55,7 @@ class Outcome:
 
 def open_archive(home: Path) -> Hatsugen:
     app = Hatsugen(home)
-    app.import_files([str(FOLDER / name) for name in FIXTURES], by="relevance-set")
+    app.import_files([str(FOLDER / name) for name in FIXTURES], actor=Actor.local("relevance-set"))
     return app
 
 

@@ -31,6 +31,7 @@ from hatsugen.extract import extract
 from hatsugen.index import QueryError, SearchRequest
 from hatsugen.index.highlight import highlight
 from hatsugen.index.query import MAX_QUERY_CHARS
+from hatsugen.rules import Actor
 
 JSON_PIECES = ["{", "}", "[", "]", '"', ":", ",", '"speaker"', '"text"', '"lang"', '"ja"', "1e9",
                "null", "true", "\\u0000", "\\ud800", "\n", " ", "a" * 20, "9" * 30]  # fmt: skip
@@ -62,7 +63,7 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(args.seed)
     app = Hatsugen(Path(tempfile.mkdtemp()) / "home")
-    app.load_demo(by="fuzz")
+    app.load_demo(actor=Actor.local("fuzz"))
     terms = {"ja": {("協力",), ("関係",), ("日韓",)}, "en": {("cooper",), ("relat",)}}
 
     def articles() -> list[str]:

@@ -20,8 +20,10 @@ from click.testing import CliRunner, Result
 from hypothesis import settings
 
 from hatsugen.cli import cli
+from hatsugen.rules import Actor
 
 ROOT = Path(__file__).resolve().parent.parent
+ADMIN = Actor("test", "admin")  # what the command line is: the home's owner
 
 # CI runs the property and fuzz tests on a fixed seed, so a red run is reproducible and never
 # a coin toss; run locally they explore new examples each time.
@@ -129,7 +131,7 @@ def web_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
             source={"url": "https://example.org/x", "title": '"><img src=x onerror=alert(1)>'}),
     ]  # fmt: skip
     app = Hatsugen(home)
-    app.import_files([str(write_jsonl(home.parent / "web.jsonl", records))], by="test")
+    app.import_files([str(write_jsonl(home.parent / "web.jsonl", records))], actor=ADMIN)
     app.close()
     return home
 

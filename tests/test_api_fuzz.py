@@ -37,11 +37,11 @@ def writable(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyp
     from hatsugen.core import Hatsugen
     from hatsugen.web.app import create_app
 
-    from conftest import statement, write_jsonl
+    from conftest import ADMIN, statement, write_jsonl
 
     home = tmp_path_factory.mktemp("fuzz-writes") / "home"
     app = Hatsugen(home)
-    app.import_files([str(write_jsonl(home.parent / "s.jsonl", [statement(id="x")]))], by="t")
+    app.import_files([str(write_jsonl(home.parent / "s.jsonl", [statement(id="x")]))], actor=ADMIN)
     app.accounts.add("ed", "editor", "correct horse battery staple")
     _, token = app.accounts.create_token("ed")
     app.close()

@@ -18,7 +18,7 @@ from hatsugen.index.filters import DocArrays
 from hatsugen.index.query import narrowed, parse
 from hatsugen.index.schema import SAID_FIELDS, TEXT_FIELDS
 
-from conftest import MIZUHARA, SEO, TAKANASHI, statement, write_jsonl
+from conftest import ADMIN, MIZUHARA, SEO, TAKANASHI, statement, write_jsonl
 
 SHAPES = [
     "防衛", "防衛 予算", "防衛 OR 予算", "防衛 NOT 予算", "NOT 防衛", '"防衛 予算"', "防衛費",
@@ -135,7 +135,7 @@ def test_a_new_segment_and_deletions_are_searched_alike(tmp_path: Path) -> None:
     app = Hatsugen(tmp_path / "home")
     first = [statement(id=f"a{i}", text=f"青空市の港を整備します。第{i}期。", date="2024-05-01")
              for i in range(12)]  # fmt: skip
-    app.import_files([str(write_jsonl(tmp_path / "a.jsonl", first))], by="test")
+    app.import_files([str(write_jsonl(tmp_path / "a.jsonl", first))], actor=ADMIN)
     req = SearchRequest(q="港 整備", per_page=5)
     assert both(app, req)[0]["total"] == 12
     word = b"\xe6\xb8\xaf"  # 港
@@ -143,10 +143,10 @@ def test_a_new_segment_and_deletions_are_searched_alike(tmp_path: Path) -> None:
         read = [p for p, _ in arrays.query_arrays(searcher).postings("ja", word)]
     more = [statement(id=f"b{i}", text=f"港の整備を急ぎます。{i}", date="2024-06-01")
             for i in range(5)]  # fmt: skip
-    app.import_files([str(write_jsonl(tmp_path / "b.jsonl", more))], by="test")
+    app.import_files([str(write_jsonl(tmp_path / "b.jsonl", more))], actor=ADMIN)
     changed = app.statement("a3")
     changed["text"] = "青空市の空港を整備します。"
-    app.edit(changed, by="test", reason="a deletion in the first segment")
+    app.edit(changed, actor=ADMIN, reason="a deletion in the first segment")
     arrays, whoosh = both(app, req)
     assert arrays == whoosh and arrays["total"] == 16
     with app.engine.borrowed() as (searcher, arrays):
@@ -213,12 +213,12 @@ def test_a_segment_is_read_in_place_exactly_as_from_a_copy() -> None:
 def test_kept_results_are_never_served_after_a_commit(tmp_path: Path) -> None:
     app = Hatsugen(tmp_path / "home")
     rows = [statement(id=f"k{i}", text=f"港を整備します。{i}") for i in range(3)]
-    app.import_files([str(write_jsonl(tmp_path / "a.jsonl", rows))], by="test")
+    app.import_files([str(write_jsonl(tmp_path / "a.jsonl", rows))], actor=ADMIN)
     req = SearchRequest(q="港")
     first = app.engine.search(req)
     assert app.engine.search(SearchRequest(q="港")) is first  # the same request: kept
     more = [statement(id="k9", text="港は開いています。")]
-    app.import_files([str(write_jsonl(tmp_path / "b.jsonl", more))], by="test")
+    app.import_files([str(write_jsonl(tmp_path / "b.jsonl", more))], actor=ADMIN)
     after = app.engine.search(SearchRequest(q="港"))
     assert after is not first and after.total == first.total + 1
     app.close()
@@ -255,10 +255,10 @@ def test_postings_read_from_the_blocks_equal_whoosh_walking_them(
                                  "text": f"We improve the harbour. Plan {i}." * (1 + i % 2)}])
         for i in range(300)
     ]  # fmt: skip
-    app.import_files([str(write_jsonl(tmp_path / "a.jsonl", rows))], by="test")
+    app.import_files([str(write_jsonl(tmp_path / "a.jsonl", rows))], actor=ADMIN)
     gone = app.statement("p7")
     gone["text"] = "青空市の空港を整備します。"
-    app.edit(gone, by="test", reason="a deletion in the first segment")
+    app.edit(gone, actor=ADMIN, reason="a deletion in the first segment")
     checked = blocks = 0
     with app.engine.borrowed() as (searcher, _):
         for sub, _offset in _subs(searcher):
@@ -373,12 +373,12 @@ def test_long_texts_are_marked_where_the_index_found_the_query(
     app = Hatsugen(tmp_path / "home")
     rows = [_long_speech(i) for i in range(4)]
     rows.append(statement(id="short", text="港湾の整備を進めます。"))
-    app.import_files([str(write_jsonl(tmp_path / "long.jsonl", rows))], by="test")
+    app.import_files([str(write_jsonl(tmp_path / "long.jsonl", rows))], actor=ADMIN)
     more = [_long_speech(i) for i in range(4, 6)]  # a second segment
-    app.import_files([str(write_jsonl(tmp_path / "more.jsonl", more))], by="test")
+    app.import_files([str(write_jsonl(tmp_path / "more.jsonl", more))], actor=ADMIN)
     edited = app.statement("long-1")  # a deletion in the first segment, its new version added
     edited["text"] = "半導体の話をします。" + edited["text"]
-    app.edit(edited, by="test", reason="a segment with a deletion")
+    app.edit(edited, actor=ADMIN, reason="a segment with a deletion")
     with app.engine.borrowed() as (searcher, _):
         assert len(_subs(searcher)) > 1 and searcher.reader().has_deletions()
     deep = ["港湾", "半導体", "harbour", "security", '"港湾の整備"', "経済安全保障 OR 港湾",
@@ -429,7 +429,7 @@ def test_facets_of_a_column_with_more_than_255_values_count_each_value(tmp_path:
         statement(id=f"y{i}", date=f"{1600 + i}-05-01", text=f"青空市の第{i}回の議会で話しました。")
         for i in range(300)
     ]
-    app.import_files([str(write_jsonl(tmp_path / "years.jsonl", rows))], by="test")
+    app.import_files([str(write_jsonl(tmp_path / "years.jsonl", rows))], actor=ADMIN)
     with app.engine.borrowed() as (searcher, _):
         raw = searcher.reader().column_reader("year").raw_column()
         assert raw._itemsize == 2, "the test needs a column of two-byte references"
@@ -458,11 +458,14 @@ def test_facets_over_segments_count_what_each_statement_holds(tmp_path: Path) ->
             for i in range(n)
         ]  # fmt: skip
 
-    app.import_files([str(write_jsonl(tmp_path / "a.jsonl", varied("a", 60, 2001)))], by="test")
-    app.import_files([str(write_jsonl(tmp_path / "b.jsonl", varied("b", 9, 2011)))], by="test")
+    app.import_files(
+        [str(write_jsonl(tmp_path / "a.jsonl", varied("a", 60, 2001)))],
+        actor=ADMIN,
+    )
+    app.import_files([str(write_jsonl(tmp_path / "b.jsonl", varied("b", 9, 2011)))], actor=ADMIN)
     changed = app.statement("a3")
     changed["kind"] = "interview" if changed["kind"] != "interview" else "post"
-    app.edit(changed, by="test", reason="a deletion in the first segment")
+    app.edit(changed, actor=ADMIN, reason="a deletion in the first segment")
     cache = shared_cache()
     with app.engine.borrowed() as (searcher, _):
         assert len(searcher.subsearchers) >= 2 and searcher.reader().has_deletions()
@@ -477,7 +480,7 @@ def test_facets_over_segments_count_what_each_statement_holds(tmp_path: Path) ->
         assert fresh.facets(searcher, live)["kind"] == dict(kinds)
         kept = {k: v for k, v in list(cache._items.items()) if k[0] == "codes"}
         old = {sub_key for _, _, sub_key in fresh.query_arrays(searcher).segments}
-    app.import_files([str(write_jsonl(tmp_path / "c.jsonl", varied("c", 3, 2021)))], by="test")
+    app.import_files([str(write_jsonl(tmp_path / "c.jsonl", varied("c", 3, 2021)))], actor=ADMIN)
     with app.engine.borrowed() as (searcher, arrays):
         arrays.codes(searcher, "year")
         segments = {k for _, _, k in arrays.query_arrays(searcher).segments}

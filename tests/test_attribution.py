@@ -204,7 +204,7 @@ def test_misattributed_may_point_at_the_real_statement_or_say_origin_unknown(
          "is not an http(s) URL"),
         (["--status", "disputed", "--evidence", FACT_CHECK["url"]], "--evidence needs --kind"),
         (["--status", "misattributed", "--evidence", FACT_CHECK["url"], "--kind",
-          "fact_check"], "--actually-said-by"),
+          "fact_check"], "needs who really said it"),
         (["--status", "misattributed", "--evidence", FACT_CHECK["url"], "--kind",
           "fact_check", "--actually-said-by", "Nobody We Know"], "actually_said_by.speaker"),
         (["--status", "misattributed", "--evidence", FACT_CHECK["url"], "--kind",

@@ -21,7 +21,7 @@ from hatsugen.core import Hatsugen
 from hatsugen.index import SearchRequest
 from hatsugen.web.app import create_app
 
-from conftest import Cli, statement, write_jsonl
+from conftest import ADMIN, Cli, statement, write_jsonl
 
 SUMMIT = {"ja": "青空首脳会談", "en": "Aozora summit"}
 BILINGUAL = statement(
@@ -44,7 +44,7 @@ PLAIN = statement(id="plain", text="図書館を建てます。", event="Library
 @pytest.fixture
 def app(tmp_path: Path) -> Hatsugen:
     app = Hatsugen(tmp_path / "home")
-    app.import_files([str(write_jsonl(tmp_path / "s.jsonl", [BILINGUAL, PLAIN]))], by="test")
+    app.import_files([str(write_jsonl(tmp_path / "s.jsonl", [BILINGUAL, PLAIN]))], actor=ADMIN)
     return app
 
 
@@ -120,7 +120,8 @@ def test_citations_pick_their_language_and_csv_keeps_both() -> None:
 
 def test_the_cli_writes_and_shows_both(tmp_path: Path) -> None:
     run = Cli(tmp_path / "home")
-    sid = run.ok("add", "--speaker", "Aiko Mizuhara", "--lang", "ja", "--text", "協力します。",
+    sid = run.ok("add", "--speaker", "Aiko Mizuhara", "--new-speaker", "--lang", "ja",
+                 "--text", "協力します。",
                  "--event", "青空首脳会談 | Aozora summit", "--topic", "外交 | diplomacy",
                  "--topic", "ports").stdout.strip()  # fmt: skip
     record = json.loads(run.ok("show", sid, "--json").stdout)
@@ -139,7 +140,7 @@ def test_roles_in_a_new_language_are_kept_and_later_wordings_join_them(tmp_path:
                       date="2024-02-01"),
             statement(id="r3", role="Aozora City mayor", text="三。",
                       date="2024-03-01")]  # fmt: skip
-    app.import_files([str(write_jsonl(tmp_path / "r.jsonl", rows))], by="test")
+    app.import_files([str(write_jsonl(tmp_path / "r.jsonl", rows))], actor=ADMIN)
     assert app.statement("r1")["role"] == "Mayor of Aozora City"
     # not mapped onto the English-only wording: that would lose 青空市長
     assert app.statement("r2")["role"] == {"ja": "青空市長", "en": "Aozora City Mayor"}
@@ -149,12 +150,12 @@ def test_roles_in_a_new_language_are_kept_and_later_wordings_join_them(tmp_path:
 
 def test_an_event_named_in_another_language_is_the_same_occasion(tmp_path: Path) -> None:
     app = Hatsugen(tmp_path / "home")
-    app.import_files([str(write_jsonl(tmp_path / "a.jsonl", [BILINGUAL]))], by="test")
+    app.import_files([str(write_jsonl(tmp_path / "a.jsonl", [BILINGUAL]))], actor=ADMIN)
     again = {**BILINGUAL, "id": "again", "event": "Aozora Summit"}
-    report = app.import_files([str(write_jsonl(tmp_path / "b.jsonl", [again]))], by="test")
+    report = app.import_files([str(write_jsonl(tmp_path / "b.jsonl", [again]))], actor=ADMIN)
     assert len(report.duplicates) == 1 and not report.added
     elsewhere = {**BILINGUAL, "id": "elsewhere", "event": {"ja": "別の会議"}}
-    report = app.import_files([str(write_jsonl(tmp_path / "c.jsonl", [elsewhere]))], by="test")
+    report = app.import_files([str(write_jsonl(tmp_path / "c.jsonl", [elsewhere]))], actor=ADMIN)
     assert report.added == ["elsewhere"]
 
 

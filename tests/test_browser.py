@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, serve
+from conftest import ADMIN, ROOT, serve
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
@@ -131,7 +131,7 @@ def test_screenshot_of_the_demo_search_for_the_readme(
     from hatsugen.core import Hatsugen
 
     home = tmp_path_factory.mktemp("demo") / "home"
-    Hatsugen(home).load_demo(by="test")
+    Hatsugen(home).load_demo(actor=ADMIN)
     for url in serve(home):
         context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-US")
         page = context.new_page()
@@ -148,7 +148,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from hatsugen.core import Hatsugen
 
     home = tmp_path_factory.mktemp("demo-trust") / "home"
-    Hatsugen(home).load_demo(by="test")
+    Hatsugen(home).load_demo(actor=ADMIN)
     yield from serve(home)
 
 
@@ -162,7 +162,7 @@ def trust_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     home = tmp_path_factory.mktemp("trust-browser") / "home"
     app = Hatsugen(home)
-    app.import_files([str(write_jsonl(home.parent / "t.jsonl", TRUST_CORPUS))], by="test")
+    app.import_files([str(write_jsonl(home.parent / "t.jsonl", TRUST_CORPUS))], actor=ADMIN)
     app.close()
     yield from serve(home)
 
@@ -290,7 +290,7 @@ def editing_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     home = tmp_path_factory.mktemp("editing") / "home"
     app = Hatsugen(home)
-    app.import_files([str(write_jsonl(home.parent / "s.jsonl", [statement()]))], by="test")
+    app.import_files([str(write_jsonl(home.parent / "s.jsonl", [statement()]))], actor=ADMIN)
     app.accounts.add("ed", "editor", "correct horse battery staple")
     app.accounts.add("cora", "contributor", "correct horse battery staple")
     app.close()

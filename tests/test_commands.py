@@ -15,7 +15,7 @@ from conftest import MIZUHARA, TAKANASHI, Cli, statement, write_jsonl
 
 def test_add_from_options_prints_the_id_and_show_displays_it(run: Cli) -> None:
     add_args = (
-        "add", "--speaker", "Kenji Takanashi", "--lang", "en",
+        "add", "--speaker", "Kenji Takanashi", "--new-speaker", "--lang", "en",
         "--text", "Our port will reopen in <b>spring</b>.", "--date", "2023-03",
         "--kind", "press_conference", "--source-url", "https://example.org/port",
         "--topic", "ports", "--topic", "economy",
@@ -40,7 +40,10 @@ def test_add_from_options_prints_the_id_and_show_displays_it(run: Cli) -> None:
 
 def test_add_from_stdin_and_errors(run: Cli) -> None:
     record = statement(id="from-stdin")
-    assert run.ok("add", "--from", "-", input=json.dumps(record)).stdout.strip() == "from-stdin"
+    assert (
+        run.ok("add", "--from", "-", "--new-speaker", input=json.dumps(record)).stdout.strip()
+        == "from-stdin"
+    )
     missing = run("add", "--lang", "en")
     assert missing.exit_code == 2 and "--speaker" in missing.stderr and "--text" in missing.stderr
     bad = run("add", "--speaker", "X", "--lang", "en", "--text", "t", "--date", "2025-13-45")

@@ -16,7 +16,7 @@ import pytest
 
 from hatsugen.core import Hatsugen
 
-from conftest import CLEAN, generate, hatsugen_proc, serve
+from conftest import ADMIN, CLEAN, generate, hatsugen_proc, serve
 
 pytestmark = pytest.mark.slow
 
@@ -116,7 +116,7 @@ def test_web_edits_while_an_import_runs(tmp_path: Path) -> None:
     home = tmp_path / "home"
     app = Hatsugen(home)
     app.import_files([str(write_jsonl(tmp_path / "one.jsonl", [statement(id="edited")]))],
-                     by="test")  # fmt: skip
+                     actor=ADMIN)  # fmt: skip
     app.accounts.add("ed", "editor", "correct horse battery staple")
     _, token = app.accounts.create_token("ed")
     app.close()

@@ -11,7 +11,7 @@ from hatsugen.core import Hatsugen
 from hatsugen.index import SearchRequest
 from hatsugen.web.app import create_app
 
-from conftest import CLEAN, XSS, Cli, statement, write_jsonl
+from conftest import ADMIN, CLEAN, XSS, Cli, statement, write_jsonl
 
 PASSWORD = "correct horse battery staple"
 
@@ -20,7 +20,7 @@ PASSWORD = "correct horse battery staple"
 def home(tmp_path: Path) -> Path:
     home = tmp_path / "home"
     app = Hatsugen(home)
-    app.import_files([str(write_jsonl(tmp_path / "s.jsonl", [statement()]))], by="test")
+    app.import_files([str(write_jsonl(tmp_path / "s.jsonl", [statement()]))], actor=ADMIN)
     for name, role in (("ed", "editor"), ("cora", "contributor"), ("ada", "admin")):
         app.accounts.add(name, role, PASSWORD)
     app.close()
@@ -111,7 +111,7 @@ def test_roles_decide_who_may_write(web) -> None:  # type: ignore[no-untyped-def
 def test_add_a_statement_with_a_new_speaker(web, home: Path) -> None:  # type: ignore[no-untyped-def]
     client = signed_in(web, "cora")
     response = client.post("/add", data={
-        "csrf_token": token_of(client, "/add"), "speaker_name_ja": "森川蓮",
+        "csrf_token": token_of(client, "/add"), "speaker_name_ja": "森川蓮", "new_speaker": "1",
         "speaker_name_en": "Ren Morikawa", "speaker_reading": "もりかわ れん", "lang": "ja",
         "text": "港の再開を急ぎます。", "date": "2025-03", "kind": "remarks",
         "translation_0_lang": "en", "translation_0_text": "We will hurry to reopen the port.",
@@ -326,14 +326,14 @@ def test_a_contributor_proposes_and_an_editor_accepts_or_rejects(web, home: Path
     assert "Propose a correction" in cora.get("/s/mizuhara-2024-05-01").get_data(as_text=True)
     form = {"csrf_token": token_of(cora, "/"), "speaker": "mizuhara-aiko", "lang": "ja",
             "text": "青空市は新しい図書館を二つ建設します。", "date": "2024-05-01",
-            "reason": "the minutes say two"}  # fmt: skip
+            "reason": "the minutes say two", "version": "1"}  # fmt: skip
     assert cora.post("/s/mizuhara-2024-05-01/propose", data=form).status_code == 302
     app = Hatsugen(home)
     assert app.statement("mizuhara-2024-05-01")["text"] == "青空市は新しい図書館を建設します。"
     ed = signed_in(web)
     page = ed.get("/s/mizuhara-2024-05-01").get_data(as_text=True)
     assert "Proposed corrections" in page and "<ins>二つ</ins>" in page
-    (proposal,) = app.store.proposals("mizuhara-2024-05-01")
+    (proposal,) = app.proposals("mizuhara-2024-05-01")
     accepted = ed.post(f"/proposals/{proposal['id']}/accept",
                        data={"csrf_token": token_of(ed, "/")})  # fmt: skip
     assert accepted.status_code == 302
@@ -342,11 +342,13 @@ def test_a_contributor_proposes_and_an_editor_accepts_or_rejects(web, home: Path
     assert latest["by"] == "web (ed), proposed by web (cora)"
     assert latest["reason"] == "the minutes say two"
     stale = {**form, "csrf_token": token_of(cora, "/"), "text": "古い版への提案。", "reason": "r"}
-    cora.post("/s/mizuhara-2024-05-01/propose", data=stale)
-    (second,) = app.store.proposals("mizuhara-2024-05-01")
+    assert cora.post("/s/mizuhara-2024-05-01/propose", data=stale).status_code == 409
+    assert app.proposals("mizuhara-2024-05-01") == []  # made on version 1: nothing kept
+    cora.post("/s/mizuhara-2024-05-01/propose", data={**stale, "version": "2"})
+    (second,) = app.proposals("mizuhara-2024-05-01")
     no = {"csrf_token": token_of(ed, "/"), "reason": "not in the minutes"}
     rejected = ed.post(f"/proposals/{second['id']}/reject", data=no)
-    assert rejected.status_code == 302 and app.store.proposals("mizuhara-2024-05-01") == []
+    assert rejected.status_code == 302 and app.proposals("mizuhara-2024-05-01") == []
     assert cora.post(f"/proposals/{second['id']}/accept",
                      data={"csrf_token": token_of(cora, "/")}).status_code == 403  # fmt: skip
 
@@ -389,7 +391,7 @@ def test_bilingual_fields_edit_on_one_line_each(web, home: Path) -> None:  # typ
     record = app.statement("mizuhara-2024-05-01")
     record.update(role={"ja": "青空市長", "en": "Mayor of Aozora City"},
                   topics=[{"ja": "図書館", "en": "libraries"}, "culture"])  # fmt: skip
-    app.edit(record, by="test", reason="bilingual")
+    app.edit(record, actor=ADMIN, reason="bilingual")
     client = signed_in(web)
     page = client.get("/s/mizuhara-2024-05-01/edit").get_data(as_text=True)
     fields = form_fields(page)

@@ -17,7 +17,7 @@ from hatsugen.index import SearchRequest
 from hatsugen.index.query import parse
 from hatsugen.index.search import _collect
 
-from conftest import ROOT, generate
+from conftest import ADMIN, ROOT, generate
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from bench_search import queries
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.slow
 def large(tmp_path_factory: pytest.TempPathFactory) -> Hatsugen:
     folder = tmp_path_factory.mktemp("large")
     app = Hatsugen(folder / "home")
-    app.import_files([str(generate(folder / "g.jsonl", 30_000, seed=7))], by="test")
+    app.import_files([str(generate(folder / "g.jsonl", 30_000, seed=7))], actor=ADMIN)
     return app
 
 

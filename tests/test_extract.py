@@ -101,7 +101,7 @@ def test_speakers_are_matched_to_the_archive(run: Cli) -> None:
         "ishiba-shigeru", "ishiba-shigeru", "lee-jae-myung"]  # fmt: skip
     # A surname alone finds the archive's speaker too (a fictional one: no invented quotes
     # for real people).
-    run.ok("add", "--from", "-", input=json.dumps(statement(speaker=MIZUHARA)))
+    run.ok("add", "--from", "-", "--new-speaker", input=json.dumps(statement(speaker=MIZUHARA)))
     surname_only = json.loads(
         run.ok("extract", "-", "--json", input="“We will meet again,” Mizuhara said.").stdout
     )

@@ -19,6 +19,8 @@ from hatsugen.index import QueryError, SearchRequest
 from hatsugen.index.highlight import highlight
 from hatsugen.index.query import MAX_QUERY_CHARS
 
+from conftest import ADMIN
+
 LIMIT_S = 3.0
 SIGNATURE = "\n— Aiko Mizuhara (@aiko) August 23, 2025"
 
@@ -102,7 +104,7 @@ def test_the_web_answers_422_when_an_article_exceeds_its_budget(web_app) -> None
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Hatsugen:
     app = Hatsugen(tmp_path_factory.mktemp("hostile") / "home")
-    app.load_demo(by="test")
+    app.load_demo(actor=ADMIN)
     return app
 
 

@@ -193,7 +193,7 @@ def test_the_same_id_twice_in_one_file_is_an_update(run: Cli, tmp_path: Path) ->
     assert [v["record"]["text"] for v in versions] == [first["text"], second["text"]]
 
 
-def test_a_new_speaker_whose_name_only_looks_different_is_warned_of(
+def test_a_new_speaker_whose_name_only_looks_different_is_asked_about_then_warned_of(
     run: Cli, tmp_path: Path
 ) -> None:
     first = statement(id="w1", speaker={"name": {"ja": "渡邊一真"}}, text="病院を建て替える。")
@@ -203,7 +203,12 @@ def test_a_new_speaker_whose_name_only_looks_different_is_warned_of(
         statement(id="w3", speaker={"name": {"en": "Kazuma Wata\u200bnabe"}}, text="Hi."),
         statement(id="w4", speaker={"name": {"en": "Kazuma Watanabe"}}, text="Hello."),
     ]
-    result = run.ok("import", str(write_jsonl(tmp_path / "b.jsonl", variants)))
+    path = str(write_jsonl(tmp_path / "b.jsonl", variants))
+    # A variant spelling of an archived speaker's name is not silently a second person.
+    asked = run("import", path)
+    assert asked.exit_code == 2 and "may mean 渡邊一真" in asked.output
+    assert run.json("stats")["statements"] == 1
+    result = run.ok("import", path, "--new-speakers")  # the writer says: new people
     warnings = [line for line in result.stderr.splitlines() if line.startswith("look-alike")]
     assert len(warnings) == 1 and "渡邊一真" not in warnings[0]  # ids are named, not guessed
     assert "line 1" in warnings[0] and "give the speaker id" in warnings[0]

@@ -48,9 +48,9 @@ def test_the_installed_wheel_runs_beside_a_module_named_web(wheel: Path, tmp_pat
     script = (
         "import hatsugen, web, sys\n"
         "assert web.MINE and hatsugen.__file__.startswith(sys.argv[1]), hatsugen.__file__\n"
-        "from hatsugen.core import Hatsugen\n"
+        "from hatsugen.core import Actor, Hatsugen\n"
         "from hatsugen.web.app import create_app\n"
-        "app = Hatsugen(sys.argv[2]); app.load_demo(by='test'); app.close()\n"
+        "app = Hatsugen(sys.argv[2]); app.load_demo(actor=Actor.local('t')); app.close()\n"
         "page = create_app({'HATSUGEN_HOME': sys.argv[2]}).test_client().get('/?q=cooperation')\n"
         "assert page.status_code == 200 and b'Lee Jae Myung' in page.data\n"
     )

@@ -103,12 +103,12 @@ def test_years_are_a_histogram_and_undated_statements_can_be_chosen(
     years = client.get("/?q=防衛").get_data(as_text=True).split("<h3>Year</h3>")[1]
     bars = re.findall(r'class="bar w(\d+)"', years.split("</section>")[0])
     assert bars and "10" in bars and all(0 <= int(b) <= 10 for b in bars)
-    from conftest import statement, write_jsonl
+    from conftest import ADMIN, statement, write_jsonl
 
     home = tmp_path_factory.mktemp("undated") / "home"
     app = Hatsugen(home)
     records = [statement(id="dated"), statement(id="undated", date=None, text="日付のない発言。")]
-    app.import_files([str(write_jsonl(home.parent / "u.jsonl", records))], by="test")
+    app.import_files([str(write_jsonl(home.parent / "u.jsonl", records))], actor=ADMIN)
     found = app.search(SearchRequest(q="", undated=True))
     assert [r["id"] for r in found["results"]] == ["undated"]
     with pytest.raises(QueryError, match="undated"):

@@ -13,7 +13,7 @@ from hatsugen.index.highlight import MAX_FRAGMENTS, fragments
 from hatsugen.index.query import parse, positive_terms
 from hatsugen.index.schema import build_schema
 
-from conftest import Cli, write_jsonl
+from conftest import ADMIN, Cli, write_jsonl
 from search_corpus import CORPUS
 
 
@@ -21,7 +21,7 @@ from search_corpus import CORPUS
 def app(tmp_path_factory: pytest.TempPathFactory) -> Hatsugen:
     home = tmp_path_factory.mktemp("search")
     app = Hatsugen(home / "home")
-    app.import_files([str(write_jsonl(home / "corpus.jsonl", CORPUS))], by="test")
+    app.import_files([str(write_jsonl(home / "corpus.jsonl", CORPUS))], actor=ADMIN)
     return app
 
 

@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 from openapi_spec_validator import validate as validate_openapi
 
-from conftest import XSS
+from conftest import ADMIN, XSS
 
 
 def test_search_page_and_api_show_the_same_results(client) -> None:
@@ -190,14 +190,18 @@ def test_openapi_document_is_valid_and_describes_every_api_route(client, web_app
 
 
 def test_a_statement_imported_while_serving_is_found_next_request(web_home, client) -> None:
-    from hatsugen.core import Hatsugen
+    from hatsugen.core import Hatsugen, ImportOptions
 
     from conftest import statement
 
     assert client.get("/api/search?q=灯台").get_json()["total"] == 0
     other = Hatsugen(web_home)  # another process's view: the CLI
     keeper = {"id": "umi-tanaka", "name": {"en": "Umi Tanaka"}}
-    other.add(statement(id="lighthouse", speaker=keeper, text="灯台を修復します。"), by="test")
+    other.add(
+        statement(id="lighthouse", speaker=keeper, text="灯台を修復します。"),
+        actor=ADMIN,
+        options=ImportOptions(new_speaker=True),
+    )
     assert client.get("/api/search?q=灯台").get_json()["total"] == 1
 
 
@@ -269,7 +273,7 @@ def test_long_texts_are_cut_at_sentences_and_the_translation_follows(tmp_path) -
     app = Hatsugen(home)
     record = statement(id="long-ja", text=original,
                        translations=[{"lang": "en", "text": english, "by": "editor"}])  # fmt: skip
-    app.import_files([str(write_jsonl(tmp_path / "l.jsonl", [record]))], by="test")
+    app.import_files([str(write_jsonl(tmp_path / "l.jsonl", [record]))], actor=ADMIN)
     app.close()
     client = create_app({"HATSUGEN_HOME": str(home), "TESTING": True}).test_client()
     (result,) = client.get("/api/search?q=半導体").get_json()["results"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from trust_corpus import EVIDENCE_VIDEO, TRUST_CORPUS
 
-from conftest import XSS, write_jsonl
+from conftest import ADMIN, XSS, write_jsonl
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +18,7 @@ def trust_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unty
 
     home = tmp_path_factory.mktemp("trust") / "home"
     app = Hatsugen(home)
-    app.import_files([str(write_jsonl(home.parent / "t.jsonl", TRUST_CORPUS))], by="test")
+    app.import_files([str(write_jsonl(home.parent / "t.jsonl", TRUST_CORPUS))], actor=ADMIN)
     app.close()
     return create_app({"HATSUGEN_HOME": str(home), "TESTING": True})
 
@@ -97,7 +97,7 @@ def test_the_demo_cards_tell_the_truth(tmp_path: Path) -> None:
     from hatsugen.web.app import create_app
 
     home = tmp_path / "demo"
-    Hatsugen(home).load_demo(by="test")
+    Hatsugen(home).load_demo(actor=ADMIN)
     client = create_app({"HATSUGEN_HOME": str(home), "TESTING": True}).test_client()
     page = client.get("/?q=cooperation").get_data(as_text=True)
     for statement_id in ("ishiba-2025-08-23-joint", "lee-2025-08-23-joint"):

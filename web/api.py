@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, request, url_for
+from flask import Blueprint, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 
 from hatsugen.archive import NotFound
 from hatsugen.archive.formats import loads
-from hatsugen.archive.store import EditConflict
+from hatsugen.core import EditConflict, ImportOptions
 from hatsugen.index import QueryError
 
 from . import views
-from .auth import requires
+from .auth import actor, requires
 from .openapi import openapi_document
 from .views import core
 
@@ -78,10 +78,6 @@ def _body() -> dict:
     return body
 
 
-def _by() -> str:
-    return f"api ({g.user.name})"
-
-
 def _saved(statement_id: str, status: int = 200) -> ResponseReturnValue:
     data = views.statement_data(core(), statement_id, permalink=views.permalink(statement_id))
     response = jsonify(data)
@@ -92,57 +88,65 @@ def _saved(statement_id: str, status: int = 200) -> ResponseReturnValue:
 
 
 @bp.post("/statements")
-@requires("contributor")
+@requires("add")
 def add_statement() -> ResponseReturnValue:
-    """A new statement in the import format; 201 with the stored record."""
-    return _saved(core().add(_body(), by=_by()), 201)
+    """A new statement in the import format; 201 with the stored record. An archived id is
+    409 (change it with PATCH); `"new_speaker": true` says the speaker is a new person."""
+    body = _body()
+    new_speaker = body.pop("new_speaker", False)
+    if not isinstance(new_speaker, bool):
+        raise QueryError("must be true or false", "new_speaker")
+    options = ImportOptions(new_speaker=new_speaker)
+    return _saved(core().add(body, actor=actor(), options=options), 201)
 
 
 @bp.patch("/statements/<statement_id>")
-@requires("editor")
+@requires("edit")
 def edit_statement(statement_id: str) -> ResponseReturnValue:
-    """Replace fields of a statement. `If-Match: "<version>"` is required (the ETag of the
-    version the change is based on); `reason` in the body says why."""
+    """Replace fields of a statement (null removes one; those not sent are kept).
+    `If-Match: "<version>"` is required (the ETag of the version the change is based on);
+    `reason` in the body says why."""
     match = request.headers.get("If-Match", "").strip().strip('"')
     if not match:
         return jsonify({"error": 'send If-Match: "<version>" (the ETag you read)'}), 428
-    if not match.isdigit():
+    if not (match.isascii() and match.isdigit()) or len(match) > 9:
         raise QueryError("If-Match must be a version number in quotes", "If-Match")
     body = _body()
     reason = body.pop("reason", None)
     if not isinstance(reason, str):
         raise QueryError("say why in 'reason' (a string)", "reason")
-    record = {**core().store.get(statement_id), **body, "id": statement_id}
-    record = {k: v for k, v in record.items() if v is not None}  # null removes a field
     try:
-        core().edit(record, by=_by(), reason=reason, based_on=int(match))
+        core().change(statement_id, body, actor=actor(), reason=reason, based_on=int(match))
     except EditConflict as err:
         return jsonify({"error": str(err), "current_version": err.current}), 412
     return _saved(statement_id)
 
 
 @bp.post("/statements/<statement_id>/retract")
-@requires("editor")
+@requires("retract")
 def retract_statement(statement_id: str) -> ResponseReturnValue:
     reason = _body().get("reason")
     if not isinstance(reason, str):
         raise QueryError("say why in 'reason' (a string)", "reason")
-    core().retract(statement_id, by=_by(), reason=reason)
+    core().retract(statement_id, actor=actor(), reason=reason)
     return _saved(statement_id)
 
 
 @bp.post("/statements/<statement_id>/attribution")
-@requires("editor")
+@requires("verify")
 def set_attribution(statement_id: str) -> ResponseReturnValue:
     """Status and/or one piece of evidence: {status, evidence: {url, kind, …},
-    actually_said_by, note}."""
+    actually_said_by, note}; what is left out is kept."""
     body = _body()
     unknown = set(body) - {"status", "evidence", "actually_said_by", "note"}
     if unknown:
         raise QueryError(f"unknown field {sorted(unknown)[0]!r}", sorted(unknown)[0])
     if body.get("evidence") is not None and not isinstance(body["evidence"], dict):
         raise QueryError("must be an object {url, kind, archived_url, note}", "evidence")
-    core().verify(statement_id, by=_by(), status=body.get("status"),
-                  evidence=body.get("evidence"), actually_said_by=body.get("actually_said_by"),
+    said_by = body.get("actually_said_by")
+    if said_by is not None and not isinstance(said_by, str | dict):
+        raise QueryError("must be a speaker, a statement id or an object", "actually_said_by")
+    core().verify(statement_id, actor=actor(), status=body.get("status"),
+                  evidence=body.get("evidence"), actually_said_by=said_by,
                   note=body.get("note"))  # fmt: skip
     return _saved(statement_id)

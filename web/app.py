@@ -11,8 +11,7 @@ from hatsugen.archive import ArchiveError, NotFound, RecordError, provenance
 from hatsugen.archive.localized import Localized, Shown, others, pick
 from hatsugen.archive.localized import script_lang as script_of
 from hatsugen.archive.speakers import names_of
-from hatsugen.archive.store import EditConflict
-from hatsugen.core import Hatsugen
+from hatsugen.core import EditConflict, Exists, Forbidden, Hatsugen
 from hatsugen.extract import ExtractionTooSlow
 from hatsugen.index import QueryError
 
@@ -112,6 +111,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     @app.errorhandler(EditConflict)
     def conflict(err: EditConflict):  # type: ignore[no-untyped-def]
         return error(409, str(err), "edit_conflict")
+
+    @app.errorhandler(Exists)
+    def exists(err: Exists):  # type: ignore[no-untyped-def]
+        return error(409, str(err), "edit_conflict")
+
+    @app.errorhandler(Forbidden)
+    def forbidden(err: Forbidden):  # type: ignore[no-untyped-def]
+        return error(403, str(err), "not_allowed")
 
     @app.errorhandler(RecordError)
     def bad_record(err: RecordError):  # type: ignore[no-untyped-def]

@@ -23,6 +23,8 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from hatsugen.archive.accounts import SignInRefused, User
+from hatsugen.core import Forbidden
+from hatsugen.rules import Actor, check
 
 from .views import core
 
@@ -64,6 +66,7 @@ def init_app(app: Flask) -> None:
     app.secret_key = secret_key(core_home(app))
     app.register_blueprint(bp)
     app.add_template_global(csrf_token)
+    app.add_template_global(can)
     app.before_request(_identify)
     app.before_request(_check_csrf)
     app.after_request(_set_csrf_cookie)
@@ -125,8 +128,23 @@ def _set_csrf_cookie(response):  # type: ignore[no-untyped-def]
     return response
 
 
-def requires(role: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Only users with at least `role` may call the view (and never on a read-only server)."""
+def actor() -> Actor:
+    """Who is asking, for the core: the account (recorded as web or api and its name) and
+    its role, which the core's rules (core/rules.py) judge."""
+    user: User = g.user
+    door = "api" if request.path.startswith("/api/") else "web"
+    return Actor(f"{door} ({user.name})", user.role)
+
+
+def can(action: str) -> bool:
+    """Whether the signed-in user's role allows `action` (for what a page offers)."""
+    return g.get("user") is not None and actor().may(action)
+
+
+def requires(action: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A signed-in user whose role allows `action` (the core's table, rules.py), and never on
+    a read-only server. The core checks again on every write: this only spares the visitor a
+    form they could not send."""
 
     def wrap(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
@@ -140,8 +158,10 @@ def requires(role: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
                 if request.path.startswith("/api/"):
                     raise Refused(401, "send an API token: Authorization: Bearer …")
                 return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-            if not user.may(role):
-                raise Refused(403, f"this needs the {role} role; you are {user.role}")
+            try:
+                check(actor(), action)
+            except Forbidden as err:
+                raise Refused(403, str(err)) from None
             return view(*args, **kwargs)
 
         return guarded

@@ -7,6 +7,7 @@ older version than the stored one is refused with both versions shown (409), nev
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
@@ -18,9 +19,9 @@ from hatsugen.archive.localized import Localized, from_line, to_line
 from hatsugen.archive.provenance import WORDINGS
 from hatsugen.archive.records import KINDS, TRANSLATORS
 from hatsugen.archive.speakers import from_plain_name
-from hatsugen.archive.store import EditConflict
+from hatsugen.core import EditConflict, ImportOptions, SpeakerUnclear
 
-from .auth import requires
+from .auth import actor, requires
 from .diff import revision_diff
 from .views import core, permalink, statement_data
 
@@ -28,68 +29,80 @@ bp = Blueprint("edit", __name__)
 TEXT_FIELDS = ("date", "kind", "lang", "spoken_lang", "wording", "text", "context", "notes")
 # One line each, versions separated by "|" (localized.from_line): "首脳会談 | summit".
 BILINGUAL_FIELDS = ("role", "event", "place")
-TRANSLATION_ROWS = 3
+BLANK_TRANSLATION_ROWS = 2  # beside the statement's own; "Add a translation" makes more
+MAX_TRANSLATION_ROWS = 200
+NEW_SPEAKER = "new"  # the speaker choice that says: a new person, not any of these
+_ROW = re.compile(r"translation_([0-9]{1,3})_text", re.ASCII)
 
 
-def by() -> str:
-    return f"web ({g.user.name})"
-
-
-def record_from_form(form: MultiDict, base: dict | None = None) -> dict:
-    """The statement a form describes (the stored fields it has no inputs for are kept)."""
-    record: dict[str, Any] = {k: v for k, v in (base or {}).items()
-                              if k in ("id", "attribution", "retracted")}  # fmt: skip
-    speaker = form.get("speaker", "").strip()
+def record_from_form(form: MultiDict, stored: dict | None = None) -> dict:
+    """The statement a form describes, on top of the stored one: each field the form shows
+    is taken from it (empty removes it), every other stored field is kept as it is."""
+    record: dict[str, Any] = dict(stored or {})
+    speaker = form.get("speaker_choice", "").strip()
+    if not speaker or speaker == NEW_SPEAKER:
+        speaker = form.get("speaker", "").strip()
     names = {lang: form.get(f"speaker_name_{lang}", "").strip() for lang in ("ja", "en", "ko")}
     names = {lang: name for lang, name in names.items() if name}
-    if names:  # a new speaker, or names to add to one
-        obj: dict[str, Any] = {"name": names}
-        if form.get("speaker_reading", "").strip():
-            obj["reading"] = form["speaker_reading"].strip()
-        aliases = [a.strip() for a in form.get("speaker_aliases", "").split(",") if a.strip()]
+    aliases = [a.strip() for a in form.get("speaker_aliases", "").split(",") if a.strip()]
+    reading = form.get("speaker_reading", "").strip()
+    if names or aliases or reading:  # a new speaker, or names to add to one (the core decides)
+        obj: dict[str, Any] = {"name": names} if names else {}
+        if speaker and (not names or stored):
+            obj["id"] = speaker
+        if reading:
+            obj["reading"] = reading
         if aliases:
             obj["aliases"] = aliases
-        if speaker:
-            found = core().store.find_speaker_ids(speaker)
-            if len(found) == 1:
-                obj["id"] = found[0]
         record["speaker"] = obj
     elif speaker:
         record["speaker"] = speaker
     for key in TEXT_FIELDS:
-        value = form.get(key, "").strip() if key != "text" else form.get(key, "")
-        if value and value.strip():
-            record[key] = value
+        value = form.get(key, "")
+        _put(record, key, value if key == "text" and value.strip() else value.strip())
     if record.get("wording") == "original":
         del record["wording"]  # the default: the record says nothing
     for key in BILINGUAL_FIELDS:
-        if (value := _bilingual(form.get(key, ""), key)) is not None:
-            record[key] = value
+        _put(record, key, _bilingual(form.get(key, ""), key))
     topics = [_bilingual(t, "topics") for t in form.get("topics", "").split(",")]
-    if any(topics):
-        record["topics"] = [t for t in topics if t]
-    source: dict[str, Any] = {key: form.get(f"source_{key}", "").strip()
-                              for key in ("url", "archived_url", "publisher", "date")}  # fmt: skip
-    source["title"] = _bilingual(form.get("source_title", ""), "source.title")
-    source = {k: v for k, v in source.items() if v}
-    if source:
-        record["source"] = source
-    translations = []
-    for i in range(TRANSLATION_ROWS):
+    _put(record, "topics", [t for t in topics if t])
+    source: dict[str, Any] = dict(record.get("source") or {})
+    for key in ("url", "archived_url", "publisher", "date"):
+        _put(source, key, form.get(f"source_{key}", "").strip())
+    _put(source, "title", _bilingual(form.get("source_title", ""), "source.title"))
+    _put(record, "source", source)
+    _put(record, "translations", _translations(form, record.get("translations") or []))
+    return record
+
+
+def _put(target: dict, key: str, value: Any) -> None:
+    """Set a field the form shows; an empty one is removed (the form showed it empty)."""
+    if value:
+        target[key] = value
+    else:
+        target.pop(key, None)
+
+
+def _translations(form: MultiDict, stored: list[dict]) -> list[dict]:
+    """Every translation row of the form, however many (a row keeps what the stored
+    translation it shows has beyond the form's fields); an emptied row is removed."""
+    rows = sorted(int(m.group(1)) for key in form if (m := _ROW.fullmatch(key)))
+    out = []
+    for i in rows[:MAX_TRANSLATION_ROWS]:
         text = form.get(f"translation_{i}_text", "")
-        if not text.strip():
+        if not text.strip() or form.get(f"translation_{i}_remove"):
             continue
-        item: dict[str, Any] = {"lang": form.get(f"translation_{i}_lang", "").strip(),
-                                "text": text}  # fmt: skip
+        item: dict[str, Any] = dict(stored[i]) if i < len(stored) else {}
+        item.update(lang=form.get(f"translation_{i}_lang", "").strip(), text=text)
+        item.pop("original", None)
+        item.pop("by", None)
         kind = form.get(f"translation_{i}_by", "")
         if kind == "original":
             item["original"] = True
         elif kind:
             item["by"] = kind
-        translations.append(item)
-    if translations:
-        record["translations"] = translations
-    return record
+        out.append(item)
+    return out
 
 
 def _bilingual(line: str, field: str) -> Localized | None:
@@ -108,7 +121,7 @@ def form_values(record: dict) -> dict[str, str]:
     values["topics"] = ", ".join(to_line(t) for t in record.get("topics", []))
     for key, value in (record.get("source") or {}).items():
         values[f"source_{key}"] = to_line(value)
-    for i, t in enumerate(record.get("translations", [])[:TRANSLATION_ROWS]):
+    for i, t in enumerate(record.get("translations", [])):
         values[f"translation_{i}_lang"] = t["lang"]
         values[f"translation_{i}_text"] = t["text"]
         values[f"translation_{i}_by"] = "original" if t.get("original") else t.get("by", "")
@@ -116,83 +129,76 @@ def form_values(record: dict) -> dict[str, str]:
 
 
 def _form_page(values: Any, status: int = 200, **extra: Any) -> ResponseReturnValue:
+    shown = [int(m.group(1)) for key in values if (m := _ROW.fullmatch(key))]
+    rows = min(max(shown, default=-1) + 1 + BLANK_TRANSLATION_ROWS, MAX_TRANSLATION_ROWS)
     return render_template(
         "edit.html", values=values, kinds=KINDS, wordings=WORDINGS, translators=TRANSLATORS,
-        speakers=core().speakers_by_id(), rows=TRANSLATION_ROWS, **extra,
+        speakers=core().speakers_by_id(), rows=rows, **extra,
     ), status  # fmt: skip
 
 
+def _refused(err: RecordError, mode: str, **extra: Any) -> ResponseReturnValue:
+    """The form again with what was wrong; a speaker that is not exactly one archived
+    speaker comes with the choice among the candidates (or: a new speaker)."""
+    candidates = err.candidates if isinstance(err, SpeakerUnclear) else None
+    return _form_page(request.form, 400, mode=mode, error=g.t.record_error(err),
+                      candidates=candidates, unclear=getattr(err, "name", None),
+                      **extra)  # fmt: skip
+
+
+def _options(form: MultiDict) -> ImportOptions:
+    return ImportOptions(new_speaker=form.get("speaker_choice") == NEW_SPEAKER
+                         or bool(form.get("new_speaker")))  # fmt: skip
+
+
+def _version(form: MultiDict) -> int:
+    raw = form.get("version", "")
+    return int(raw) if raw.isascii() and raw.isdigit() else -1
+
+
 @bp.route("/add", methods=["GET", "POST"])
-@requires("contributor")
+@requires("add")
 def add() -> ResponseReturnValue:
     if request.method == "GET":
         return _form_page({}, mode="add")
+    form = request.form
     try:  # the form itself may be wrong ("外交 | 外務"), not only the record it makes
-        statement_id = core().add(record_from_form(request.form), by=by())
+        statement_id = core().add(record_from_form(form), actor=actor(), options=_options(form))
     except RecordError as err:
-        return _form_page(request.form, 400, mode="add", error=g.t.record_error(err))
+        return _refused(err, "add")
     return redirect(url_for("pages.statement", statement_id=statement_id))
 
 
 @bp.route("/s/<statement_id>/propose", methods=["GET", "POST"])
-@requires("contributor")
+@requires("propose")
 def propose(statement_id: str) -> ResponseReturnValue:
-    """A contributor's correction: the edit form, saved as a proposal for an editor."""
-    app = core()
-    version = app.store.meta(statement_id)["version"]
-    if request.method == "GET":
-        return _form_page(form_values(app.statement(statement_id)), mode="propose",
-                          version=version, statement_id=statement_id)  # fmt: skip
-    try:
-        record = record_from_form(request.form, app.store.get(statement_id))
-        record["id"] = statement_id
-        app.propose(record, by=by(), reason=request.form.get("reason", ""), based_on=version)
-    except RecordError as err:
-        return _form_page(request.form, 400, mode="propose", version=version,
-                          error=g.t.record_error(err), statement_id=statement_id)  # fmt: skip
-    return redirect(url_for("pages.statement", statement_id=statement_id))
-
-
-@bp.post("/proposals/<int:proposal_id>/accept")
-@requires("editor")
-def accept(proposal_id: int) -> ResponseReturnValue:
-    statement_id = _proposal_statement(proposal_id)
-    try:
-        core().accept(proposal_id, by=by())
-    except EditConflict as err:
-        return _statement_page(statement_id, 409, error=str(err) + "; edit it by hand instead")
-    return redirect(url_for("pages.statement", statement_id=statement_id))
-
-
-@bp.post("/proposals/<int:proposal_id>/reject")
-@requires("editor")
-def reject(proposal_id: int) -> ResponseReturnValue:
-    statement_id = _proposal_statement(proposal_id)
-    core().reject(proposal_id, by=by(), reason=request.form.get("reason", ""))
-    return redirect(url_for("pages.statement", statement_id=statement_id))
-
-
-def _proposal_statement(proposal_id: int) -> str:
-    return core().store.open_proposal(proposal_id)["statement_id"]
+    """A contributor's correction: the edit form, saved as a proposal for an editor, based on
+    the version the contributor saw (a later change makes it a conflict)."""
+    return _change(statement_id, "propose")
 
 
 @bp.route("/s/<statement_id>/edit", methods=["GET", "POST"])
-@requires("editor")
+@requires("edit")
 def edit(statement_id: str) -> ResponseReturnValue:
+    return _change(statement_id, "edit")
+
+
+def _change(statement_id: str, mode: str) -> ResponseReturnValue:
     app = core()
-    stored = app.statement(statement_id)
-    version = app.store.meta(statement_id)["version"]
     if request.method == "GET":
-        return _form_page(form_values(stored), mode="edit", version=version,
-                          statement_id=statement_id)  # fmt: skip
+        version = app.meta(statement_id)["version"]
+        return _form_page(form_values(app.statement(statement_id)), mode=mode,
+                          version=version, statement_id=statement_id)  # fmt: skip
+    based_on = _version(request.form)
+    record: dict = {}
     try:
-        based_on = int(request.form.get("version", ""))
-    except ValueError:
-        based_on = -1
-    try:
-        record = record_from_form(request.form, app.store.get(statement_id))
+        record = record_from_form(request.form, app.record(statement_id))
         record["id"] = statement_id
-        app.edit(record, by=by(), reason=request.form.get("reason", ""), based_on=based_on)
+        reason = request.form.get("reason", "")
+        if mode == "propose":
+            app.propose(record, actor=actor(), reason=reason, based_on=based_on)
+        else:
+            app.edit(record, actor=actor(), reason=reason, based_on=based_on)
     except EditConflict as err:
         theirs = app.statement(statement_id)
         mine = {**record, "speaker": theirs["speaker"]}
@@ -201,16 +207,35 @@ def edit(statement_id: str) -> ResponseReturnValue:
                                changes=revision_diff(theirs, mine),
                                statement_id=statement_id), 409  # fmt: skip
     except RecordError as err:
-        return _form_page(request.form, 400, mode="edit", version=based_on,
-                          error=g.t.record_error(err), statement_id=statement_id)  # fmt: skip
+        return _refused(err, mode, version=based_on, statement_id=statement_id)
+    return redirect(url_for("pages.statement", statement_id=statement_id))
+
+
+@bp.post("/proposals/<int:proposal_id>/accept")
+@requires("decide")
+def accept(proposal_id: int) -> ResponseReturnValue:
+    statement_id = core().proposal(proposal_id)["statement_id"]
+    try:
+        core().accept(proposal_id, actor=actor())
+    except EditConflict as err:
+        return _statement_page(statement_id, 409, error=str(err) + "; edit it by hand instead")
+    return redirect(url_for("pages.statement", statement_id=statement_id))
+
+
+@bp.post("/proposals/<int:proposal_id>/reject")
+@requires("decide")
+def reject(proposal_id: int) -> ResponseReturnValue:
+    statement_id = core().proposal(proposal_id)["statement_id"]
+    core().reject(proposal_id, actor=actor(), reason=request.form.get("reason", ""))
     return redirect(url_for("pages.statement", statement_id=statement_id))
 
 
 @bp.post("/s/<statement_id>/verify")
-@requires("editor")
+@requires("verify")
 def verify(statement_id: str) -> ResponseReturnValue:
+    """Status and one piece of evidence; an empty field keeps what is stored (the core's
+    one verdict rule), "origin unknown" says so."""
     form = request.form
-    status = form.get("status") or None
     evidence = None
     if form.get("evidence_url", "").strip():
         evidence = {"url": form["evidence_url"].strip(), "kind": form.get("evidence_kind", "")}
@@ -218,44 +243,40 @@ def verify(statement_id: str) -> ResponseReturnValue:
             evidence["archived_url"] = form["evidence_archived_url"].strip()
         if form.get("note", "").strip():
             evidence["note"] = form["note"].strip()
-    said_by = None
-    if status == "misattributed":
-        target = form.get("actually_said_by", "").strip()
-        if target == "origin unknown" or not target:
-            said_by = {"origin": "unknown"}
-        else:
-            said_by = {"statement" if core().store.exists(target) else "speaker": target}
+    target: str | dict | None = form.get("actually_said_by", "").strip() or None
+    if target == "origin unknown":
+        target = {"origin": "unknown"}
     try:
-        note = form.get("note", "").strip() or None
-        core().verify(statement_id, by=by(), status=status, evidence=evidence,
-                      actually_said_by=said_by, note=note)  # fmt: skip
+        core().verify(statement_id, actor=actor(), status=form.get("status") or None,
+                      evidence=evidence, actually_said_by=target,
+                      note=form.get("note", "").strip() or None)  # fmt: skip
     except RecordError as err:
         return _statement_page(statement_id, 400, error=g.t.record_error(err))
     return redirect(url_for("pages.statement", statement_id=statement_id))
 
 
 @bp.post("/s/<statement_id>/retract")
-@requires("editor")
+@requires("retract")
 def retract(statement_id: str) -> ResponseReturnValue:
     try:
-        core().retract(statement_id, by=by(), reason=request.form.get("reason", ""))
+        core().retract(statement_id, actor=actor(), reason=request.form.get("reason", ""))
     except RecordError as err:
         return _statement_page(statement_id, 400, error=g.t.record_error(err))
     return redirect(url_for("pages.statement", statement_id=statement_id))
 
 
 @bp.post("/s/<statement_id>/restore")
-@requires("editor")
+@requires("retract")
 def restore(statement_id: str) -> ResponseReturnValue:
     try:
-        core().restore(statement_id, by=by(), reason=request.form.get("reason", ""))
+        core().restore(statement_id, actor=actor(), reason=request.form.get("reason", ""))
     except RecordError as err:
         return _statement_page(statement_id, 400, error=g.t.record_error(err))
     return redirect(url_for("pages.statement", statement_id=statement_id))
 
 
 @bp.post("/extract/save")
-@requires("contributor")
+@requires("save_extraction")
 def save_candidates() -> ResponseReturnValue:
     """The candidates a reviewer kept, as edited, in one transaction with the article as
     their source (duplicates of archived statements are skipped and listed)."""
@@ -263,17 +284,15 @@ def save_candidates() -> ResponseReturnValue:
     source = {key: form[f"source_{key}"].strip() for key in ("url", "title", "publisher")
               if form.get(f"source_{key}", "").strip()}  # fmt: skip
     records = []
-    count = int(form.get("count", "0")) if form.get("count", "").isdigit() else 0
+    raw = form.get("count", "0")
+    count = int(raw) if raw.isascii() and raw.isdigit() else 0
     for i in range(min(count, 500)):
         if not form.get(f"keep_{i}"):
             continue
         record: dict[str, Any] = {"speaker": form.get(f"speaker_{i}", "").strip()}
-        aliases = [a for a in form.get(f"aliases_{i}", "").split(",") if a.strip()]
-        if aliases and record["speaker"]:
-            name = record["speaker"]
-            found = core().store.find_speaker_ids(name)
-            record["speaker"] = {"id": found[0]} if len(found) == 1 else from_plain_name(name)
-            record["speaker"]["aliases"] = aliases
+        aliases = [a.strip() for a in form.get(f"aliases_{i}", "").split(",") if a.strip()]
+        if aliases and record["speaker"]:  # whether they may be added: the core decides
+            record["speaker"] = {**from_plain_name(record["speaker"]), "aliases": aliases}
         for key in ("lang", "text", "date", "kind", "wording", "role", "context", "notes"):
             value = form.get(f"{key}_{i}", "").strip()
             if value:
@@ -285,26 +304,23 @@ def save_candidates() -> ResponseReturnValue:
         records.append((record, RecordError("", source="candidate", item=i)))
     if not records:
         raise RecordError("tick at least one candidate to save", "keep")
-    report = core().import_located(records, by=by())
+    report = core().save_extracted(records, actor=actor())
     return render_template("saved.html", report=report), 200
 
 
 @bp.post("/speakers/<speaker_id>/merge")
-@requires("editor")
+@requires("merge_speakers")
 def merge_speaker(speaker_id: str) -> ResponseReturnValue:
     """Merge another speaker (by id or any name) into this one."""
-    core().merge_speakers(speaker_id, request.form.get("merged", ""), by=by(),
+    core().merge_speakers(speaker_id, request.form.get("merged", ""), actor=actor(),
                           reason=request.form.get("reason", ""))  # fmt: skip
     return redirect(url_for("pages.speaker", speaker_id=speaker_id))
 
 
 @bp.post("/speakers/<speaker_id>/unmerge")
-@requires("editor")
+@requires("merge_speakers")
 def unmerge_speaker(speaker_id: str) -> ResponseReturnValue:
-    merged = core().store.merged_into(speaker_id)
-    if merged is None:
-        raise RecordError(f"{speaker_id} is not merged into anyone", "speaker")
-    core().unmerge(merged[0], by=by(), reason=request.form.get("reason", ""))
+    core().unmerge_speaker(speaker_id, actor=actor(), reason=request.form.get("reason", ""))
     return redirect(url_for("pages.speaker", speaker_id=speaker_id))
 
 
@@ -326,14 +342,14 @@ def diff(statement_id: str) -> ResponseReturnValue:
 
 
 @bp.post("/s/<statement_id>/revert")
-@requires("editor")
+@requires("edit")
 def revert(statement_id: str) -> ResponseReturnValue:
     try:
         version = int(request.form.get("version", ""))
     except ValueError:
         return _statement_page(statement_id, 400, error="version: choose a version to revert to")
     try:
-        core().revert(statement_id, version, by=by(), reason=request.form.get("reason", ""))
+        core().revert(statement_id, version, actor=actor(), reason=request.form.get("reason", ""))
     except RecordError as err:
         return _statement_page(statement_id, 400, error=g.t.record_error(err))
     return redirect(url_for("pages.statement", statement_id=statement_id))

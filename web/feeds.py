@@ -41,7 +41,7 @@ def search_feed() -> Response:
     asked = this_search("page", "per_page", "format", "sort")  # the search itself, no more
     req = search_request(MultiDict([*asked.items(multi=True), ("sort", "date")]))
     _, records = core().search_list(req, ENTRIES)
-    meta = {r["id"]: core().store.meta(r["id"]) for r in records}
+    meta = {r["id"]: core().meta(r["id"]) for r in records}
     asked = list(asked.items(multi=True))
     described = " ".join(f"{k}={v}" for k, v in asked)
     page = url_for("pages.search", _external=True)

@@ -122,7 +122,7 @@ def search() -> ResponseReturnValue:
         error=error,
         compact=request.args.get("view") == "compact",
         speakers=app.speakers_by_id(),
-        langs=app.store.languages(),
+        langs=app.languages(),
         kinds=KINDS,
     )
     return page, status

@@ -131,7 +131,7 @@ def statement_data(
     speakers = referenced_speakers(app, [record])
     return {
         "statement": record,
-        "meta": app.store.meta(statement_id),
+        "meta": app.meta(statement_id),
         "history": app.history(statement_id),
         "citation": citation(record, speakers, permalink=permalink, accessed=today(), ui=ui),
         "csl": csl_json(record, speakers, permalink=permalink, accessed=today()),
@@ -142,10 +142,10 @@ def statement_data(
 
 def proposals_of(app: Hatsugen, statement_id: str) -> list[dict[str, Any]]:
     """Open proposals with what each would change (HTML, escaped, with <del>/<ins>)."""
-    current = app.store.get(statement_id)
+    current = app.record(statement_id)
     return [
         {**p, "changes": [(f, str(html)) for f, html in revision_diff(current, p["record"])]}
-        for p in app.store.proposals(statement_id)
+        for p in app.proposals(statement_id)
     ]
 
 
@@ -155,29 +155,29 @@ def referenced_speakers(app: Hatsugen, records: list[dict]) -> dict[str, dict]:
     for record in records:
         said_by = (record.get("attribution") or {}).get("actually_said_by") or {}
         if "speaker" in said_by and said_by["speaker"] not in out:
-            speaker = app.store.get_speaker(said_by["speaker"])
+            speaker = app.speaker(said_by["speaker"])
             if speaker is not None:
                 out[speaker["id"]] = speaker
     return out
 
 
 def speaker_data(app: Hatsugen, speaker_id: str, page: int = 1) -> dict[str, Any] | None:
-    speaker = app.store.get_speaker(speaker_id)
+    speaker = app.speaker(speaker_id)
     if speaker is None:
         return None
-    count = app.store.count(speaker_id)
-    records = app.store.statements_of(
+    count = app.count(speaker_id)
+    records = app.statements_of(
         speaker_id, limit=SPEAKER_PAGE_SIZE, offset=(page - 1) * SPEAKER_PAGE_SIZE
     )
     return {
         "speaker": speaker,
-        "roles": app.store.roles_of(speaker_id),
+        "roles": app.roles_of(speaker_id),
         "total": count,
         "page": page,
         "per_page": SPEAKER_PAGE_SIZE,
         "statements": [full_record(r, {speaker_id: speaker}) for r in records],
         "speakers": referenced_speakers(app, records),
-        "merged_into": (app.store.merged_into(speaker_id) or (None, None))[1],
+        "merged_into": (app.merged_into(speaker_id) or (None, None))[1],
     }
 
 
@@ -190,8 +190,8 @@ def speakers_data(app: Hatsugen, args: MultiDict | None = None) -> dict[str, Any
     reading or alias, width and kanji variants folded), sorted by reading (あいうえお; those
     without one by name, after), by name or by count, and paged when `page` is given."""
     args = args or MultiDict()
-    counts = app.store.speaker_counts()
-    rows = [{**s, "count": counts.get(s["id"], 0)} for s in app.store.speakers()]
+    counts = app.speaker_counts()
+    rows = [{**s, "count": counts.get(s["id"], 0)} for s in app.speakers_by_id().values()]
     wanted = lookup_key(args.get("q", ""))
     if wanted:
         rows = [r for r in rows if any(wanted in k for k in _name_keys(r))]
