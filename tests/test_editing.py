@@ -366,6 +366,8 @@ def form_fields(page: str) -> dict[str, str]:
         def handle_starttag(self, tag: str, attrs: list) -> None:
             a = dict(attrs)
             if tag == "input" and a.get("name"):
+                if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                    return  # a browser sends only the ticked ones
                 self.values[a["name"]] = a.get("value") or ""
             elif tag in ("textarea", "select"):
                 self.open = (tag, a["name"])

@@ -39,24 +39,28 @@ def record_from_form(form: MultiDict, stored: dict | None = None) -> dict:
     """The statement a form describes, on top of the stored one: each field the form shows
     is taken from it (empty removes it), every other stored field is kept as it is."""
     record: dict[str, Any] = dict(stored or {})
-    speaker = form.get("speaker_choice", "").strip()
-    if not speaker or speaker == NEW_SPEAKER:
-        speaker = form.get("speaker", "").strip()
+    choice = form.get("speaker_choice", "").strip()
+    chosen = choice if choice and choice != NEW_SPEAKER else None
+    typed = form.get("speaker", "").strip()
     names = {lang: form.get(f"speaker_name_{lang}", "").strip() for lang in ("ja", "en", "ko")}
     names = {lang: name for lang, name in names.items() if name}
     aliases = [a.strip() for a in form.get("speaker_aliases", "").split(",") if a.strip()]
     reading = form.get("speaker_reading", "").strip()
     if names or aliases or reading:  # a new speaker, or names to add to one (the core decides)
-        obj: dict[str, Any] = {"name": names} if names else {}
-        if speaker and (not names or stored):
-            obj["id"] = speaker
+        obj: dict[str, Any] = {}
+        if chosen or (typed and core().speaker(typed) is not None):
+            obj["id"] = chosen or typed  # an id: chosen, or typed in (the edit form's)
+        elif typed and not names:
+            obj["name"] = from_plain_name(typed)["name"]
+        if names:
+            obj["name"] = names
         if reading:
             obj["reading"] = reading
         if aliases:
             obj["aliases"] = aliases
         record["speaker"] = obj
-    elif speaker:
-        record["speaker"] = speaker
+    elif chosen or typed:
+        record["speaker"] = chosen or typed
     for key in TEXT_FIELDS:
         value = form.get(key, "")
         _put(record, key, value if key == "text" and value.strip() else value.strip())

@@ -193,6 +193,13 @@ LABELS: dict[str, dict[str, str]] = {
         "not_allowed": "Not allowed",
         "speaker_any_name": "Speaker (id, or any name, alias or handle)",
         "new_speaker_hint": "For a speaker not yet in the archive, give their names below.",
+        "new_speaker_box": "This is a new speaker, not yet in the archive",
+        "speaker_which": "Which speaker do you mean by “{name}”? It is not the exact name of"
+        " anyone in the archive, but may be one of these:",
+        "speaker_is_new": "None of them: “{name}” is a new speaker",
+        "translation_rows_hint": "Empty a row, or tick Remove, to remove a translation.",
+        "remove": "Remove",
+        "add_translation": "Add a translation",
         "bilingual_hint": "Role, title, event, place and each topic may be given in both"
         " languages, separated by |: 日韓首脳会談 | Japan–South Korea summit."
         " Topics are separated by commas.",
@@ -427,6 +434,13 @@ LABELS: dict[str, dict[str, str]] = {
         "not_allowed": "許可されていません",
         "speaker_any_name": "発言者（ID、名前、別名、アカウント）",
         "new_speaker_hint": "アーカイブにまだいない発言者は、下に名前を入力してください。",
+        "new_speaker_box": "アーカイブにまだいない新しい発言者です",
+        "speaker_which": "「{name}」はどの発言者ですか。アーカイブの誰の正確な名前でも"
+        "ありませんが、次のいずれかかもしれません:",
+        "speaker_is_new": "どれでもない: 「{name}」は新しい発言者",
+        "translation_rows_hint": "翻訳を削除するには、欄を空にするか「削除」を選んでください。",
+        "remove": "削除",
+        "add_translation": "翻訳を追加",
         "bilingual_hint": "肩書き・題名・行事・場所・各トピックは | で区切って両言語で書けます"
         "（例: 日韓首脳会談 | Japan–South Korea summit）。トピックはカンマで区切ります。",
         "name_in": "{lang}での名前",
