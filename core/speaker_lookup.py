@@ -6,6 +6,7 @@ A value matches, in this order (the first rule that matches anyone decides):
 1. a speaker id;
 2. a whole name in any language, an alias or handle, or the reading (いしば しげる);
 3. a family name: the kanji family name (石破 of 石破茂, split off by SudachiPy's 姓/名 tags),
+   the first syllable of a Korean name in Hangul (이 of 이재명),
    the first word of the reading (いしば), or any word of a name in Latin letters (Ishiba).
 
 Every comparison folds width, case, old and variant kanji (櫻田 = 桜田, 渡邊 = 渡辺, 髙市 =
@@ -16,12 +17,14 @@ not 菅家一郎, whose family name is 菅家), never a guess.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from hatsugen.archive.speakers import name_key, names_of
 from hatsugen.index.analysis import family_name
 from hatsugen.index.folding import fold_chars
 
+_HANGUL_NAME = re.compile("[\uac00-\ud7a3]{2,4}")
 _KATAKANA = {cp: cp - 0x60 for cp in range(0x30A1, 0x30F7)}
 
 
@@ -102,7 +105,9 @@ def _full_keys(speaker: dict) -> set[str]:
 def _family_keys(speaker: dict) -> set[str]:
     keys: set[str] = set()
     for lang, name in speaker.get("name", {}).items():
-        if lang == "ja" or not name.isascii():
+        if lang == "ko" and _HANGUL_NAME.fullmatch(name):
+            keys.add(lookup_key(name[0]))  # 서 of 서민준: Korean family names are one syllable
+        elif lang == "ja" or not name.isascii():
             if family := family_name(fold_chars(name)):
                 keys.add(lookup_key(family))
         else:

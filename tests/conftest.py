@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -197,3 +198,72 @@ CLEAN = {
     "missing": [], "stale": [], "extra": [], "unreadable": [], "orphaned": [], "queued": [],
     "outdated": [],
 }  # fmt: skip
+
+
+# -- the web as a signed-in user sees it ----------------------------------------------------
+PASSWORD = "correct horse battery staple"
+
+
+def token_of(client, path: str = "/login") -> str:  # type: ignore[no-untyped-def]
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def signed_in(web, name: str = "ed"):  # type: ignore[no-untyped-def]
+    client = web.test_client()
+    response = client.post("/login", data={"name": name, "password": PASSWORD,
+                                           "csrf_token": token_of(client)})  # fmt: skip
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+def form_fields(page: str) -> dict[str, str]:
+    """What a browser would send for the page's edit form, as the page fills it."""
+    from html.parser import HTMLParser
+
+    class Fields(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.values: dict[str, str] = {}
+            self.open: tuple[str, str] | None = None  # (tag, name) of a textarea or select
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            a = dict(attrs)
+            if tag == "input" and a.get("name"):
+                if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                    return  # a browser sends only the ticked ones
+                self.values[a["name"]] = a.get("value") or ""
+            elif tag in ("textarea", "select"):
+                self.open = (tag, a["name"])
+                self.values.setdefault(a["name"], "")
+            elif tag == "option" and self.open and "selected" in a:
+                self.values[self.open[1]] = a.get("value") or ""
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in ("textarea", "select"):
+                self.open = None
+
+        def handle_data(self, data: str) -> None:
+            if self.open and self.open[0] == "textarea":
+                self.values[self.open[1]] += data
+
+    parser = Fields()
+    parser.feed(page)
+    return parser.values
+
+
+# Everything the archive holds, as rows (accounts, sessions and the index's progress marks
+# aside, which signing in and searching change): a refused write must leave it identical.
+ARCHIVE_TABLES = ("statements", "revisions", "speakers", "speaker_keys", "speaker_merges",
+                  "proposals", "text_keys", "index_log")  # fmt: skip
+
+
+def archive_state(home: Path) -> dict[str, list[tuple]]:
+    import sqlite3
+
+    conn = sqlite3.connect(home / "archive.sqlite3")
+    try:
+        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr)
+                for t in ARCHIVE_TABLES}  # fmt: skip
+    finally:
+        conn.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -11,9 +10,18 @@ from hatsugen.core import Hatsugen
 from hatsugen.index import SearchRequest
 from hatsugen.web.app import create_app
 
-from conftest import ADMIN, CLEAN, XSS, Cli, statement, write_jsonl
-
-PASSWORD = "correct horse battery staple"
+from conftest import (
+    ADMIN,
+    CLEAN,
+    PASSWORD,
+    XSS,
+    Cli,
+    form_fields,
+    signed_in,
+    statement,
+    token_of,
+    write_jsonl,
+)
 
 
 @pytest.fixture
@@ -30,19 +38,6 @@ def home(tmp_path: Path) -> Path:
 @pytest.fixture
 def web(home: Path):  # type: ignore[no-untyped-def]
     return create_app({"HATSUGEN_HOME": str(home), "TESTING": True})
-
-
-def token_of(client, path: str = "/login") -> str:  # type: ignore[no-untyped-def]
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-
-
-def signed_in(web, name: str = "ed"):  # type: ignore[no-untyped-def]
-    client = web.test_client()
-    response = client.post("/login", data={"name": name, "password": PASSWORD,
-                                           "csrf_token": token_of(client)})  # fmt: skip
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return client
 
 
 def test_sign_in_sets_a_safe_cookie_and_a_new_session_each_time(web) -> None:  # type: ignore[no-untyped-def]
@@ -351,41 +346,6 @@ def test_a_contributor_proposes_and_an_editor_accepts_or_rejects(web, home: Path
     assert rejected.status_code == 302 and app.proposals("mizuhara-2024-05-01") == []
     assert cora.post(f"/proposals/{second['id']}/accept",
                      data={"csrf_token": token_of(cora, "/")}).status_code == 403  # fmt: skip
-
-
-def form_fields(page: str) -> dict[str, str]:
-    """What a browser would send for the page's edit form, as the page fills it."""
-    from html.parser import HTMLParser
-
-    class Fields(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__()
-            self.values: dict[str, str] = {}
-            self.open: tuple[str, str] | None = None  # (tag, name) of a textarea or select
-
-        def handle_starttag(self, tag: str, attrs: list) -> None:
-            a = dict(attrs)
-            if tag == "input" and a.get("name"):
-                if a.get("type") in ("checkbox", "radio") and "checked" not in a:
-                    return  # a browser sends only the ticked ones
-                self.values[a["name"]] = a.get("value") or ""
-            elif tag in ("textarea", "select"):
-                self.open = (tag, a["name"])
-                self.values.setdefault(a["name"], "")
-            elif tag == "option" and self.open and "selected" in a:
-                self.values[self.open[1]] = a.get("value") or ""
-
-        def handle_endtag(self, tag: str) -> None:
-            if tag in ("textarea", "select"):
-                self.open = None
-
-        def handle_data(self, data: str) -> None:
-            if self.open and self.open[0] == "textarea":
-                self.values[self.open[1]] += data
-
-    parser = Fields()
-    parser.feed(page)
-    return parser.values
 
 
 def test_bilingual_fields_edit_on_one_line_each(web, home: Path) -> None:  # type: ignore[no-untyped-def]
