@@ -59,6 +59,8 @@ REVIEW_FIELD = "review"
 # Accepted on input and never stored in the record: the version a record was exported (or
 # read) at, so that an import can tell an old copy from a newer change (records.md).
 BASE_FIELD = "version"
+# Accepted on input and never stored: the writer says this record's speaker is a new person.
+NEW_SPEAKER_FIELD = "new_speaker"
 SPEAKER_FIELDS = ("id", "name", "reading", "aliases")
 TRANSLATION_FIELDS = ("lang", "text", "by", "original")
 SOURCE_FIELDS = ("url", "archived_url", "title", "publisher", "date")
@@ -311,8 +313,10 @@ def validate(record: Any) -> dict:
     """
     if not isinstance(record, dict):
         raise RecordError(f"a statement must be a JSON object, not {type(record).__name__}")
-    _check_keys(record, (*STATEMENT_FIELDS, REVIEW_FIELD, BASE_FIELD), "")
+    _check_keys(record, (*STATEMENT_FIELDS, REVIEW_FIELD, BASE_FIELD, NEW_SPEAKER_FIELD), "")
     base_version(record)
+    if not isinstance(record.get(NEW_SPEAKER_FIELD, False), bool):
+        raise RecordError("must be true or false", NEW_SPEAKER_FIELD)
     unresolved = unresolved_speaker(record)
     if record.get("speaker") is None and unresolved:
         raise RecordError(

@@ -33,6 +33,7 @@ from .localized import Localized, texts_of
 from .options import ImportOptions
 from .provenance import status_of
 from .records import (
+    NEW_SPEAKER_FIELD,
     STATEMENT_FIELDS,
     base_version,
     changed_fields,
@@ -600,9 +601,11 @@ class Store:
                     if not options.set_verdicts:
                         _no_verdict(record)
                     new = len(batch.created)
+                    says_new = raw.get(NEW_SPEAKER_FIELD) is True and not options.new_speaker
                     record["speaker"] = self._resolve_speaker(
-                        tx, record["speaker"], batch, report, options
-                    )
+                        tx, record["speaker"], batch, report,
+                        options.but(new_speaker=True) if says_new else options,
+                    )  # fmt: skip
                     for sid in batch.created[new:]:
                         for other in self._look_alikes(batch, sid):
                             report.look_alike_speakers.append(Finding(_where(where), (
@@ -612,7 +615,6 @@ class Store:
                                 other))  # fmt: skip
                     if "id" not in record:
                         record["id"] = content_id(record["speaker"], record)
-                    self._check_reattribution(record, options.allow_reattribution, report, where)
                     self._resolve_said_by(record, batch, where)
                 except RecordError as err:
                     report.rejected.append(_locate(err, where))
@@ -650,11 +652,13 @@ class Store:
                     self._write_chunk(tx, chunk, report, now, by, batch, options)
                     chunk = {}
                 chunk[rid] = {k: record[k] for k in STATEMENT_FIELDS if k in record}
-                batch.bases[rid], batch.places[rid] = base, place
+                batch.bases[rid], batch.wheres[rid] = base, where
                 report.ids.append(rid)
             if report.rejected and not options.skip_invalid:
                 raise ImportRejected(report.rejected)
             self._write_chunk(tx, chunk, report, now, by, batch, options)
+            if report.rejected and not options.skip_invalid:
+                raise ImportRejected(report.rejected)  # a refusal found while writing
             unsettled = self._settle_pending(tx, batch)
             if unsettled:  # already written: the whole import goes, whatever --skip-invalid says
                 raise ImportRejected(unsettled)
@@ -671,23 +675,22 @@ class Store:
             self.conn.execute("PRAGMA shrink_memory")
         return report
 
+    @staticmethod
     def _check_reattribution(
-        self, record: dict, allowed: bool, report: ImportReport, where: RecordError | None
+        record: dict, old: dict, allowed: bool, report: ImportReport, place: str
     ) -> None:
-        """Giving a stored statement to someone else puts words in their mouth: never silent."""
-        row = self.conn.execute(
-            "SELECT speaker_id FROM statements WHERE id = ?", (record["id"],)
-        ).fetchone()
-        if row is None or row[0] == record["speaker"]:
+        """Giving a stored statement to someone else puts words in their mouth: never silent
+        (checked once the record is known to be a change, not an old copy read again)."""
+        if old["speaker"] == record["speaker"]:
             return
-        change = f"{record['id']} re-attributed from {row[0]} to {record['speaker']}"
+        change = f"{record['id']} re-attributed from {old['speaker']} to {record['speaker']}"
         if not allowed:
             raise RecordError(
-                f"{record['id']} is archived as said by {row[0]}; this record gives it to"
-                f" {record['speaker']}. Pass --allow-reattribution if that is meant",
+                f"{record['id']} is archived as said by {old['speaker']}; this record gives it"
+                f" to {record['speaker']}. Pass --allow-reattribution if that is meant",
                 "speaker",
             )
-        report.reattributed.append(Finding(_where(where), change, record["id"]))
+        report.reattributed.append(Finding(place, change, record["id"]))
 
     def exists(self, statement_id: str) -> bool:
         row = self.conn.execute("SELECT 1 FROM statements WHERE id = ?", (statement_id,))
@@ -876,7 +879,8 @@ class Store:
             if old_text == text:
                 report.unchanged += 1
                 continue
-            place = batch.places.get(rid, "")
+            where = batch.wheres.get(rid)
+            place = _where(where)
             if options.only_new:  # the same statement again is no change; another is refused
                 report.duplicates.append(Finding(place, (
                     f"already archived as {rid} (the same speaker, date, language and text),"
@@ -897,6 +901,11 @@ class Store:
                         f"{': ' + old_reason if old_reason else ''}); the archived version"
                         " stays"), rid))  # fmt: skip
                     continue
+            try:
+                self._check_reattribution(record, old, options.allow_reattribution, report, place)
+            except RecordError as err:
+                report.rejected.append(_locate(err, where))
+                continue
             revisions.append((rid, version, old_text, old_changed, old_at, old_by, old_reason))
             changed = _dumps(changed_fields(old, record))
             updates.append((*columns, text, version + 1, changed, now, by, reason, rid))
@@ -1070,7 +1079,8 @@ class Store:
                 record["speaker"] = speaker
                 chunk[record["id"]] = record
             self._write_chunk(tx, chunk, report, now, by,
-                              options=ImportOptions(reason=why, overwrite=True))  # fmt: skip
+                              options=ImportOptions(reason=why, overwrite=True,
+                                                    allow_reattribution=True))  # fmt: skip
 
     # -- the index outbox ----------------------------------------------------------------------
     def last_change(self) -> int:
@@ -1298,7 +1308,7 @@ class _Batch:
         self.pending: list[tuple[str, str, dict, RecordError | None]] = []
         self.created: list[str] = []  # speakers this import created
         self.bases: dict[str, int | None] = {}  # statement id -> the version it was read at
-        self.places: dict[str, str] = {}  # statement id -> where its record was read
+        self.wheres: dict[str, RecordError | None] = {}  # statement id -> where it was read
         self.look_alike: dict[str, set[str]] | None = None  # folded name -> speaker ids
 
     def remember(self, occasion: Occasion, keys: list[TextKeys]) -> None:

@@ -149,9 +149,11 @@ class Hatsugen:
         self, records: Iterable[Located], *, actor: Actor, options: ImportOptions | None = None
     ) -> ImportReport:
         """Reviewed extraction candidates, as new statements only (one already archived is
-        listed as a duplicate, never changed)."""
+        listed as a duplicate, never changed); a speaker is made only for a candidate whose
+        reviewer said it is a new person (`new_speaker`)."""
         rules.check(actor, "save_extraction")
-        return self._write(records, actor, (options or ImportOptions()).but(only_new=True))
+        options = (options or ImportOptions()).but(only_new=True, create_unknown_speakers=False)
+        return self._write(records, actor, options)
 
     def add(self, record: dict, *, actor: Actor, options: ImportOptions | None = None) -> str:
         """Store one new statement; return its id.

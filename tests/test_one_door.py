@@ -26,6 +26,7 @@ from conftest import (
 )
 
 SID = "mizuhara-2024-05-01"
+RETRACTED = {"at": "2025-01-01T00:00:00Z", "by": "x", "reason": "gone"}
 FACT_CHECK = {"url": "https://example.org/fact-check", "kind": "fact_check"}
 
 
@@ -57,8 +58,7 @@ def test_1_nobody_overwrites_a_statement_by_adding_it_again(web, home: Path) -> 
     for user in ("cora", "ed"):
         sent = client.post("/api/statements", headers=bearer(home, user),
                            json={"id": SID, "speaker": "mizuhara-aiko", "lang": "ja",
-                                 "text": "上書き。", "retracted": {
-                                     "at": "2025-01-01T00:00:00Z", "by": "x", "reason": "gone"}})  # fmt: skip
+                                 "text": "上書き。", "retracted": RETRACTED})  # fmt: skip
         assert sent.status_code in (403, 409), sent.get_json()
     conflict = client.post("/api/statements", headers=bearer(home, "ed"),
                            json={"id": SID, "speaker": "mizuhara-aiko", "lang": "ja",
@@ -85,8 +85,8 @@ def test_3_a_short_or_variant_name_is_asked_about_never_a_new_speaker(  # type: 
     web, home: Path, name: str
 ) -> None:
     before = archive_state(home)
-    sent = web.test_client().post("/api/statements", headers=bearer(home, "ed"),
-                                  json={"speaker": name, "lang": "ja", "text": "新しい発言。"})  # fmt: skip
+    body = {"speaker": name, "lang": "ja", "text": "新しい発言。"}
+    sent = web.test_client().post("/api/statements", headers=bearer(home, "ed"), json=body)
     error = sent.get_json()["error"]
     assert sent.status_code == 400 and ("(mizuhara-aiko)" in error or "(seo-minjun)" in error)
     assert "say it is a new speaker" in error
@@ -241,7 +241,9 @@ def test_the_readme_workflow_extract_review_import_correct_import_again(  # type
     article = tmp_path / "a.txt"
     article.write_text("“The harbour will reopen in the spring,” Aiko Mizuhara said on Monday.\n",
                        encoding="utf-8")  # fmt: skip
-    candidates = json.loads(run.ok("extract", str(article), "--json", "--date", "2025-03-03").stdout)
+    candidates = json.loads(
+        run.ok("extract", str(article), "--json", "--date", "2025-03-03").stdout
+    )
     assert candidates and candidates[0]["speaker"]["id"] == MIZUHARA["id"]
     reviewed = tmp_path / "c.json"
     reviewed.write_text(json.dumps(candidates, ensure_ascii=False), encoding="utf-8")

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 
 from hatsugen.archive import NotFound
 from hatsugen.archive.formats import loads
-from hatsugen.core import EditConflict, ImportOptions
+from hatsugen.core import EditConflict
 from hatsugen.index import QueryError
 
 from . import views
@@ -92,12 +92,7 @@ def _saved(statement_id: str, status: int = 200) -> ResponseReturnValue:
 def add_statement() -> ResponseReturnValue:
     """A new statement in the import format; 201 with the stored record. An archived id is
     409 (change it with PATCH); `"new_speaker": true` says the speaker is a new person."""
-    body = _body()
-    new_speaker = body.pop("new_speaker", False)
-    if not isinstance(new_speaker, bool):
-        raise QueryError("must be true or false", "new_speaker")
-    options = ImportOptions(new_speaker=new_speaker)
-    return _saved(core().add(body, actor=actor(), options=options), 201)
+    return _saved(core().add(_body(), actor=actor()), 201)
 
 
 @bp.patch("/statements/<statement_id>")

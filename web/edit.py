@@ -303,6 +303,8 @@ def save_candidates() -> ResponseReturnValue:
                 record[key] = value
         if record.get("wording") == "original":
             del record["wording"]
+        if form.get(f"new_speaker_{i}"):
+            record["new_speaker"] = True  # the reviewer says: a person new to the archive
         if source:
             record["source"] = source
         records.append((record, RecordError("", source="candidate", item=i)))
