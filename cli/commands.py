@@ -720,7 +720,8 @@ def _read_article(path: str) -> str:
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535),
+              help="0: any free port (the one taken is printed).")  # fmt: skip
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
               help="Threads per worker.")  # fmt: skip
 @click.option(
@@ -785,6 +786,7 @@ def serve(
             server = create_server(app, host=host, port=port, threads=threads, ident="hatsugen")
         except (OSError, ValueError) as err:
             raise cannot_listen(err) from None
+        port = getattr(server, "effective_port", port)
         click.echo(f"hatsugen is serving {home} at http://{shown}:{port}/")
         click.echo("press Ctrl+C to stop")
         server.run()
@@ -794,6 +796,7 @@ def serve(
         sock = pool.listen(host, port)
     except (OSError, ValueError) as err:
         raise cannot_listen(err) from None
+    port = sock.getsockname()[1]
     click.echo(f"hatsugen is serving {home} at http://{shown}:{port}/ with {workers} workers")
     click.echo("press Ctrl+C to stop")
     pool.run_workers(lambda number: serving(make_app(), indexer=number == 0), sock, workers,

@@ -8,12 +8,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -149,38 +150,41 @@ def client(web_app):  # type: ignore[no-untyped-def]
     return web_app.test_client()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def serve(home: Path) -> Iterator[str]:
-    """The real `hatsugen serve` (waitress) on a free loopback port."""
-    port = free_port()
+@contextmanager
+def serving(home: Path, *args: str) -> Iterator[str]:
+    """The real `hatsugen serve` (waitress) on a port it picks itself (`--port 0`: no other
+    process can take it between choosing and binding), stopped however the test ends."""
     # The server's output goes to a file: a pipe nobody reads fills up under load (waitress
     # says "Task queue depth is N" for every queued request) and then blocks the server.
-    log = home.parent / f"serve-{port}.log"
+    log = Path(tempfile.mkstemp(prefix="serve-", suffix=".log", dir=home.parent)[1])
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "hatsugen", "--home", str(home), "serve", "--port", str(port)],
+            [sys.executable, "-m", "hatsugen", "--home", str(home), "serve", "--port", "0", *args],
             cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, text=True,
         )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(url + "/api/speakers", timeout=2)
-            break
-        except OSError:
-            assert proc.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.1)
     try:
+        deadline = time.monotonic() + 30
+        while not (found := re.search(r"serving .* at (http://\S+?)/", log.read_text())):
+            assert proc.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "server did not start: " + log.read_text()
+            time.sleep(0.05)
+        url = found.group(1)
+        while True:
+            try:
+                urllib.request.urlopen(url + "/api/speakers", timeout=2)
+                break
+            except OSError:
+                assert proc.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, "server did not answer"
+                time.sleep(0.1)
         yield url
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def generate(path: Path, count: int, seed: int) -> Path:

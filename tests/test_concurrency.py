@@ -16,7 +16,7 @@ import pytest
 
 from hatsugen.core import Hatsugen
 
-from conftest import ADMIN, CLEAN, generate, hatsugen_proc, serve
+from conftest import ADMIN, CLEAN, generate, hatsugen_proc, serving
 
 pytestmark = pytest.mark.slow
 
@@ -40,7 +40,7 @@ def test_imports_reindex_and_readers_at_once(tmp_path: Path) -> None:
     errors: list[str] = []
     answered = [0]
     stop = threading.Event()
-    for url in serve(home):
+    with serving(home) as url:
 
         def read(word: str, url: str = url) -> None:
             while not stop.is_set():
@@ -121,7 +121,7 @@ def test_web_edits_while_an_import_runs(tmp_path: Path) -> None:
     _, token = app.accounts.create_token("ed")
     app.close()
     big = generate(tmp_path / "big.jsonl", 3000, seed=21)
-    for url in serve(home):
+    with serving(home) as url:
         importing = hatsugen_proc(home, "import", str(big))
         statuses = []
         for n in range(15):

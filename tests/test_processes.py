@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -16,7 +17,7 @@ import pytest
 from hatsugen.core import Hatsugen
 from hatsugen.index import SearchRequest
 
-from conftest import CLEAN, free_port, generate, hatsugen_proc
+from conftest import CLEAN, generate, hatsugen_proc
 
 pytestmark = pytest.mark.slow
 
@@ -81,31 +82,37 @@ def _get(url: str) -> int:
 def test_serve_with_workers_restarts_a_dead_one_and_stops_them_all(tmp_path: Path) -> None:
     home = tmp_path / "home"
     assert hatsugen_proc(home, "demo").wait(timeout=120) == 0
-    port = free_port()
-    proc = hatsugen_proc(home, "serve", "--port", str(port), "--workers", "2")
-    url = f"http://127.0.0.1:{port}/api/search?q=cooperation"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            assert _get(url) == 200
-            break
-        except OSError:
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline
+    proc = hatsugen_proc(home, "serve", "--port", "0", "--workers", "2")
+    try:
+        first = proc.stdout.readline()  # type: ignore[union-attr]
+        port = re.search(r"http://127\.0\.0\.1:([0-9]+)/", first).group(1)  # type: ignore[union-attr]
+        url = f"http://127.0.0.1:{port}/api/search?q=cooperation"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                assert _get(url) == 200
+                break
+            except OSError:
+                assert proc.poll() is None, proc.communicate()
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+        workers = _children(proc.pid)
+        assert len(workers) == 2
+        assert all(_get(url) == 200 for _ in range(10))
+        os.kill(min(workers), signal.SIGKILL)  # a worker dies: the parent starts another
+        deadline = time.monotonic() + 30
+        while len(_children(proc.pid) - workers) < 1:
+            assert time.monotonic() < deadline, "no new worker"
             time.sleep(0.2)
-    workers = _children(proc.pid)
-    assert len(workers) == 2
-    assert all(_get(url) == 200 for _ in range(10))
-    os.kill(min(workers), signal.SIGKILL)  # a worker dies: the parent starts another
-    deadline = time.monotonic() + 30
-    while len(_children(proc.pid) - workers) < 1:
-        assert time.monotonic() < deadline, "no new worker"
-        time.sleep(0.2)
-    assert all(_get(url) == 200 for _ in range(10))
-    proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=30)
-    assert "ended with status" in err and "starting it again" in err
-    assert not _children(proc.pid)
+        assert all(_get(url) == 200 for _ in range(10))
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+        assert "ended with status" in err and "starting it again" in err
+        assert not _children(proc.pid)
+    finally:
+        if proc.poll() is None:  # a failed assertion must not leave the server running
+            proc.kill()
+            proc.wait()
 
 
 def test_a_search_process_prints_everything_and_leaves_the_archive_as_it_was(

@@ -111,9 +111,9 @@ def test_the_servers_own_error_responses_carry_the_security_headers(tmp_path: Pa
     import socket
     import urllib.parse
 
-    from conftest import serve
+    from conftest import serving
 
-    for url in serve(tmp_path / "home"):
+    with serving(tmp_path / "home") as url:
         host, port = urllib.parse.urlsplit(url).hostname, urllib.parse.urlsplit(url).port
         with socket.create_connection((host, port), timeout=10) as conn:
             # A malformed Content-Length: answered by waitress itself, never reaching Flask.
