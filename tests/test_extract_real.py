@@ -150,7 +150,9 @@ def test_japanese_words_from_others_and_questions_are_not_the_subjects() -> None
     ],
 )  # fmt: skip
 def test_a_name_after_the_verb_is_not_the_speaker(article: str, not_speaker: str) -> None:
-    for quote in extract(article):
+    quotes = extract(article)
+    assert quotes, "the quote itself is found"  # else the test below would prove nothing
+    for quote in quotes:
         assert (quote["speaker"] or {}).get("name", {}).get("en") != not_speaker
 
 
