@@ -35,6 +35,15 @@ def _param(name: str, schema: dict, description: str, *, many: bool = False) -> 
             "description": description, **extra}  # fmt: skip
 
 
+# What POST /api/statements takes besides the import format's fields.
+NEW_STATEMENT = {"type": "object", "properties": {
+    "new_speaker": {"type": "boolean",
+                    "description": "The speaker is a person new to the archive: add them"},
+    "version": {"type": "integer", "minimum": 1,
+                "description": "The version it was exported at: a new statement starts there"},
+}}  # fmt: skip
+
+
 def openapi_document() -> dict[str, Any]:
     error = {"description": "Bad request", "content": {"application/json": {
         "schema": {"$ref": "#/components/schemas/Error"}}}}  # fmt: skip
@@ -49,7 +58,7 @@ def openapi_document() -> dict[str, Any]:
         "400": error,
         "401": failure("No API token, or a revoked one"),
         "403": failure("The token's user lacks the role, or the server is read-only"),
-        "409": failure("Changed meanwhile"),
+        "409": failure("Changed meanwhile, or (adding) the id is archived already"),
         "413": failure("Request body over 2 MiB"),
     }
 
@@ -132,10 +141,18 @@ def openapi_document() -> dict[str, Any]:
             },
             "/api/statements": {
                 "post": {
-                    "summary": "Add a statement (import format); needs a contributor's token",
+                    "summary": "Add a new statement (import format); needs a contributor's token",
+                    "description": (
+                        "Never replaces a statement: an archived id is 409 (change it with"
+                        " PATCH and If-Match). The speaker is an id, a whole name or a handle;"
+                        " a name that may mean an archived speaker (a family name, reading,"
+                        " variant spelling) is 400 with the candidates, and a speaker the"
+                        " archive does not know is made only with `new_speaker: true`. A"
+                        " contributor's statement starts unverified (a verdict is 403)."
+                    ),
                     "operationId": "addStatement",
                     "security": [{"token": []}],
-                    "requestBody": body({"type": "object"}),
+                    "requestBody": body(NEW_STATEMENT),
                     "responses": {"201": ok("StatementPage"), **writes},
                 }
             },
