@@ -51,29 +51,28 @@ class SpeakerLookup:
 
     def find(self, value: str) -> list[str]:
         """The ids `value` may mean, by the first rule that matches anyone (sorted)."""
-        value = value.strip()
-        if value in self.names:
-            return [value]
-        key = lookup_key(value)
-        if not key:
-            return []
-        for table in (self.full, self.family):
-            if key in table:
-                return sorted(table[key])
-        return []
+        return self._matches(value, every_rule=False)
 
     def similar(self, value: str) -> list[str]:
         """Every speaker `value` may mean by any rule, not only the first that matches, and
         with punctuation ignored (Lee Jae-myung, Lee Jae Myung): a write that names a speaker
         must not guess, so it hears of them all."""
+        return self._matches(value, every_rule=True)
+
+    def _matches(self, value: str, *, every_rule: bool) -> list[str]:
         value = value.strip()
         if value in self.names:
             return [value]
         key = lookup_key(value)
         if not key:
             return []
-        found = self.full.get(key, set()) | self.family.get(key, set())
-        return sorted(found | self.loose.get(_loose(key), set()))
+        if every_rule:
+            found = self.full.get(key, set()) | self.family.get(key, set())
+            return sorted(found | self.loose.get(_loose(key), set()))
+        for table in (self.full, self.family):
+            if key in table:
+                return sorted(table[key])
+        return []
 
     def phantoms(self, speakers: list[dict]) -> list[dict]:
         """Speakers one of whose names is another speaker's family name, reading, alias or

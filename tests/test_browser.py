@@ -311,6 +311,26 @@ FOUR = [{"lang": lang, "text": f"translated into {lang}", "by": "editor"}
         for lang in ("en", "ko", "zh", "fr")]  # fmt: skip
 
 
+def signed_in_page(browser: Browser, server: str, name: str = "ed") -> Page:
+    """A page of its own browser context, signed in as `name` (close its context after)."""
+    page = browser.new_context(locale="en-US").new_page()
+    sign_in(page, server, name)
+    return page
+
+
+def save(page: Page, reason: str, **fields: str) -> None:
+    """Fill the edit form's fields (by label), say why, and save."""
+    for label, value in fields.items():
+        page.get_by_label(label).fill(value)
+    page.get_by_label("Reason for the change").fill(reason)
+    page.get_by_role("button", name="Save").click()
+
+
+def expect_conflict_page(page: Page) -> None:
+    heading = page.get_by_role("heading", name="Someone else saved this statement first")
+    expect(heading).to_be_visible()
+
+
 def sign_in(page: Page, server: str, name: str = "ed") -> None:
     page.goto(server + "/login")
     page.get_by_label("Name").fill(name)
@@ -351,16 +371,10 @@ def test_two_editors_at_once_get_the_conflict_page(browser: Browser, editing_ser
         p.goto(editing_server + "/s/mizuhara-2024-05-01/edit")
         pages.append(p)
     first, second = pages
-    first.get_by_label("Notes").fill("first editor")
-    first.get_by_label("Reason for the change").fill("one")
-    first.get_by_role("button", name="Save").click()
+    save(first, "one", Notes="first editor")
     expect(first.locator(".statement-page")).to_contain_text("first editor")
-    second.get_by_label("Notes").fill("second editor")
-    second.get_by_label("Reason for the change").fill("two")
-    second.get_by_role("button", name="Save").click()
-    expect(
-        second.get_by_role("heading", name="Someone else saved this statement first")
-    ).to_be_visible()
+    save(second, "two", Notes="second editor")
+    expect_conflict_page(second)
     expect(second.locator("dl.diff del")).to_have_text("first")  # word by word
     expect(second.locator("dl.diff ins")).to_have_text("second")
     for p in pages:
@@ -526,9 +540,7 @@ def test_a_citation_is_copied_with_one_click(browser: Browser, server: str) -> N
 def test_a_short_name_on_add_asks_which_speaker_is_meant(
     browser: Browser, editing_server: str
 ) -> None:
-    context = browser.new_context(locale="en-US")
-    page = context.new_page()
-    sign_in(page, editing_server, "cora")
+    page = signed_in_page(browser, editing_server, "cora")
     page.goto(editing_server + "/add")
     page.get_by_label("Speaker (id, or any name, alias or handle)").fill("水原")
     page.get_by_label("Text", exact=True).fill("図書館は来年開館します。")
@@ -542,15 +554,13 @@ def test_a_short_name_on_add_asks_which_speaker_is_meant(
     speakers = page.request.get(editing_server + "/api/speakers").json()["speakers"]
     names = [n for s in speakers for n in s.get("name", {}).values()]
     assert "水原" not in names and names.count("水原愛子") == 1  # no second, short-named one
-    context.close()
+    page.context.close()
 
 
 def test_editing_keeps_all_four_translations_and_adds_a_fifth(
     browser: Browser, editing_server: str
 ) -> None:
-    context = browser.new_context(locale="en-US")
-    page = context.new_page()
-    sign_in(page, editing_server)
+    page = signed_in_page(browser, editing_server)
     page.goto(editing_server + "/s/four/edit")
     page.get_by_label("Notes").fill("only the notes")
     page.get_by_label("Reason for the change").fill("a note")
@@ -566,27 +576,19 @@ def test_editing_keeps_all_four_translations_and_adds_a_fifth(
     expect(page.locator(".statement-page")).to_contain_text("ins Deutsche übersetzt")
     for t in FOUR:
         expect(page.locator(".statement-page")).to_contain_text(t["text"])
-    context.close()
+    page.context.close()
 
 
 def test_a_stale_proposal_ends_on_the_conflict_page(browser: Browser, editing_server: str) -> None:
-    contexts = [browser.new_context(locale="en-US") for _ in range(2)]
-    cora, ed = (c.new_page() for c in contexts)
-    sign_in(cora, editing_server, "cora")
-    sign_in(ed, editing_server)
+    cora = signed_in_page(browser, editing_server, "cora")
+    ed = signed_in_page(browser, editing_server)
     cora.goto(editing_server + "/s/four/propose")
     ed.goto(editing_server + "/s/four/edit")
-    ed.get_by_label("Place").fill("Aozora harbour")
-    ed.get_by_label("Reason for the change").fill("place")
-    ed.get_by_role("button", name="Save").click()
+    save(ed, "place", Place="Aozora harbour")
     expect(ed.locator(".statement-page")).to_contain_text("Aozora harbour")
-    cora.get_by_label("Place").fill("Aozora station")
-    cora.get_by_label("Reason for the change").fill("the minutes say the station")
-    cora.get_by_role("button", name="Save").click()
-    expect(
-        cora.get_by_role("heading", name="Someone else saved this statement first")
-    ).to_be_visible()
+    save(cora, "the minutes say the station", Place="Aozora station")
+    expect_conflict_page(cora)
     ed.goto(editing_server + "/s/four")
     expect(ed.locator("main")).not_to_contain_text("Proposed corrections")
-    for c in contexts:
-        c.close()
+    for p in (cora, ed):
+        p.context.close()

@@ -273,3 +273,32 @@ def test_the_role_table_in_the_docs_is_the_one_the_core_uses() -> None:
     docs = (Path(__file__).resolve().parent.parent / "docs" / "web.md").read_text("utf-8")
     for action, least, what in table_rows():
         assert f"| `{action}` | {least} | {what} |" in docs, action
+
+
+def test_3_on_the_command_line_a_short_name_names_the_candidate(home: Path) -> None:
+    run = Cli(home)
+    refused = run("add", "--speaker", "水原", "--lang", "ja", "--text", "港を開きます。")
+    assert refused.exit_code == 2
+    assert "'水原' is not the exact name of a speaker, but may mean 水原愛子 (mizuhara-aiko)" in (
+        refused.stderr
+    )
+    assert run.json("stats")["statements"] == 2
+
+
+def test_check_finds_a_phantom_made_before_and_merge_clears_it(home: Path, tmp_path: Path) -> None:
+    run = Cli(home)
+    assert run("check").exit_code == 0
+    # An archive from before these rules: the short name became a speaker of its own.
+    phantom = statement(id="short", speaker="水原", text="短い名前で記録された発言。")
+    run.ok("import", str(write_jsonl(tmp_path / "p.jsonl", [phantom])), "--new-speakers")
+    (short,) = set(Hatsugen(home).speakers_by_id()) - {"mizuhara-aiko", "seo-minjun"}
+    found = run("check")
+    assert found.exit_code == 1
+    assert f"speaker {short} (水原) may be mizuhara-aiko" in found.stdout
+    assert f"hatsugen speaker merge mizuhara-aiko {short}" in found.stdout
+    assert json.loads(run("check", "--json").stdout)["phantom_speakers"] == [
+        {"id": short, "name": "水原", "may_be": ["mizuhara-aiko"]}
+    ]
+    run.ok("speaker", "merge", "mizuhara-aiko", short, "--reason", "one person")
+    assert run.ok("check").stdout.strip() == "index and store agree"
+    assert Hatsugen(home).statement("short")["speaker"]["id"] == "mizuhara-aiko"
