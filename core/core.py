@@ -595,7 +595,7 @@ class Hatsugen:
         """Speakers that are probably another one under a short name (SpeakerLookup.phantoms),
         not counting those merged away already."""
         live = [s for s in self.store.speakers() if self.store.merged_into(s["id"]) is None]
-        return self.speaker_lookup().phantoms(live)
+        return SpeakerLookup(live).phantoms(live)
 
     def match_speaker(self, name: str) -> str | None:
         """The one archive speaker a name, alias, handle, reading or family name refers to."""
