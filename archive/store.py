@@ -287,7 +287,15 @@ class Store:
         self.path = Path(path)
         self._local = threading.local()
         try:
+            if self.path.exists() and self.path.stat().st_size == 0:
+                raise ArchiveError(
+                    f"{self.path} is empty: it is not a hatsugen archive (a new archive is made"
+                    " only where there is no file). Restore it from a backup, or remove it to"
+                    " start a new, empty archive"
+                )
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not self.path.exists():  # owner-only from the start (its journals follow it)
+                os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
             self._migrate(self.conn)
         except sqlite3.DatabaseError as err:  # not a database, damaged, read-only, full disk
             self.close()

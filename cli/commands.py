@@ -629,6 +629,8 @@ def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
     Exit status 1 when problems were found and not repaired.
     """
     app = _reader(ctx)
+    if (exposed := app.exposed()) is not None:
+        click.echo(f"warning: {exposed}", err=True)
     found = app.check(repair=repair)
     queued = found.pop("queued")
     problems = sum(len(v) for v in found.values())

@@ -301,8 +301,30 @@ CSV_COLUMNS = ["id", "permalink", "accessed", "speaker_id", "speaker", "date", "
                "topics"]  # fmt: skip
 
 
+# A cell that starts with one of these is a formula to a spreadsheet (OWASP, "CSV Injection"):
+# "=HYPERLINK(…)" in a quoted statement must stay words. Such a cell, and one that starts with
+# the apostrophe itself, is written after an apostrophe, which spreadsheets hide and which a
+# reader of the file removes to have the text exactly (`csv_cell_text`).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def csv_cell(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def csv_cell_text(cell: str) -> str:
+    """The text a CSV cell holds (its leading apostrophe, if any, removed)."""
+    return cell[1:] if cell.startswith("'") else cell
+
+
 def csv_row(record: dict, speakers: dict[str, dict] | None = None, *,
             permalink: str | None = None, accessed: str | None = None) -> list[str]:  # fmt: skip
+    """One statement as a CSV row whose cells are never formulas."""
+    return [csv_cell(str(v)) for v in _csv_values(record, speakers, permalink, accessed)]
+
+
+def _csv_values(record: dict, speakers: dict[str, dict] | None, permalink: str | None,
+                accessed: str | None) -> list[str]:  # fmt: skip
     record = in_one_language(record, None)
     speaker = _speaker_of(record)
     translation = next(iter(record.get("translations", [])), {})

@@ -73,7 +73,11 @@ class Hatsugen:
             seconds_from_env(name, default)  # a bad setting fails every command at once, clearly
         self.home = resolve_home(home)
         try:
-            self.home.mkdir(parents=True, exist_ok=True)
+            if not self.home.exists():  # it holds password, session and token hashes
+                self.home.mkdir(parents=True, mode=0o700)
+                self.home.chmod(0o700)  # whatever the umask
+        except FileExistsError:
+            pass  # made meanwhile by another command
         except OSError as err:
             raise ArchiveError(
                 f"cannot use {self.home} as the archive's home: {err.strerror}"
@@ -89,6 +93,20 @@ class Hatsugen:
     def close(self) -> None:
         self.engine.close()
         self.store.close()
+
+    def exposed(self) -> str | None:
+        """Why others on this machine could read the archive (its home open to them), if
+        they could: it holds the hashes of passwords, sessions and API tokens."""
+        mode = self.home.stat().st_mode & 0o077
+        db = self.home / DB_NAME
+        if db.exists():
+            mode |= db.stat().st_mode & 0o077
+        if not mode:
+            return None
+        return (
+            f"others can read {self.home}, which holds the hashes of passwords, sessions and"
+            f" API tokens: run `chmod 700 {self.home}` (and `chmod 600` its archive.sqlite3)"
+        )
 
     # -- writes ------------------------------------------------------------------------------
     # Every change to the archive comes through one of these, with the actor who makes it:

@@ -6,6 +6,7 @@ from flask import Blueprint, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 
 from hatsugen.archive import NotFound
+from hatsugen.archive.ascii import whole_number
 from hatsugen.archive.formats import loads
 from hatsugen.core import EditConflict
 from hatsugen.index import QueryError
@@ -28,9 +29,11 @@ def search() -> ResponseReturnValue:
 
 @bp.get("/statements/<statement_id>")
 def statement(statement_id: str) -> ResponseReturnValue:
-    return jsonify(
-        views.statement_data(core(), statement_id, permalink=views.permalink(statement_id))
-    )
+    """The statement, with its version as the ETag a PATCH sends back in If-Match."""
+    data = views.statement_data(core(), statement_id, permalink=views.permalink(statement_id))
+    response = jsonify(data)
+    response.headers["ETag"] = f'"{data["meta"]["version"]}"'
+    return response
 
 
 @bp.get("/speakers")
@@ -104,14 +107,15 @@ def edit_statement(statement_id: str) -> ResponseReturnValue:
     match = request.headers.get("If-Match", "").strip().strip('"')
     if not match:
         return jsonify({"error": 'send If-Match: "<version>" (the ETag you read)'}), 428
-    if not (match.isascii() and match.isdigit()) or len(match) > 9:
+    version = whole_number(match)
+    if version is None:
         raise QueryError("If-Match must be a version number in quotes", "If-Match")
     body = _body()
     reason = body.pop("reason", None)
     if not isinstance(reason, str):
         raise QueryError("say why in 'reason' (a string)", "reason")
     try:
-        core().change(statement_id, body, actor=actor(), reason=reason, based_on=int(match))
+        core().change(statement_id, body, actor=actor(), reason=reason, based_on=version)
     except EditConflict as err:
         return jsonify({"error": str(err), "current_version": err.current}), 412
     return _saved(statement_id)

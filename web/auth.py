@@ -12,6 +12,7 @@ import functools
 import hashlib
 import hmac
 import os
+import re
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -128,6 +129,24 @@ def _set_csrf_cookie(response):  # type: ignore[no-untyped-def]
     return response
 
 
+_IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]")  # what browsers drop or stop at
+
+
+def local_path(target: str) -> str | None:
+    """`target` as a path on this site, or None: a redirect never leaves it.
+
+    Browsers drop tabs and newlines inside a URL and read a backslash as a slash, so
+    "/\t/evil.example" and "/\\evil.example" are other sites to them: judged after the same
+    clean-up, with no scheme, no host and a single leading slash."""
+    cleaned = _IGNORED_IN_URLS.sub("", target).replace("\\", "/")
+    parts = urlsplit(cleaned)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return None
+    if parts.path.startswith("//"):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 def actor() -> Actor:
     """Who is asking, for the core: the account (recorded as web or api and its name) and
     its role, which the core's rules (core/rules.py) judge."""
@@ -175,9 +194,7 @@ def login() -> ResponseReturnValue:
 
     if current_app.config["READ_ONLY"]:
         raise Refused(403, "this server is read-only: there is nothing to sign in for")
-    target = request.values.get("next") or url_for("pages.search")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("pages.search")  # never redirect off this site
+    target = local_path(request.values.get("next", "")) or url_for("pages.search")
     if request.method == "GET":
         return render_template("login.html", next=target, message=None)
     client = request.remote_addr or "unknown"

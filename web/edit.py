@@ -15,6 +15,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
 from hatsugen.archive import RecordError
+from hatsugen.archive.ascii import whole_number
 from hatsugen.archive.localized import Localized, from_line, to_line
 from hatsugen.archive.provenance import WORDINGS
 from hatsugen.archive.records import KINDS, TRANSLATORS
@@ -156,8 +157,8 @@ def _options(form: MultiDict) -> ImportOptions:
 
 
 def _version(form: MultiDict) -> int:
-    raw = form.get("version", "")
-    return int(raw) if raw.isascii() and raw.isdigit() else -1
+    version = whole_number(form.get("version", ""))
+    return -1 if version is None else version
 
 
 @bp.route("/add", methods=["GET", "POST"])
@@ -288,8 +289,7 @@ def save_candidates() -> ResponseReturnValue:
     source = {key: form[f"source_{key}"].strip() for key in ("url", "title", "publisher")
               if form.get(f"source_{key}", "").strip()}  # fmt: skip
     records = []
-    raw = form.get("count", "0")
-    count = int(raw) if raw.isascii() and raw.isdigit() else 0
+    count = whole_number(form.get("count", "0")) or 0
     for i in range(min(count, 500)):
         if not form.get(f"keep_{i}"):
             continue
@@ -336,8 +336,8 @@ def diff(statement_id: str) -> ResponseReturnValue:
     numbers = [v["version"] for v in versions]
 
     def pick(name: str, default: int) -> int:
-        raw = request.args.get(name, "")
-        return int(raw) if raw.isdigit() and int(raw) in numbers else default
+        value = whole_number(request.args.get(name, ""))
+        return value if value in numbers else default
 
     a = pick("a", numbers[-2] if len(numbers) > 1 else numbers[0])
     b = pick("b", numbers[-1])
@@ -350,9 +350,8 @@ def diff(statement_id: str) -> ResponseReturnValue:
 @bp.post("/s/<statement_id>/revert")
 @requires("edit")
 def revert(statement_id: str) -> ResponseReturnValue:
-    try:
-        version = int(request.form.get("version", ""))
-    except ValueError:
+    version = whole_number(request.form.get("version", ""))
+    if version is None:
         return _statement_page(statement_id, 400, error="version: choose a version to revert to")
     try:
         core().revert(statement_id, version, actor=actor(), reason=request.form.get("reason", ""))

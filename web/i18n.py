@@ -11,6 +11,8 @@ from typing import Any
 
 from flask import Request
 
+from hatsugen.archive.records import DATE_RE
+
 UI_LANGS = ("en", "ja")
 COOKIE = "hatsugen_ui"
 
@@ -676,8 +678,8 @@ class Translator:
         """A date in the interface's convention: 2025-08-23, or 2025年8月23日 in Japanese."""
         if not iso:
             return self("undated")
-        if self.ui != "ja":
-            return iso
+        if self.ui != "ja" or not DATE_RE.fullmatch(iso):
+            return iso  # as typed: a page that says a date is wrong shows it as it came
         units = ("年", "月", "日")
         return "".join(f"{int(p)}{u}" for p, u in zip(iso.split("-"), units, strict=False))
 

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Response, current_app, request, url_for
 from werkzeug.datastructures import MultiDict
 
+from hatsugen.archive.ascii import whole_number
 from hatsugen.archive.errors import RecordError
 from hatsugen.archive.formats import full_record
 from hatsugen.archive.speakers import names_of
@@ -44,12 +45,12 @@ def search_request(args: MultiDict, strict: bool = True) -> SearchRequest:
         raw = args.get(name, "").strip()
         if not raw:
             return default
-        try:
-            return int(raw)
-        except ValueError:
+        value = whole_number(raw)
+        if value is None:
             if not strict:
                 return default
-            raise QueryError(f"{raw!r} is not a whole number", name) from None
+            raise QueryError(f"{raw!r} is not a whole number", name)
+        return value
 
     req = SearchRequest(
         q=args.get("q", ""),
@@ -94,10 +95,10 @@ def today() -> str:
 
 
 def page_number(args: MultiDict, top: int = 10_000) -> int:
-    raw = args.get("page", "").strip() or "1"
-    if not raw.isdigit() or not 1 <= int(raw) <= top:
+    value = whole_number(args.get("page", "").strip() or "1")
+    if value is None or not 1 <= value <= top:
         raise QueryError(f"must be a whole number from 1 to {top}", "page")
-    return int(raw)
+    return value
 
 
 def suggestions(app: Hatsugen, req: SearchRequest) -> list[dict[str, Any]]:
