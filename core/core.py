@@ -6,13 +6,17 @@ full records from the store. Keeping both behind one object is what stops the fa
 
 from __future__ import annotations
 
+import errno
 import json
+import pickle
+import sqlite3
+import struct
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 
 from hatsugen.archive import (
     ArchiveError,
@@ -49,6 +53,9 @@ from .rules import Actor
 from .speaker_lookup import SpeakerLookup
 
 DB_NAME = "archive.sqlite3"
+T = TypeVar("T")
+# What reading a damaged index file raises (Whoosh reads with struct and pickle).
+INDEX_DAMAGE = (EOFError, OSError, struct.error, pickle.UnpicklingError, IndexError)
 REINDEX_MARK = "reindex"  # the log position a running rebuild started from
 IndexingProgress = Callable[[int], Callable[[int], None] | None]
 INDEX_DIR = "index"
@@ -128,7 +135,12 @@ class Hatsugen:
 
         options = rules.restricted(actor, options).but(similar_speakers=similar)
         report = self.store.import_records(records, by=actor.name, options=options)
-        self._index_changes(report, indexing)
+        try:
+            self._index_changes(report, indexing)
+        except (OSError, sqlite3.OperationalError) as err:
+            if not _disk_full(err):
+                raise
+            raise StoredNotIndexed(len(report.changed)) from None
         return report
 
     def import_located(
@@ -160,7 +172,12 @@ class Hatsugen:
         `progress` hears of bytes read; `indexing(n)` is called before n statements are
         indexed and may return a function to hear of each one done.
         """
-        records = (r for path in paths for r in read_records(path, progress))
+        paths = list(paths)
+        # Standard input is read and parsed whole before the import's transaction begins: a
+        # slow pipe must not hold the archive's write lock while it trickles in.
+        stdin = list(read_records("-", progress)) if "-" in paths else []
+        records = (r for path in paths
+                   for r in (stdin if path == "-" else read_records(path, progress)))  # fmt: skip
         return self.import_located(records, actor=actor, options=options, indexing=indexing)
 
     def save_extracted(
@@ -512,6 +529,21 @@ class Hatsugen:
             return True
         return False
 
+    def _reading_index(self, read: Callable[[], T]) -> T:
+        """A read of the index; one whose files turn out damaged (a truncated segment: short
+        reads, broken pickles) is answered after rebuilding the index from the archive, which
+        is safe (the index is derived) and said, never a traceback."""
+        try:
+            return read()
+        except INDEX_DAMAGE as err:
+            why = f"{type(err).__name__}: {err}"[:200]
+        count = self.store.count()
+        self.notify(f"the search index in {self.index.folder} cannot be read ({why});"
+                    f" rebuilding it from the archive ({count} statements)")  # fmt: skip
+        self.engine.close()
+        self.reindex()
+        return read()
+
     def reindex(self, progress: Callable[[int], None] | None = None) -> int:
         """Rebuild the whole index from the store beside the live one, then swap it in.
 
@@ -753,7 +785,7 @@ class Hatsugen:
         """(total, the first `limit` results as full records in import format), in result
         order: a whole result list to export, not one page of it."""
         self._resolve_speakers(req)
-        hits = self.engine.ranked(req, limit)
+        hits = self._reading_index(lambda: self.engine.ranked(req, limit))
         records = self.store.get_many([i for i, _ in hits.page])
         speakers = self.speakers_by_id()
         return hits.total, [full_record(records[i], speakers) for i, _ in hits.page if i in records]
@@ -765,7 +797,7 @@ class Hatsugen:
         nobody is an error rather than a silent empty result.
         """
         self._resolve_speakers(req)
-        hits = self.engine.search(req)
+        hits = self._reading_index(lambda: self.engine.search(req))
         records = self.store.get_many([i for i, _ in hits.page])
         speakers = {
             sid: self.store.get_speaker(sid) or {"id": sid}
@@ -831,6 +863,24 @@ class Hatsugen:
             # Stored but not yet searchable: queued behind a writer that holds the index.
             "queued_for_indexing": self.pending(),
         }
+
+
+class StoredNotIndexed(ArchiveError):
+    """The archive committed the change; the disk filled up while the index took it in."""
+
+    def __init__(self, stored: int) -> None:
+        super().__init__(
+            f"the disk is full: {stored} statement{'s' if stored != 1 else ''} of this command"
+            " were stored in the archive, but are not yet searchable (the disk filled up while"
+            " indexing them). Free some space, then run `hatsugen check --repair` to index"
+            " them; nothing needs to be imported again"
+        )
+
+
+def _disk_full(err: BaseException) -> bool:
+    if isinstance(err, sqlite3.OperationalError):
+        return "full" in str(err)
+    return isinstance(err, OSError) and err.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
 def _check_report(**found: list[str]) -> dict[str, list[str]]:

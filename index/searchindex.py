@@ -90,6 +90,11 @@ def _flock(path: Path, timeout: float) -> Iterator[bool]:
 class SearchIndex:
     def __init__(self, folder: str | os.PathLike[str]) -> None:
         self.folder = Path(folder)
+        if self.folder.exists() and not self.folder.is_dir():
+            raise ArchiveError(
+                f"{self.folder} is a file, but hatsugen keeps its search index there: move the"
+                " file away, and the next command rebuilds the index from the archive"
+            )
         self.folder.mkdir(parents=True, exist_ok=True)
         self._ix: Index | None = None
 

@@ -127,3 +127,69 @@ def test_an_empty_file_where_the_archive_should_be_is_an_error(tmp_path: Path) -
 
 def test_signed_in_pages_still_work(web) -> None:  # type: ignore[no-untyped-def]
     assert signed_in(web).get("/add").status_code == 200
+
+
+def test_import_from_a_slow_pipe_does_not_hold_up_other_writers(home: Path) -> None:
+    import json
+    import subprocess
+    import time
+
+    from conftest import hatsugen_proc
+
+    importing = hatsugen_proc(home, "import", "-", stdin=subprocess.PIPE)
+    first = statement(id="piped-1", text="一つ目の行。", translations=None)
+    importing.stdin.write(json.dumps(first, ensure_ascii=False) + "\n")  # type: ignore[union-attr]
+    importing.stdin.flush()  # type: ignore[union-attr]
+    time.sleep(1.5)  # the import has begun and waits for more
+    started = time.monotonic()
+    added = hatsugen_proc(home, "add", "--speaker", "mizuhara-aiko", "--lang", "ja",
+                          "--text", "並行して追加します。")  # fmt: skip
+    out, err = added.communicate(timeout=60)
+    assert added.returncode == 0, err
+    assert time.monotonic() - started < 20  # not the 60 s busy timeout
+    second = statement(id="piped-2", text="二つ目の行。", translations=None)
+    out, err = importing.communicate(json.dumps(second, ensure_ascii=False) + "\n", timeout=60)
+    assert importing.returncode == 0 and "2 added" in out, err
+
+
+@pytest.mark.parametrize("damage", ["empty", "truncated"])
+def test_a_damaged_index_segment_is_rebuilt_and_said(home: Path, damage: str) -> None:
+    run = Cli(home)
+    (segment,) = [p for p in (home / "index").glob("*/*.seg")]
+    data = segment.read_bytes()
+    segment.write_bytes(b"" if damage == "empty" else data[: len(data) // 3])
+    found = run("search", "図書館")
+    assert found.exit_code == 0, found.output
+    assert "cannot be read" in found.stderr and "rebuilding it" in found.stderr
+    assert "mizuhara-2024-05-01" in found.stdout and "Traceback" not in found.output
+    assert run.ok("check").stdout.strip() == "index and store agree"
+
+
+def test_a_file_where_the_index_folder_should_be_is_one_clear_message(home: Path) -> None:
+    import shutil
+
+    shutil.rmtree(home / "index")
+    (home / "index").write_text("my notes\n", encoding="utf-8")
+    found = Cli(home)("search", "図書館")
+    assert found.exit_code == 1 and "is a file" in found.stderr and "move the file" in found.stderr
+    assert "Traceback" not in found.output
+    assert (home / "index").read_text(encoding="utf-8") == "my notes\n"  # someone's: kept
+
+
+def test_a_full_disk_while_indexing_says_what_was_stored(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    def full(self: Hatsugen, *args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Hatsugen, "drain", full)
+    rows = [statement(id=f"full-{i}", text=f"発言{i}。", translations=None) for i in range(5)]
+    result = Cli(home)("import", str(write_jsonl(tmp_path / "f.jsonl", rows)))
+    assert result.exit_code == 1
+    assert "5 statements of this command were stored" in result.stderr
+    assert "not yet searchable" in result.stderr and "check --repair" in result.stderr
+    assert "nothing of this command was stored" not in result.stderr
+    monkeypatch.undo()
+    assert Cli(home).json("stats")["statements"] == 1 + len(FORMULAS) + 5
