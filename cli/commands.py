@@ -737,6 +737,16 @@ def _read_article(path: str) -> str:
     is_flag=True,
     help="Mark cookies Secure: use when the site is served over HTTPS (behind a proxy).",
 )
+@click.option(
+    "--trusted-proxy",
+    "trusted_proxies",
+    type=click.IntRange(0, 8),
+    default=0,
+    show_default=True,
+    metavar="N",
+    help="Behind N reverse proxies: take the client's address from X-Forwarded-For (for"
+    " sign-in limits per address). Only with proxies that set that header.",
+)
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -746,6 +756,7 @@ def serve(
     workers: int | None,
     read_only: bool,
     secure_cookies: bool,
+    trusted_proxies: int,
 ) -> None:
     """Serve the web search with waitress (a production WSGI server), in one process per core."""
     from hatsugen.web import workers as pool
@@ -754,7 +765,8 @@ def serve(
 
     pool.limit_malloc_arenas()  # before the server's threads
     home = _app(ctx).home
-    config = {"HATSUGEN_HOME": str(home), "READ_ONLY": read_only, "SECURE_COOKIES": secure_cookies}
+    config = {"HATSUGEN_HOME": str(home), "READ_ONLY": read_only,
+              "SECURE_COOKIES": secure_cookies, "TRUSTED_PROXIES": trusted_proxies}  # fmt: skip
     if workers is None:
         workers = pool.default_workers() if pool.can_fork() else 1
     elif workers > 1 and not pool.can_fork():

@@ -73,7 +73,7 @@ def _make_template() -> Path:
     secrets = {}
     for name, role in (("ed", "editor"), ("cora", "contributor")):
         app.accounts.add(name, role, PASSWORD)
-        _, session = app.accounts.sign_in(name, PASSWORD, "127.0.0.1")
+        _, session, _ = app.accounts.sign_in(name, PASSWORD, "127.0.0.1")
         _, token = app.accounts.create_token(name)
         secrets[name] = (session, token)
     app.export(out := (folder / "export.json").open("w", encoding="utf-8"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -193,3 +194,110 @@ def test_a_full_disk_while_indexing_says_what_was_stored(
     assert "nothing of this command was stored" not in result.stderr
     monkeypatch.undo()
     assert Cli(home).json("stats")["statements"] == 1 + len(FORMULAS) + 5
+
+
+# -- signing in ----------------------------------------------------------------------------
+def _login(client, name: str, password: str, **headers: str):  # type: ignore[no-untyped-def]
+    form = {"name": name, "password": password, "csrf_token": token_of(client)}
+    return client.post("/login", data=form, headers=headers)
+
+
+@pytest.fixture
+def verifications(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every password verification the server runs, by the hash it checks against."""
+    from hatsugen.archive import accounts
+
+    seen: list[str] = []
+    real = accounts._password_matches
+
+    def counted(stored: str, password: str) -> bool:
+        seen.append(stored)
+        return real(stored, password)
+
+    monkeypatch.setattr(accounts, "_password_matches", counted)
+    return seen
+
+
+def test_every_sign_in_runs_one_verification_whoever_is_named(  # type: ignore[no-untyped-def]
+    web, home: Path, verifications: list[str]
+) -> None:
+    run = Cli(home)
+    run.ok("user", "add", "gone", "--role", "editor", "--password-stdin", input=PASSWORD + "\n")
+    run.ok("user", "disable", "gone")
+    client = web.test_client()
+    for name in ("ed", "nobody-here", "gone"):
+        assert _login(client, name, "wrong password!!").status_code == 401
+    assert len(verifications) == 3
+    assert all(h.startswith("$argon2id$") for h in verifications)  # alike for all three
+    assert _login(client, "gone", PASSWORD).status_code == 401  # disabled: same answer
+
+
+def test_concurrent_wrong_passwords_never_overrun_the_limit(home: Path) -> None:
+    import sqlite3
+    import threading
+
+    from hatsugen.archive import accounts
+
+    app = Hatsugen(home)
+
+    def guess() -> None:
+        for _ in range(2):
+            with contextlib.suppress(accounts.SignInRefused):
+                app.accounts.sign_in("ed", "wrong password!!", "10.0.0.9")
+
+    threads = [threading.Thread(target=guess) for _ in range(30)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    conn = sqlite3.connect(home / "archive.sqlite3")
+    times = sorted(r[0] for r in conn.execute(
+        "SELECT at FROM login_failures WHERE key = 'user:ed'"))  # fmt: skip
+    conn.close()
+    free = accounts.FREE_FAILURES["user"]
+    assert free <= len(times) < 60  # the limit held: not every one of 60 guesses ran
+    for n in range(free, len(times)):  # each attempt past the free ones waited its turn
+        assert times[n] - times[n - 1] >= accounts.delay_after(n, "user") - 0.01
+
+
+def test_a_guesser_cannot_lock_the_owner_out(web, verifications: list[str]) -> None:  # type: ignore[no-untyped-def]
+    from hatsugen.archive import accounts
+
+    owner = web.test_client()
+    assert _login(owner, "ed", PASSWORD).status_code == 302  # the owner's browser, known
+    guesser = web.test_client()
+    for i in range(40):  # the account guessed at, and other names, from the same address
+        _login(guesser, "ed" if i % 2 else f"someone{i}", "wrong password!!")
+    refused = _login(guesser, "ed", PASSWORD)
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["Retry-After"]) <= accounts.MAX_DELAY_S
+    ran = len(verifications)
+    assert _login(guesser, "ed", PASSWORD).status_code == 429 and len(verifications) == ran
+    assert _login(owner, "ed", PASSWORD).status_code == 302  # its device token gets it in
+
+
+def test_behind_a_trusted_proxy_each_client_address_counts_alone(home: Path) -> None:
+    from hatsugen.archive import accounts
+
+    web = create_app({"HATSUGEN_HOME": str(home), "TESTING": True, "TRUSTED_PROXIES": 1})
+    client = web.test_client()
+    for i in range(accounts.FREE_FAILURES["addr"] + 3):
+        _login(client, f"someone{i}", "wrong password!!", **{"X-Forwarded-For": "203.0.113.7"})
+    assert _login(client, "ed", PASSWORD, **{"X-Forwarded-For": "203.0.113.7"}).status_code == 429
+    assert _login(client, "ed", PASSWORD, **{"X-Forwarded-For": "198.51.100.4"}).status_code == 302
+
+
+def test_an_old_scrypt_password_hash_is_replaced_at_sign_in(web, home: Path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    from werkzeug.security import generate_password_hash
+
+    conn = sqlite3.connect(home / "archive.sqlite3")
+    with conn:
+        conn.execute("UPDATE users SET password = ? WHERE name = 'ed'",
+                     (generate_password_hash(PASSWORD, "scrypt"),))  # fmt: skip
+    assert _login(web.test_client(), "ed", PASSWORD).status_code == 302
+    (stored,) = conn.execute("SELECT password FROM users WHERE name = 'ed'").fetchone()
+    conn.close()
+    assert stored.startswith("$argon2id$")
+    assert _login(web.test_client(), "ed", PASSWORD).status_code == 302

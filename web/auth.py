@@ -23,13 +23,14 @@ from flask import Blueprint, Flask, g, redirect, render_template, request, url_f
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from hatsugen.archive.accounts import SignInRefused, User
+from hatsugen.archive.accounts import SignInRefused, SignInThrottled, User
 from hatsugen.core import Forbidden
 from hatsugen.rules import Actor, check
 
 from .views import core
 
 SESSION_COOKIE = "hatsugen_session"
+DEVICE_COOKIE = "hatsugen_device"  # spares the account's owner the sign-in throttling
 CSRF_COOKIE = "hatsugen_csrf"
 CSRF_EXEMPT = {"pages.extract"}  # reads only: nothing is stored, nothing changes
 
@@ -64,6 +65,12 @@ def secret_key(home: Path) -> bytes:
 def init_app(app: Flask) -> None:
     app.config.setdefault("READ_ONLY", False)
     app.config.setdefault("SECURE_COOKIES", False)
+    app.config.setdefault("TRUSTED_PROXIES", 0)
+    if app.config["TRUSTED_PROXIES"]:  # the client address is what N proxies forwarded
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     app.secret_key = secret_key(core_home(app))
     app.register_blueprint(bp)
     app.add_template_global(csrf_token)
@@ -197,19 +204,36 @@ def login() -> ResponseReturnValue:
     target = local_path(request.values.get("next", "")) or url_for("pages.search")
     if request.method == "GET":
         return render_template("login.html", next=target, message=None)
+    # The real client: behind `serve --trusted-proxy N`, ProxyFix has read X-Forwarded-For.
     client = request.remote_addr or "unknown"
+    name = request.form.get("name", "")
+    device = _device_of(name)
     try:
-        _user, session_id = core().accounts.sign_in(
-            request.form.get("name", ""), request.form.get("password", ""), client
+        _user, session_id, device = core().accounts.sign_in(
+            name, request.form.get("password", ""), client, device
         )
+    except SignInThrottled as err:  # answered at once: no server thread waits it out
+        page = render_template("login.html", next=target, message=str(err))
+        return page, 429, {"Retry-After": str(err.retry_after)}
     except SignInRefused as err:
-        status = 429 if "too many" in str(err) else 401
-        return render_template("login.html", next=target, message=str(err)), status
+        return render_template("login.html", next=target, message=str(err)), 401
     response = redirect(target)
+    secure = current_app.config["SECURE_COOKIES"]
     response.set_cookie(SESSION_COOKIE, session_id, httponly=True, samesite="Lax",
-                        secure=current_app.config["SECURE_COOKIES"],
-                        max_age=14 * 86400)  # fmt: skip
+                        secure=secure, max_age=14 * 86400)  # fmt: skip
+    response.set_cookie(DEVICE_COOKIE, f"{_name_tag(name)}.{device}", httponly=True,
+                        samesite="Strict", secure=secure, max_age=365 * 86400)  # fmt: skip
     return response
+
+
+def _name_tag(name: str) -> str:
+    return hashlib.sha256(name.strip().casefold().encode()).hexdigest()[:16]
+
+
+def _device_of(name: str) -> str | None:
+    """The device token this browser holds for the account `name`, if any."""
+    tag, _, token = request.cookies.get(DEVICE_COOKIE, "").partition(".")
+    return token if token and tag == _name_tag(name) else None
 
 
 @bp.post("/logout")
