@@ -138,8 +138,10 @@ class Accounts:
         row = self.store.conn.execute(
             "SELECT id, name, role, password, disabled FROM users WHERE name = ?", (name,)
         ).fetchone()
-        known_device = row is not None and device is not None and hmac.compare_digest(
-            device, _device_token(row[3], row[1])
+        known_device = (
+            row is not None
+            and device is not None
+            and hmac.compare_digest(device, _device_token(row[3], row[1]))
         )
         attempt = self._reserve(keys, exempt=known_device)
         usable = row is not None and not row[4]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+import logging
 import os
 import sqlite3
 import sys
@@ -761,7 +762,7 @@ def serve(
     """Serve the web search with waitress (a production WSGI server), in one process per core."""
     from hatsugen.web import workers as pool
     from hatsugen.web.app import create_app
-    from hatsugen.web.serving import create_server
+    from hatsugen.web.serving import create_server, quiet_logging
 
     pool.limit_malloc_arenas()  # before the server's threads
     home = _app(ctx).home
@@ -775,12 +776,15 @@ def serve(
 
     def make_app() -> Any:
         app = create_app(config)
-        app.extensions["hatsugen"].notify = lambda message: click.echo(message, err=True)
+        # Through logging's queue: a log nobody reads must not stop the indexer either.
+        app.extensions["hatsugen"].notify = logging.getLogger("hatsugen").warning
         return app
 
     def serving(app: Any, indexer: bool) -> Any:
-        """The app with its background work started: the indexer (one per server, not one
-        per worker) and the warming of the common words' postings (every worker)."""
+        """The app with its background work started: logging that never blocks a request,
+        the indexer (one per server, not one per worker) and the warming of the common
+        words' postings (every worker)."""
+        quiet_logging()
         core = app.extensions["hatsugen"]
         if indexer:
             core.start_indexer()

@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -172,3 +173,46 @@ def test_a_search_process_loads_neither_urllib_nor_a_blas_thread_pool(tmp_path: 
         capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert chosen.stdout.split()[:2] == ["False", "2"]
+
+
+def test_a_log_nobody_reads_never_stalls_the_server(tmp_path: Path) -> None:
+    """stderr on a pipe that is never read (a stalled log collector, `serve 2>&1 | less` left
+    alone): under load waitress reports every request that waits for a thread; the server
+    must answer every request all the same."""
+    home = tmp_path / "home"
+    assert hatsugen_proc(home, "demo").wait(timeout=120) == 0
+    proc = hatsugen_proc(home, "serve", "--port", "0", "--workers", "1", "--threads", "1")
+    try:
+        first = proc.stdout.readline()  # type: ignore[union-attr]
+        port = re.search(r"http://127\.0\.0\.1:([0-9]+)/", first).group(1)  # type: ignore[union-attr]
+        url = f"http://127.0.0.1:{port}/api/search?q=cooperation"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                assert _get(url) == 200
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline
+                time.sleep(0.2)
+        errors: list[str] = []
+        done = [0]
+
+        def client() -> None:
+            for _ in range(250):
+                try:
+                    assert _get(url) == 200
+                    done[0] += 1
+                except (OSError, AssertionError) as err:
+                    errors.append(repr(err))
+                    return  # a stalled server: stop asking
+
+        clients = [threading.Thread(target=client, daemon=True) for _ in range(20)]
+        for c in clients:
+            c.start()
+        for c in clients:
+            c.join(timeout=240)
+        assert not any(c.is_alive() for c in clients), "requests stalled"
+        assert errors == [] and done[0] == 5000  # ~110 KB of warnings: past a pipe's 64 KB
+    finally:
+        proc.kill()
+        proc.wait()
