@@ -301,3 +301,30 @@ def test_an_old_scrypt_password_hash_is_replaced_at_sign_in(web, home: Path) -> 
     conn.close()
     assert stored.startswith("$argon2id$")
     assert _login(web.test_client(), "ed", PASSWORD).status_code == 302
+
+
+def test_a_text_over_the_size_limit_is_refused_with_its_size(home: Path, tmp_path: Path) -> None:
+    from hatsugen.archive.records import MAX_TEXT_CHARS
+
+    huge = statement(id="huge", text="長" * (MAX_TEXT_CHARS + 1), translations=None)
+    result = Cli(home)("import", str(write_jsonl(tmp_path / "h.jsonl", [huge])))
+    assert result.exit_code == 2
+    assert f"is {MAX_TEXT_CHARS + 1:,} characters long" in result.stderr
+    assert f"at most {MAX_TEXT_CHARS:,}" in result.stderr
+
+
+def test_a_very_long_text_is_folded_on_its_page_until_asked(  # type: ignore[no-untyped-def]
+    web, home: Path, tmp_path: Path
+) -> None:
+    from hatsugen.web.views import FOLD_CHARS
+
+    speech = "".join(f"第{i}文です。" for i in range(20_000))  # ~130,000 characters
+    assert len(speech) > 5 * FOLD_CHARS
+    long = statement(id="long", text=speech, translations=None)
+    Cli(home).ok("import", str(write_jsonl(tmp_path / "l.jsonl", [long])))
+    client = web.test_client()
+    page = client.get("/s/long").get_data(as_text=True)
+    assert len(page) < 2 * FOLD_CHARS * 3 and "Show the whole text" in page
+    assert "第0文です。" in page and "第19999文です。" not in page
+    whole = client.get("/s/long?full=1").get_data(as_text=True)
+    assert "第19999文です。" in whole and "Show the whole text" not in whole

@@ -16,6 +16,7 @@ from hatsugen.extract import ExtractionTooSlow
 from hatsugen.index import QueryError
 
 from .i18n import COOKIE, Translator, choose_ui
+from .views import FOLD_CHARS
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
@@ -50,6 +51,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                    "primary_evidence"):  # fmt: skip
         app.add_template_global(getattr(provenance, helper), helper)
     app.add_template_global(names_of, "names_of")  # what a speaker list can be filtered by
+    app.add_template_global(f"{FOLD_CHARS:,}", "FOLD_CHARS")
     for vocabulary in ("STATUSES", "EVIDENCE_KINDS", "WORDINGS"):  # one list, everywhere
         app.add_template_global(getattr(provenance, vocabulary), vocabulary)
 

@@ -196,6 +196,8 @@ LABELS: dict[str, dict[str, str]] = {
         "speaker_any_name": "Speaker (id, or any name, alias or handle)",
         "new_speaker_hint": "For a speaker not yet in the archive, give their names below.",
         "new_speaker_box": "This is a new speaker, not yet in the archive",
+        "text_folded": "A very long text: its first {chars} characters are shown.",
+        "show_whole_text": "Show the whole text",
         "speaker_which": "Which speaker do you mean by “{name}”? It is not the exact name of"
         " anyone in the archive, but may be one of these:",
         "speaker_is_new": "None of them: “{name}” is a new speaker",
@@ -437,6 +439,8 @@ LABELS: dict[str, dict[str, str]] = {
         "speaker_any_name": "発言者（ID、名前、別名、アカウント）",
         "new_speaker_hint": "アーカイブにまだいない発言者は、下に名前を入力してください。",
         "new_speaker_box": "アーカイブにまだいない新しい発言者です",
+        "text_folded": "とても長い文章のため、最初の{chars}文字を表示しています。",
+        "show_whole_text": "全文を表示",
         "speaker_which": "「{name}」はどの発言者ですか。アーカイブの誰の正確な名前でも"
         "ありませんが、次のいずれかかもしれません:",
         "speaker_is_new": "どれでもない: 「{name}」は新しい発言者",

@@ -132,7 +132,10 @@ def search() -> ResponseReturnValue:
 def statement(statement_id: str) -> ResponseReturnValue:
     data = views.statement_data(core(), statement_id, permalink=views.permalink(statement_id),
                                 ui=g.ui)  # fmt: skip
-    return render_template("statement.html", **data)
+    folded: list[str] = []
+    if request.args.get("full") != "1":  # a very long speech: its start, and a link to all
+        data["statement"], folded = views.folded(data["statement"])
+    return render_template("statement.html", **data, folded=folded)
 
 
 @bp.get("/s/<statement_id>/csl.json")
