@@ -3,32 +3,35 @@ and every response must match the documented status codes, content types and sch
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.specs.openapi.checks import (
-    missing_required_header,
-    negative_data_rejection,
-    positive_data_acceptance,
-)
+from schemathesis.config import SchemathesisConfig
 
 from hatsugen.web.openapi import openapi_document
 
-schema = schemathesis.openapi.from_dict(openapi_document())
+# Every check, with one choice made explicit: a request that fits the schema may still be
+# refused with a 400 and a message when its meaning is wrong (a speaker who is nobody, an
+# unbalanced quote, 2025-02-30, a stale or missing If-Match: 412/428). The OpenAPI document
+# says so for each operation; everything else a valid request gets is a success.
+CONFIG = SchemathesisConfig.from_str("""
+[checks.positive_data_acceptance]
+expected-statuses = ["2xx", "400", "401", "403", "404", "409", "412", "428"]
+[checks.missing_required_header]
+expected-statuses = ["400", "401", "403", "428"]
+""")  # 428 Precondition Required (RFC 6585) is what a PATCH without If-Match gets
+schema = schemathesis.openapi.from_dict(openapi_document(), config=CONFIG)
+EXAMPLES = 150 if os.environ.get("CI") else 40  # per operation
 
 
 @schema.parametrize()
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_conforms_and_never_fails(case, web_app) -> None:  # type: ignore[no-untyped-def]
     response = case.call(app=web_app)
     assert response.status_code < 500, (case.path, case.query, response.text)
-    # Not checked: "schema-valid data must be accepted" (a valid-looking query can still be bad:
-    # an unbalanced quote, 2025-02-30 → 400 with a message) and "schema-violating data must be
-    # rejected" (empty values mean "no filter", because HTML forms send every field). Both
-    # directions of bad input have explicit tests in test_web.py.
-    case.validate_response(
-        response, excluded_checks=[positive_data_acceptance, negative_data_rejection]
-    )
+    case.validate_response(response)
 
 
 @pytest.fixture(scope="module")
@@ -49,15 +52,9 @@ def writable(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyp
 
 
 @schema.include(method=["POST", "PATCH"]).parametrize()
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_write_api_with_a_token_never_fails(case, writable) -> None:  # type: ignore[no-untyped-def]
     app, token = writable
     response = case.call(app=app, headers={"Authorization": f"Bearer {token}"})
     assert response.status_code < 500, (case.path, case.body, response.text)
-    # A missing If-Match is answered 428 Precondition Required (RFC 6585), on purpose and
-    # documented; schemathesis expects one of the plain 4xx codes there.
-    case.validate_response(
-        response,
-        excluded_checks=[positive_data_acceptance, negative_data_rejection,
-                         missing_required_header],
-    )  # fmt: skip
+    case.validate_response(response)

@@ -402,7 +402,9 @@ def _schemas() -> dict[str, Any]:
                          "description": "speakers that a misattribution names"}}},
         "Article": {"type": "object", "required": ["text"], "properties": {
             "text": {"type": "string", "minLength": 1, "maxLength": 200000},
-            "source_url": {"type": "string", "format": "uri"}, "publisher": _STR, "title": _STR,
+            "source_url": {"type": "string", "description": (
+                "the article's http(s) URL (spaces around it ignored, empty for none); any"
+                " other is a 400")}, "publisher": _STR, "title": _STR,
             "date": _DATE}},
         "Candidates": {"type": "object", "required": ["candidates", "count"], "properties": {
             "count": {"type": "integer"},

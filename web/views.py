@@ -41,6 +41,12 @@ def search_request(args: MultiDict, strict: bool = True) -> SearchRequest:
         value = args.get(name, "").strip()
         return value or None
 
+    def flag(name: str) -> bool:
+        raw = args.get(name, "").strip()
+        if raw not in ("", "1") and strict:
+            raise QueryError(f"{raw!r} is not 1 (on) or empty (off)", name)
+        return raw == "1"
+
     def number(name: str, default: int) -> int:
         raw = args.get(name, "").strip()
         if not raw:
@@ -61,7 +67,7 @@ def search_request(args: MultiDict, strict: bool = True) -> SearchRequest:
         since=text("since"),
         until=text("until"),
         status=text("status"),
-        undated=args.get("undated", "") in ("1", "true", "yes"),
+        undated=flag("undated"),
         sort=text("sort") or "relevance",
         page=number("page", 1),
         per_page=number("per_page", 10),
@@ -272,7 +278,7 @@ def extract_data(app: Hatsugen, form: dict[str, Any]) -> dict[str, Any]:
     options: dict[str, str | None] = {}
     for name in ("source_url", "publisher", "title", "date"):
         value = form.get(name)
-        if value is not None and not isinstance(value, str):
+        if name in form and not isinstance(value, str):
             raise QueryError("must be a string", name)
         options[name] = value.strip() if value and value.strip() else None
     if options["date"]:
