@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 
+from hatsugen.archive.ascii import whole_number
 from hatsugen.archive.errors import ArchiveError
 
 
@@ -14,7 +15,7 @@ def seconds_from_env(name: str, default: float) -> float:
     if raw is None or not raw.strip():
         return default
     try:
-        value = float(raw)
+        value = float(raw) if raw.strip().isascii() else -1.0  # float() reads "٣" as 3
     except ValueError:
         value = -1.0
     if not value >= 0 or value == float("inf"):
@@ -30,7 +31,8 @@ def whole_number_from_env(
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) < lo or (hi is not None and int(raw) > hi):
+    value = whole_number(raw)  # ASCII digits: "²" passes isdigit() and then breaks int()
+    if value is None or value < lo or (hi is not None and value > hi):
         span = f"from {lo}" + (f" to {hi}" if hi is not None else "")
         raise ArchiveError(f"{name} must be a whole number{unit} {span}, not {raw[:40]!r}")
-    return int(raw)
+    return value

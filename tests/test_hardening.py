@@ -328,3 +328,15 @@ def test_a_very_long_text_is_folded_on_its_page_until_asked(  # type: ignore[no-
     assert "第0文です。" in page and "第19999文です。" not in page
     whole = client.get("/s/long?full=1").get_data(as_text=True)
     assert "第19999文です。" in whole and "Show the whole text" not in whole
+
+
+@pytest.mark.parametrize("raw", ["²", "٣", "1²"])
+def test_a_setting_in_other_digits_is_a_clear_error(home: Path, raw: str) -> None:
+    from click.testing import CliRunner
+
+    from hatsugen.cli import cli
+
+    for name in ("HATSUGEN_SEARCHERS", "HATSUGEN_INDEX_WAIT"):
+        result = CliRunner().invoke(cli, ["--home", str(home), "stats"], env={name: raw})
+        assert result.exit_code == 1 and name in result.output, (name, result.output)
+        assert "Traceback" not in result.output
