@@ -183,7 +183,10 @@ def test_queries_that_would_scan_everything_are_refused_clearly(run: Cli, q: str
 
 
 def test_a_huge_statement_does_not_make_every_result_huge(run: Cli, tmp_path: Path) -> None:
-    speech = "港を再開します。" + "長い演説の文です。" * 300_000  # about 2.7 million characters
+    too_long = "港を再開します。" + "長い演説の文です。" * 300_000  # about 2.7 million characters
+    refused = run("import", str(write_jsonl(tmp_path / "t.jsonl", [statement(text=too_long)])))
+    assert refused.exit_code == 2 and "characters long" in refused.stderr
+    speech = "港を再開します。" + "長い演説の文です。" * 22_000  # the longest accepted: ~200,000
     run.ok("import", str(write_jsonl(tmp_path / "h.jsonl", [statement(text=speech)])))
     (result,) = run.json("search", "港")["results"]
     assert result["truncated"] is True and len(result["text"]) <= 20_001

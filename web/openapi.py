@@ -27,6 +27,12 @@ def body(schema: dict) -> dict:
     return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
+def _whole(most: int) -> dict:
+    """A whole number from 1, or empty for the default (an HTML form sends every field)."""
+    return {"anyOf": [{"type": "integer", "minimum": 1, "maximum": most},
+                      {"type": "string", "maxLength": 0}]}  # fmt: skip
+
+
 def _param(name: str, schema: dict, description: str, *, many: bool = False) -> dict:
     if many:
         schema = {"type": "array", "items": schema}
@@ -108,12 +114,8 @@ def openapi_document() -> dict[str, Any]:
                         _param(
                             "sort", {"type": "string", "enum": ["", "relevance", "date"]}, "Order"
                         ),
-                        _param("page", {"type": "integer", "minimum": 1, "maximum": 1000}, "Page"),
-                        _param(
-                            "per_page",
-                            {"type": "integer", "minimum": 1, "maximum": 100},
-                            "Results per page",
-                        ),
+                        _param("page", _whole(1000), "Page (empty: 1)"),
+                        _param("per_page", _whole(100), "Results per page (empty: 10)"),
                         _param(
                             "format",
                             {"type": "string", "enum": ["", *FORMATS]},
@@ -244,7 +246,7 @@ def openapi_document() -> dict[str, Any]:
                     "operationId": "speaker",
                     "parameters": [
                         {"name": "id", "in": "path", "required": True, "schema": _STR},
-                        _param("page", {"type": "integer", "minimum": 1, "maximum": 10000}, "Page"),
+                        _param("page", _whole(10000), "Page (empty: 1)"),
                     ],
                     "responses": {"200": ok("SpeakerPage"), "400": error, "404": not_found},
                 }
