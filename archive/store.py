@@ -7,6 +7,7 @@ overwrite: each version of a statement is kept in `revisions`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -295,7 +296,8 @@ class Store:
                 )
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if not self.path.exists():  # owner-only from the start (its journals follow it)
-                os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+                with contextlib.suppress(FileExistsError):  # another command made it just now
+                    os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
             self._migrate(self.conn)
         except sqlite3.DatabaseError as err:  # not a database, damaged, read-only, full disk
             self.close()

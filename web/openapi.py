@@ -33,12 +33,11 @@ def _whole(most: int) -> dict:
                       {"type": "string", "maxLength": 0}]}  # fmt: skip
 
 
-def _param(name: str, schema: dict, description: str, *, many: bool = False) -> dict:
-    if many:
-        schema = {"type": "array", "items": schema}
-    extra = {"style": "form", "explode": True} if many else {}
+def _param(name: str, schema: dict, description: str) -> dict:
+    # A repeatable parameter (speaker) is a string or an array of them: one value on the wire
+    # is both, and the server takes either.
     return {"name": name, "in": "query", "required": False, "schema": schema,
-            "description": description, **extra}  # fmt: skip
+            "description": description, "style": "form", "explode": True}  # fmt: skip
 
 
 # What POST /api/statements takes besides the import format's fields.
@@ -91,7 +90,11 @@ def openapi_document() -> dict[str, Any]:
                             {"type": "string", "maxLength": 1000},
                             'Words (AND), OR, NOT, "phrases", field:value',
                         ),
-                        _param("speaker", _STR, "Speaker id (repeatable)", many=True),
+                        _param(
+                            "speaker",
+                            {"anyOf": [_STR, {"type": "array", "items": _STR}]},
+                            "Speaker id, name or handle (repeatable: one value or several)",
+                        ),
                         _param(
                             "lang",
                             _LANG,
