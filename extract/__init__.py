@@ -7,9 +7,11 @@ indirect speech, "according to" paraphrases, 「」 around the name of a thing �
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 
-from . import english, japanese, posts
+from . import abbreviations, english, japanese, posts
 from .candidate import Candidate
 from .limits import MAX_SIGNATURE, ExtractionTooSlow, deadline
 from .people import People, Thread
@@ -53,9 +55,10 @@ def extract(
     }
     post_bodies = {posts.body_index(paragraphs, i) for i in embeds}
     n = -1  # the paragraph's number among non-empty ones: a blank line is not a paragraph
+    headline = _headline(paragraphs)
     for i, paragraph in enumerate(paragraphs):
-        if not paragraph or i in post_bodies:
-            continue
+        if not paragraph or i in post_bodies or i == headline:
+            continue  # a headline is never a speaker, and its words are no one's names
         n += 1
         if i in embeds:
             post = posts.post(paragraphs, i, embeds[i])
@@ -63,14 +66,43 @@ def extract(
                 found.append(post)
             continue
         tick()
-        people.scan(paragraph, n)
         if is_japanese(paragraph):
+            people.scan(paragraph, n)
             japanese.scan(paragraph, people)
             found.extend(japanese.quotes(paragraph, n, people, thread, tick))
-        else:
-            lead = _colon_lead(paragraphs, i)
-            found.extend(english.quotes(paragraph, n, people, thread, tick, lead))
-    return [_record(c, default_date, known_speaker, source) for c in found]
+        else:  # "…," Mr. Rowe said: an abbreviation's period ends no clause (abbreviations.py)
+            masked = abbreviations.mask(paragraph)
+            people.scan(masked, n)
+            lead = abbreviations.mask(_colon_lead(paragraphs, i))
+            found.extend(english.quotes(masked, n, people, thread, tick, lead))
+    return [_record(_restored(c), default_date, known_speaker, source) for c in found]
+
+
+def _restored(c: Candidate) -> Candidate:
+    """A candidate read from a masked paragraph, with its abbreviations' periods back."""
+    fix = abbreviations.restore
+    c.text, c.context = fix(c.text), fix(c.context)
+    c.speaker = fix(c.speaker) if c.speaker else c.speaker
+    c.role = fix(c.role) if c.role else c.role
+    c.aliases = [fix(a) for a in c.aliases]
+    if c.unresolved is not None:
+        c.unresolved = json.loads(fix(json.dumps(c.unresolved, ensure_ascii=False)))
+    return c
+
+
+def _headline(paragraphs: list[str]) -> int | None:
+    """The index of the article's headline: a first line in title case without a closing
+    period ("Governor Flies Into Ohio As Party Grows Nervous"), if it has one. Read as a
+    sentence, its capitalised words made a person who then took the article's quotes."""
+    first = next((i for i, p in enumerate(paragraphs) if p), None)
+    if first is None or first + 1 >= len(paragraphs):
+        return None
+    line = paragraphs[first]
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", line) if len(w) > 3]
+    if line.endswith((".", "”", '"')) or len(words) < 3 or len(line) > 200:
+        return None
+    capitalised = sum(w[0].isupper() for w in words)
+    return first if capitalised >= 0.8 * len(words) else None
 
 
 def _colon_lead(paragraphs: list[str], i: int) -> str:

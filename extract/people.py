@@ -13,12 +13,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .abbreviations import DOT
 from .text import JA_SCRIPT
 
 # A word of a name: a capital (Latin, with accents: Brudziński, Łukasz, Agnès), then letters.
 UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
 NAME_WORD = (
-    rf"(?:Jr|Sr|St|Dr|Mr|Ms|Mrs|Rev|Gen|Sen|Rep|Gov)\.|[{UPPER}]\.(?=\s+[{UPPER}])"
+    rf"(?:Jr|Sr|St|Dr|Mr|Ms|Mrs|Rev|Gen|Sen|Rep|Gov|Lt|Col|Capt|Prof)[.{DOT}]"
+    rf"|[{UPPER}][.{DOT}](?=\s+[{UPPER}])"
     rf"|[{UPPER}][\w'’\-]*\w"
 )
 # Particles that may sit inside a name: Rocky De La Fuente, Mohammad bin Salman.
@@ -130,6 +132,8 @@ TITLE_WORDS = frozenset(
         "imam",
     ]
 )
+COURTESY_TITLES = frozenset({"mr.", "mr", "mrs.", "mrs", "ms.", "ms", "mx.", "mx", "sir",
+                             "dame", "lord", "lady"})  # fmt: skip
 GENDER_TITLES = {
     "mr.": "m", "mr": "m", "sir": "m", "king": "m", "prince": "m", "lord": "m", "father": "m",
     "congressman": "m", "assemblyman": "m", "chairman": "m", "spokesman": "m",
@@ -495,11 +499,13 @@ class People:
                 return Who(None, title, candidates=sharing,
                            why=f"“{word}” could be " + " or ".join(sharing))  # fmt: skip
             full = self.resolve(word)
-            if full == word and not single_ok:
+            if full == word and not single_ok and title is None:
                 return None  # a capitalised word seen once is no evidence of a person
         name = " ".join(name_words)
-        full = self.saw(name, offset, role or title)
-        if title and (g := GENDER_TITLES.get(words[cut].lower())):
+        # Mr./Ms. say how to address someone, not what they do: no role.
+        courtesy = title is not None and title.lower().replace(DOT, ".") in COURTESY_TITLES
+        full = self.saw(name, offset, role or (None if courtesy else title))
+        if title and (g := GENDER_TITLES.get(words[cut].lower().replace(DOT, "."))):
             self.gender.setdefault(full, g)
         return Who(full, self.roles.get(full))
 
@@ -654,6 +660,16 @@ ORGANISATIONS = frozenset(
 )
 
 
+# Abbreviated titles of newspaper style (Gov. Dana Vale, Lt. Gen. Ito): titles, not names.
+ABBREVIATED_TITLES = frozenset({
+    "gov.", "lt.", "col.", "capt.", "cpt.", "maj.", "sgt.", "cpl.", "adm.", "cmdr.", "gen.",
+    "sen.", "sens.", "rep.", "reps.", "prof.", "dr.", "rev.", "fr.", "msgr.", "amb.", "atty.",
+    "det.", "insp.", "supt.", "pres.", "hon.", "rt.", "mx.", "mme.", "mlle.",
+})  # fmt: skip
+
+
 def is_title(word: str) -> bool:
-    w = word.lower().strip(",")
-    return w in TITLE_WORDS or w.endswith("-general") or w.endswith("minister")
+    w = word.lower().strip(",").replace(DOT, ".")
+    if w in TITLE_WORDS or w in ABBREVIATED_TITLES:
+        return True
+    return w.endswith("-general") or w.endswith("minister")

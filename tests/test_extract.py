@@ -164,3 +164,40 @@ def test_according_to_counts_only_with_quotation_marks() -> None:
         ("Rika Hoshino", "Finance Minister", "The budget is balanced.")
     ]
     assert extract("According to Rika Hoshino, the budget is balanced.") == []
+
+
+# -- issue 27's two regressions: periods inside the attribution, a headline read as a person --
+@pytest.mark.parametrize(
+    ("article", "speaker"),
+    [
+        ("“The ferry will run again,” Mr. Rowe said on Monday.", "Rowe"),
+        ("“The ferry will run again,” said Mr. Rowe.", "Rowe"),
+        ("Daniel Rowe runs the port.\n“The ferry will run again,” Mr. Rowe said.", "Daniel Rowe"),
+        ("“The ferry will run again,” Mrs. Ito said.", "Ito"),
+        ("“The ferry will run again,” said Dr. Ana Ruiz.", "Ana Ruiz"),
+        ("“We will win the seat,” said Sen. Jane Doe (D-Mo.).", "Jane Doe"),
+        ("“We will win the seat,” Rep. Tom Hale, R-Ala., said.", "Tom Hale"),
+        ("“We will win the seat,” Gov. Dana Vale said on Friday.", "Dana Vale"),
+        ("“We will win the seat,” Lt. Gov. Sam Reyes said.", "Sam Reyes"),
+        ("“The budget holds,” Charles E. Grant said.", "Charles E. Grant"),
+        ("“The budget holds,” said Martin Ochs Jr., the treasurer.", "Martin Ochs Jr."),
+        ("“The U.S. will help,” Ana Ruiz said.", "Ana Ruiz"),
+    ],
+)  # fmt: skip
+def test_an_abbreviation_in_the_attribution_does_not_end_it(article: str, speaker: str) -> None:
+    (quote,) = extract(article)
+    assert quote["speaker"]["name"]["en"] == speaker
+    assert "." not in quote["text"][:-1] or "U.S." in quote["text"]  # periods given back
+    assert "\u2024" not in json.dumps(quote, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    "headline",
+    ["Governor Flies Into Ohio As Party Grows Nervous", "Harbor Chief Warns Of Storm Damage"],
+)
+def test_a_headline_is_never_a_speaker(headline: str) -> None:
+    article = f"{headline}\n“The port will close,” he said on Monday."
+    (quote,) = extract(article)
+    assert quote["speaker"] is None and quote["review"]["speaker"]["status"] == "unresolved"
+    named = extract(f"{headline}\nGov. Dana Vale visited.\n“We hold Ohio,” Vale said.")
+    assert [q["speaker"]["name"]["en"] for q in named] == ["Dana Vale"]
