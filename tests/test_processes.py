@@ -80,23 +80,28 @@ def _get(url: str) -> int:
         return response.status
 
 
+def _answering(proc: subprocess.Popen) -> str:
+    """A search URL of the `serve --port 0` that `proc` runs, once it answers."""
+    first = proc.stdout.readline()  # type: ignore[union-attr]
+    port = re.search(r"http://127\.0\.0\.1:([0-9]+)/", first).group(1)  # type: ignore[union-attr]
+    url = f"http://127.0.0.1:{port}/api/search?q=cooperation"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            assert _get(url) == 200
+            return url
+        except OSError:
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+
+
 def test_serve_with_workers_restarts_a_dead_one_and_stops_them_all(tmp_path: Path) -> None:
     home = tmp_path / "home"
     assert hatsugen_proc(home, "demo").wait(timeout=120) == 0
     proc = hatsugen_proc(home, "serve", "--port", "0", "--workers", "2")
     try:
-        first = proc.stdout.readline()  # type: ignore[union-attr]
-        port = re.search(r"http://127\.0\.0\.1:([0-9]+)/", first).group(1)  # type: ignore[union-attr]
-        url = f"http://127.0.0.1:{port}/api/search?q=cooperation"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                assert _get(url) == 200
-                break
-            except OSError:
-                assert proc.poll() is None, proc.communicate()
-                assert time.monotonic() < deadline
-                time.sleep(0.2)
+        url = _answering(proc)
         workers = _children(proc.pid)
         assert len(workers) == 2
         assert all(_get(url) == 200 for _ in range(10))
@@ -183,17 +188,7 @@ def test_a_log_nobody_reads_never_stalls_the_server(tmp_path: Path) -> None:
     assert hatsugen_proc(home, "demo").wait(timeout=120) == 0
     proc = hatsugen_proc(home, "serve", "--port", "0", "--workers", "1", "--threads", "1")
     try:
-        first = proc.stdout.readline()  # type: ignore[union-attr]
-        port = re.search(r"http://127\.0\.0\.1:([0-9]+)/", first).group(1)  # type: ignore[union-attr]
-        url = f"http://127.0.0.1:{port}/api/search?q=cooperation"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                assert _get(url) == 200
-                break
-            except OSError:
-                assert proc.poll() is None and time.monotonic() < deadline
-                time.sleep(0.2)
+        url = _answering(proc)
         errors: list[str] = []
         done = [0]
 
