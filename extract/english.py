@@ -26,7 +26,8 @@ _VERB_STEMS = (
     "concede reflect praise elaborate suggest complain confirm predict describe assert vow "
     "promise quip plead lament boast allege agree answer demand recount testify retort snap "
     "muse sigh scoff cry yell whisper maintain pledge contend speak propose defend criticise "
-    "criticize cite"
+    "criticize cite gush implore advise reiterate mutter murmur chuckle grumble concur "
+    "beg marvel"
 )
 _IRREGULAR = {
     "say": ["said"], "tell": ["told"], "write": ["wrote", "written"], "speak": ["spoke"],
@@ -50,7 +51,9 @@ VERBS = (
     "(?:"
     + "|".join(
         sorted(
-            {f for stem in _VERB_STEMS.split() for f in _forms(stem)} | {"point(?:s|ed|ing)? out"},
+            {f for stem in _VERB_STEMS.split() for f in _forms(stem)}
+            # past tense only: "an email", "the text" are nouns far more often than verbs
+            | {"point(?:s|ed|ing)? out", "emailed", "e-mailed", "texted"},
             key=len,
             reverse=True,
         )

@@ -201,3 +201,22 @@ def test_a_headline_is_never_a_speaker(headline: str) -> None:
     assert quote["speaker"] is None and quote["review"]["speaker"]["status"] == "unresolved"
     named = extract(f"{headline}\nGov. Dana Vale visited.\n“We hold Ohio,” Vale said.")
     assert [q["speaker"]["name"]["en"] for q in named] == ["Dana Vale"]
+
+
+@pytest.mark.parametrize("verb", ["gushed", "implored", "advised", "emailed", "reiterated",
+                                  "muttered", "quipped"])  # fmt: skip
+def test_more_reporting_verbs(verb: str) -> None:
+    (quote,) = extract(f"“The ferry will run again,” Ana Ruiz {verb} on Monday.")
+    assert quote["speaker"]["name"]["en"] == "Ana Ruiz"
+
+
+def test_a_noun_that_could_be_a_verb_is_no_attribution() -> None:
+    """ "the text of a message" once made "text" a reporting verb and the outlet the speaker
+    (a real Wikinews case): the outlet named before it must not take the quote."""
+    article = (
+        "Tom Hale had his own opinion on the matter. He provided Harbor Weekly with the text of"
+        " a message he sent to vice chairman Ken Ota:\n"
+        '"Please tell the mayor that I will not run."'
+    )
+    (quote,) = extract(article)
+    assert (quote["speaker"] or {}).get("name", {}).get("en") != "Harbor Weekly"
