@@ -33,6 +33,12 @@ def folded_names(speaker: dict) -> set[str]:
     return {name_key(fold_chars(n)) for n in speaker.get("name", {}).values()} - {""}
 
 
+def display_name(speaker: dict) -> str:
+    """The name a list shows: Japanese, else English, else any, else the id."""
+    names = speaker.get("name", {})
+    return names.get("ja") or names.get("en") or next(iter(names.values()), speaker["id"])
+
+
 def names_of(speaker: dict) -> list[str]:
     """Every way the speaker is written: names in each language, aliases and handles, reading."""
     names = [*speaker.get("name", {}).values(), *speaker.get("aliases", [])]

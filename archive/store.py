@@ -451,12 +451,11 @@ class Store:
         if isinstance(given, str):
             given = given.strip()
             incoming = sp.from_plain_name(given)
-            named, wanted_id = [given], None
+            named, wanted_id, stored = [given], None, None  # an id is among the exact names
         else:
             incoming, wanted_id = given, given.get("id")
             named = [*given.get("name", {}).values(), *given.get("aliases", [])]
-        stored = self.get_speaker(wanted_id or given) if wanted_id or isinstance(given, str) \
-            else None  # fmt: skip
+            stored = self.get_speaker(wanted_id) if wanted_id else None
         if stored is None and wanted_id is None:
             exact = list(dict.fromkeys(i for n in named for i in self._exact_ids(n)))
             if len(exact) > 1:
@@ -542,12 +541,8 @@ class Store:
         return out
 
     def _described(self, ids: list[str]) -> list[dict]:
-        out = []
-        for sid in ids:
-            names = (self.get_speaker(sid) or {}).get("name", {})
-            name = names.get("ja") or names.get("en") or next(iter(names.values()), sid)
-            out.append({"id": sid, "name": name})
-        return out
+        return [{"id": sid, "name": sp.display_name(self.get_speaker(sid) or {"id": sid})}
+                for sid in ids]  # fmt: skip
 
     def _look_alikes(self, batch: _Batch, speaker_id: str) -> list[str]:
         """Other speakers whose name differs from this new one's only in what search folds

@@ -289,15 +289,11 @@ class Hatsugen:
         actor: Actor,
         reason: str,
         based_on: int | None,
-        propose: bool = False,
-    ) -> ImportReport | int:
-        """Change some fields of a statement and keep every other one as stored: a field
-        given replaces the stored one, None removes it, one not given is kept. An edit (or,
-        with `propose`, a proposal for an editor, whose id is returned)."""
+    ) -> ImportReport:
+        """Edit some fields of a statement and keep every other one as stored: a field given
+        replaces the stored one, None removes it, one not given is kept."""
         record = {**self.store.get(statement_id), **changes, "id": statement_id}
         record = {k: v for k, v in record.items() if v is not None}
-        if propose:
-            return self.propose(record, actor=actor, reason=reason, based_on=based_on)
         return self.edit(record, actor=actor, reason=reason, based_on=based_on)
 
     def retract(
@@ -810,7 +806,7 @@ class Hatsugen:
                 continue
             speaker = speakers[record["speaker"]]
             where = _where_matched(record, hits.matched_at.get(statement_id, {}))
-            record, cut = _bounded(record)
+            record, cut = bounded(record)
             terms = hits.terms_of.get(statement_id, hits.terms)
             marks, matched_in = _marked_texts(record, terms, where)
             meta_marked = _marked_metadata(record, terms)
@@ -832,7 +828,7 @@ class Hatsugen:
                     "wording": wording_of(record),
                     "status": status_of(record),
                     "text": record["text"],
-                    "truncated": cut,
+                    "truncated": bool(cut),
                     "translations": record.get("translations", []),
                     "source": record.get("source", {}),
                     "attribution": record.get("attribution", {"status": "unverified"}),
@@ -966,19 +962,22 @@ def _marked_metadata(record: dict, terms: dict) -> dict[str, str]:
 MAX_RESULT_CHARS = 20_000  # per text in a search result; the statement page has it all
 
 
-def _bounded(record: dict) -> tuple[dict, bool]:
-    """A record whose texts are cut to MAX_RESULT_CHARS for a result list (and whether any
-    was): a 10 MB speech must not make every search that finds it send and mark 10 MB."""
+def bounded(record: dict, most: int = MAX_RESULT_CHARS) -> tuple[dict, list[str]]:
+    """A record whose texts are cut to `most` characters (and "…"), and which were ("text",
+    or a translation's language): a long speech must not make every search that finds it
+    send and mark all of it, nor its page show it all until asked."""
 
     def cut(text: str) -> str:
-        return text if len(text) <= MAX_RESULT_CHARS else text[:MAX_RESULT_CHARS] + "…"
+        return text if len(text) <= most else text[:most] + "…"
 
-    texts = [record["text"], *(t["text"] for t in record.get("translations", []))]
-    if all(len(t) <= MAX_RESULT_CHARS for t in texts):
-        return record, False
+    long = ["text"] if len(record["text"]) > most else []
+    long += [t["lang"] for t in record.get("translations", []) if len(t["text"]) > most]
+    if not long:
+        return record, []
     out = {**record, "text": cut(record["text"])}
-    out["translations"] = [{**t, "text": cut(t["text"])} for t in record.get("translations", [])]
-    return out, True
+    if "translations" in record:
+        out["translations"] = [{**t, "text": cut(t["text"])} for t in record["translations"]]
+    return out, long
 
 
 def _noting(docs: Iterator[dict], seen: set[str]) -> Iterator[dict]:

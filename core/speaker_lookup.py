@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from hatsugen.archive.speakers import name_key, names_of
+from hatsugen.archive.speakers import display_name, name_key, names_of
 from hatsugen.index.analysis import family_name
 from hatsugen.index.folding import fold_chars
 
@@ -89,12 +89,6 @@ class SpeakerLookup:
 
 def _loose(key: str) -> str:
     return "".join(c for c in key if c.isalnum())
-
-
-def display_name(speaker: dict) -> str:
-    """The name a list shows: Japanese, else English, else any, else the id."""
-    names = speaker.get("name", {})
-    return names.get("ja") or names.get("en") or next(iter(names.values()), speaker["id"])
 
 
 def _full_keys(speaker: dict) -> set[str]:

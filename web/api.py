@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 
 from hatsugen.archive import NotFound
@@ -30,10 +30,7 @@ def search() -> ResponseReturnValue:
 @bp.get("/statements/<statement_id>")
 def statement(statement_id: str) -> ResponseReturnValue:
     """The statement, with its version as the ETag a PATCH sends back in If-Match."""
-    data = views.statement_data(core(), statement_id, permalink=views.permalink(statement_id))
-    response = jsonify(data)
-    response.headers["ETag"] = f'"{data["meta"]["version"]}"'
-    return response
+    return _tagged(statement_id)
 
 
 @bp.get("/speakers")
@@ -81,11 +78,17 @@ def _body() -> dict:
     return body
 
 
-def _saved(statement_id: str, status: int = 200) -> ResponseReturnValue:
+def _tagged(statement_id: str) -> Response:
+    """The statement's JSON with its version as the ETag."""
     data = views.statement_data(core(), statement_id, permalink=views.permalink(statement_id))
     response = jsonify(data)
-    response.status_code = status
     response.headers["ETag"] = f'"{data["meta"]["version"]}"'
+    return response
+
+
+def _saved(statement_id: str, status: int = 200) -> ResponseReturnValue:
+    response = _tagged(statement_id)
+    response.status_code = status
     response.headers["Location"] = url_for("api.statement", statement_id=statement_id)
     return response
 

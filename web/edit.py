@@ -91,9 +91,8 @@ def _put(target: dict, key: str, value: Any) -> None:
 def _translations(form: MultiDict, stored: list[dict]) -> list[dict]:
     """Every translation row of the form, however many (a row keeps what the stored
     translation it shows has beyond the form's fields); an emptied row is removed."""
-    rows = sorted(int(m.group(1)) for key in form if (m := _ROW.fullmatch(key)))
     out = []
-    for i in rows[:MAX_TRANSLATION_ROWS]:
+    for i in _rows(form)[:MAX_TRANSLATION_ROWS]:
         text = form.get(f"translation_{i}_text", "")
         if not text.strip() or form.get(f"translation_{i}_remove"):
             continue
@@ -108,6 +107,11 @@ def _translations(form: MultiDict, stored: list[dict]) -> list[dict]:
             item["by"] = kind
         out.append(item)
     return out
+
+
+def _rows(form: Any) -> list[int]:
+    """The numbers of the translation rows a form (or the values it shows) has."""
+    return sorted(int(m.group(1)) for key in form if (m := _ROW.fullmatch(key)))
 
 
 def _bilingual(line: str, field: str) -> Localized | None:
@@ -134,8 +138,7 @@ def form_values(record: dict) -> dict[str, str]:
 
 
 def _form_page(values: Any, status: int = 200, **extra: Any) -> ResponseReturnValue:
-    shown = [int(m.group(1)) for key in values if (m := _ROW.fullmatch(key))]
-    rows = min(max(shown, default=-1) + 1 + BLANK_TRANSLATION_ROWS, MAX_TRANSLATION_ROWS)
+    rows = min(max(_rows(values), default=-1) + 1 + BLANK_TRANSLATION_ROWS, MAX_TRANSLATION_ROWS)
     return render_template(
         "edit.html", values=values, kinds=KINDS, wordings=WORDINGS, translators=TRANSLATORS,
         speakers=core().speakers_by_id(), rows=rows, **extra,

@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 from hatsugen.archive import NotFound
 from hatsugen.archive.provenance import WORDINGS
 from hatsugen.archive.records import KINDS
+from hatsugen.core import bounded
 from hatsugen.index import QueryError, SearchRequest
 
 from . import views
@@ -134,7 +135,7 @@ def statement(statement_id: str) -> ResponseReturnValue:
                                 ui=g.ui)  # fmt: skip
     folded: list[str] = []
     if request.args.get("full") != "1":  # a very long speech: its start, and a link to all
-        data["statement"], folded = views.folded(data["statement"])
+        data["statement"], folded = bounded(data["statement"], views.FOLD_CHARS)
     return render_template("statement.html", **data, folded=folded)
 
 

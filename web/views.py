@@ -150,27 +150,6 @@ def statement_data(
 FOLD_CHARS = 20_000  # of a text shown on a statement page before "show the whole text"
 
 
-def folded(record: dict) -> tuple[dict, list[str]]:
-    """The record with texts over FOLD_CHARS cut there (and "…"), and which were cut ("text",
-    or a translation's language): a 200,000-character speech is a page of 20,000 until its
-    reader asks for all of it."""
-
-    def cut(text: str) -> str:
-        return text[:FOLD_CHARS] + "…"
-
-    names = [("text", record["text"])]
-    names += [(t["lang"], t["text"]) for t in record.get("translations", [])]
-    long = [name for name, text in names if len(text) > FOLD_CHARS]
-    if not long:
-        return record, []
-    out = {**record}
-    if len(record["text"]) > FOLD_CHARS:
-        out["text"] = cut(record["text"])
-    out["translations"] = [{**t, "text": cut(t["text"])} if len(t["text"]) > FOLD_CHARS else t
-                           for t in record.get("translations", [])]  # fmt: skip
-    return out, long
-
-
 def proposals_of(app: Hatsugen, statement_id: str) -> list[dict[str, Any]]:
     """Open proposals with what each would change (HTML, escaped, with <del>/<ins>)."""
     current = app.record(statement_id)
