@@ -17,49 +17,10 @@ from .candidate import Candidate
 from .limits import WINDOW
 from .people import NAME, NAME_SEQ, PRONOUN, People, Thread, Who, is_organisation, is_title
 from .text import sentence_of
+from .verbs import reporting_forms
 
 # -- English vocabulary ----------------------------------------------------------------------
-_VERB_STEMS = (
-    "say tell add stress note write explain insist argue warn declare announce ask reply "
-    "continue emphasise emphasize remark observe recall acknowledge admit post tweet conclude "
-    "urge state comment claim caution exclaim opine fume interject respond shout joke counter "
-    "concede reflect praise elaborate suggest complain confirm predict describe assert vow "
-    "promise quip plead lament boast allege agree answer demand recount testify retort snap "
-    "muse sigh scoff cry yell whisper maintain pledge contend speak propose defend criticise "
-    "criticize cite gush implore advise reiterate mutter murmur chuckle grumble concur "
-    "beg marvel"
-)
-_IRREGULAR = {
-    "say": ["said"], "tell": ["told"], "write": ["wrote", "written"], "speak": ["spoke"],
-    "snap": ["snapped", "snapping"], "quip": ["quipped", "quipping"],
-}  # fmt: skip
-
-
-def _forms(stem: str) -> list[str]:
-    """say → says, saying, said; note → notes, noted, noting; cry → cries, cried."""
-    if stem.endswith("y") and stem[-2] not in "aeiou":
-        regular = [stem[:-1] + "ies", stem[:-1] + "ied", stem + "ing"]
-    elif stem.endswith("e"):
-        regular = [stem + "s", stem + "d", stem[:-1] + "ing"]
-    else:
-        es = "es" if stem.endswith(("sh", "ch", "s", "x")) else "s"
-        regular = [stem + es, stem + "ed", stem + "ing"]
-    return [stem, *regular, *_IRREGULAR.get(stem, [])]
-
-
-VERBS = (
-    "(?:"
-    + "|".join(
-        sorted(
-            {f for stem in _VERB_STEMS.split() for f in _forms(stem)}
-            # past tense only: "an email", "the text" are nouns far more often than verbs
-            | {"point(?:s|ed|ing)? out", "emailed", "e-mailed", "texted"},
-            key=len,
-            reverse=True,
-        )
-    )
-    + ")"
-)
+VERBS = "(?:" + "|".join(sorted(reporting_forms(), key=len, reverse=True)) + ")"
 
 QUOTE_RE = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
 
@@ -76,7 +37,7 @@ VERB_THEN = re.compile(rf"\b{VERBS}\b")
 CLAUSE_END = re.compile(r"[.!?;](?:\s|$)|“|\"")
 AFTER_VERB_FIRST = re.compile(rf"^[\s,]*(?:{VERBS})\b(?P<rest>[^.;“”\"]{{0,200}})")
 AFTER_TITLE = re.compile(
-    rf"^[\s,]*the\s+(?P<title>(?:[a-z\-]+\s+){{0,3}}?[a-z\-]+)\s+(?:{VERBS})\b"
+    rf"^[\s,]*the\s+(?P<title>(?:[a-z\-’']+\s+){{0,3}}?[a-z\-]+)\s+(?:{VERBS})\b"
 )
 AFTER_ACCORDING = re.compile(rf"^[\s,]*according to\s+(?P<name>{NAME})")
 # Name said on Friday "…" / the father said "…": a verb and at most a few words lead in.
@@ -84,14 +45,16 @@ LEADS_IN = re.compile(rf"\b{VERBS}(?:\s+[\w’'-]+){{0,3}}$")
 # A reporting verb at the end of the lead-in ("…'s website said:").
 LEADS_IN_VERB = re.compile(rf"\b{VERBS}[^.!?\"“”]{{0,40}}[:,]?\s*$")
 # …, the archbishop said: the speaker named only by a title, at the end of the clause.
-TITLE_ENDS = re.compile(r"\b[Tt]he\s+(?P<title>(?:[a-z\-]+\s+){0,3}?[a-z\-]+)\s*$")
+TITLE_ENDS = re.compile(r"\b[Tt]he\s+(?P<title>(?:[a-z\-’']+\s+){0,3}?[a-z\-]+)\s*$")
 # A phrase that opens a sentence before its subject (On Monday, / In a statement posted …,).
 OPENING_PHRASE = re.compile(
     r"(?:On|In|At|After|Before|During|When|While|Later|Earlier|Then|Also|However|Meanwhile|"
     r"Speaking|Following|Asked|Writing)\b[^,]{0,100},\s*"
 )
 # An organisation after a preposition is no subject (… in Ballot Access News comments: "…").
-OBJECT_OF = re.compile(r"\b(?:in|on|at|from|to|by|with|about|into|via)\s+(?:the\s+)?$")
+OBJECT_OF = re.compile(
+    r"\b(?:in|on|at|from|to|by|with|about|into|via|for|of|near|after)\s+(?:the\s+)?$"
+)
 # A clause whose subject is described, not named: An eyewitness …, One of the children …
 # (A Hampshire Police spokesman: capitalised words may come before the lower-case noun.)
 DESCRIBED_SUBJECT = re.compile(
@@ -101,8 +64,16 @@ DESCRIBED_SUBJECT = re.compile(
 QUOTED_AS_SAYING = re.compile(
     rf"\bquoted\s+(?P<name>{NAME})(?:,[^,“”\"]{{1,120}},)?\s+as\s+saying\s*$"
 )
+# A description, then the name in commas: a spokeswoman for Harbor Hotels, Dana Quill, …
+APPOSITIVE_NAME = re.compile(rf"[^,“”\"]{{3,120}},\s*(?P<name>{NAME})\s*,")
 ACCORDING = re.compile(rf"[Aa]ccording to\s+(?P<name>{NAME})\s*,\s*$")
 
+# Verbs that quote someone's words as a label for something (no reporting verb needed).
+PARTIAL_VERB = re.compile(
+    rf"\b(?:{VERBS}|call(?:s|ed|ing)?|describ(?:es|ed|ing)|referr(?:ed|ing)\s+to|refers\s+to|"
+    r"dubb(?:ed|ing)|dubs|labell?(?:ed|ing)|labels|brand(?:s|ed|ing)|term(?:s|ed|ing)|"
+    r"characteri[sz](?:es|ed|ing))\b"
+)
 NAME_OR_PRONOUN = re.compile(rf"{NAME}|\b(?:{PRONOUN})\b")
 
 ENDS = (".", "!", "?", ".”", "…")
@@ -168,12 +139,16 @@ def quotes(
         words = len(" ".join(parts).split())
         starts_sentence = not before.strip() or before.rstrip().endswith((".", ":", "!", "?"))
         whole = quote[:1].isupper() and parts[-1].endswith(ENDS)  # a sentence of its own
-        partial = words <= PARTIAL_MAX_WORDS and not starts_sentence and not whole
+        inside = not starts_sentence and not whole  # quoted words in the reporter's sentence
+        partial = words <= PARTIAL_MAX_WORDS and inside
         if partial and words < FRAGMENT_WORDS and not (who is not None and quote[:1].isupper()):
             k += 1  # a term in quotation marks ("phony", "subject to"), not a statement
             continue
-        if who is None and partial:
+        if who is None and inside:
+            # Ms. Vale called the bill "…" / Ito, referring to them as "…": no reporting verb,
+            # the words are the subject's, offered as a partial quote
             who = _partial(before, m.start(), people, last)
+            partial = partial or who is not None
         if who is None and starts_sentence and LEADS_IN_VERB.search(before):
             # The WHO's website said: "…" — an attribution to no one we can name
             who = Who(None, why=f"the attribution names no person: “{before.strip()[-80:]}”")
@@ -225,6 +200,10 @@ def _subject(text: str, people: People, offset: int, last: str | None) -> Who | 
         if not SUBJECT_TAIL.fullmatch(text[m.end() :]):
             continue
         word = m.group()
+        if OBJECT_OF.search(text[: m.start()]) and (
+            is_organisation(word) or (" " not in word and word not in people.persons)
+        ):
+            continue  # a spokeswoman for Harbor Hotels / a man at a rally in Vermont
         if re.fullmatch(PRONOUN, word):
             ranked.append((5, m.start(), people.pronoun(word, offset, last)))
             continue
@@ -234,7 +213,7 @@ def _subject(text: str, people: People, offset: int, last: str | None) -> Who | 
             ranked.append((0 if full else 1 if who.speaker != word else 3, m.start(), who))
         elif who is not None:
             ranked.append((2, m.start(), who))
-        elif is_organisation(word) and not OBJECT_OF.search(text[: m.start()]):
+        elif is_organisation(word):
             ranked.append((4, m.start(), Who(word.strip())))
     return min(ranked, key=lambda r: (r[0], r[1]))[2] if ranked else None
 
@@ -242,7 +221,18 @@ def _subject(text: str, people: People, offset: int, last: str | None) -> Who | 
 def _first_person(text: str, people: People, offset: int, last: str | None) -> Who | None:
     """The sentence's subject for a participle (…, saying "…"): its first person named, or
     a described one (An eyewitness told PA Media …, stating "…" is not PA Media's)."""
-    if DESCRIBED_SUBJECT.match(text):
+    if DESCRIBED_SUBJECT.match(text) or TITLE_ENDS.match(text.split(",")[0]):
+        # The then-manager of Harbor Publicity, Colin Marsh, called …: the name in commas
+        if (
+            (named := APPOSITIVE_NAME.match(text))
+            and (
+                who := people.person(
+                    named.group("name"), offset + named.start("name"), single_ok=True
+                )
+            )
+            and who.resolved
+        ):
+            return who
         return _described(text)
     # The subject opens the sentence, after at most an opening phrase (In a statement, …):
     # in "It also credited Leonov …, noting" the subject is "It", not Leonov.
@@ -370,11 +360,23 @@ def _before(before: str, offset: int, people: People, last: str | None) -> Who |
 
 
 def _partial(before: str, offset: int, people: People, last: str | None) -> Who | None:
-    """Who is quoted in a few words inside their own sentence: Kirishima called it “x”."""
-    for verb in reversed(list(re.finditer(rf"\b(?:{VERBS}|called|calls)\b", before))):
-        if re.search(r"[“”\"]", before[verb.end() :]):
+    """Who is quoted inside their own sentence: Kirishima called it “x”; Ito, referring to
+    them as “x”, left (a participle: the sentence's subject)."""
+    for verb in reversed(list(PARTIAL_VERB.finditer(before))):
+        if re.search(r"[“”\"]", before[verb.end() :]) or len(before) - verb.end() > 80:
             return None
-        who = _subject(before[: verb.start()].rstrip(), people, offset - len(before), last)
+        head = before[: verb.start()].rstrip()
+        if re.search(r"\b(?:is|was|were|are|been|be|being)\s*$", head):
+            # Gutierrez was described by the CBCP as “…”: the agent spoke, not the subject
+            agent = re.match(rf"\s+by\s+(?:the\s+)?(?P<name>{NAME})", before[verb.end() :])
+            if agent is None:
+                return None
+            who = people.person(agent.group("name"), offset, single_ok=True)
+            return who if who is not None and who.resolved else Who(agent.group("name"))
+        if verb.group().endswith("ing") and head.endswith(","):
+            who = _first_person(head, people, offset - len(before), last)
+        else:
+            who = _subject(head, people, offset - len(before), last)
         if who is not None:
             return who
     return None

@@ -39,12 +39,20 @@ NOT_A_QUOTE = re.compile(
     r"^と(?:いう|いった|呼ば|書か|題し|名付け|称し|して[^いお]|(?:質問|問いかけ)され|(?:聞か|問わ|尋ねら)れ)"
 )
 SPOKEN_TOGETHER = re.compile(r"^[、\s]*$")
+# 「似ている」との証言を得た: words someone gave the subject — who, the sentence does not say.
+GIVEN_TO_SUBJECT = re.compile(
+    r"^との(?:証言|回答|返答|説明|連絡|通報|情報|指摘|話)を?(?:得|受け|入手|聞き)"
+)
+# 総務省では「…」としている: an organisation as the topic, with で.
+ORG_TOPIC = re.compile(
+    r"(?:省|庁|社|局|署|委|党|府|団|院|協会|機構|連盟|組合|大学|銀行|政府|当局|委員会|事務所)$"
+)
 
 # Nouns that describe a speaker without naming them: the quote stays unresolved.
 UNNAMED = re.compile(
     r"(?:幹部|議員|関係者|店主|女性|男性|生徒|学生|中学生|高校生|住民|市民|人々|人|者|首脳|周辺|側|"
     r"報道官|広報官|スポークスマン|大臣|首相|知事|市長|社員|職員|選手たち|ファン|観客|遺族|家族|子ども|子供|同級生|"
-    r"一人|一部|多く|ら|たち|方)$"
+    r"一人|一部|多く|ら|たち|等|など|方)$"
 )
 PRONOUNS = ("彼女", "彼", "同氏")
 # その後間恒親方は: SudachiPy reads 後間 as a surname; a comma after the adverb prevents it.
@@ -92,7 +100,10 @@ def quotes(
         report = AFTER_QUOTE.match(rest)
         if not report or NOT_A_QUOTE.match(rest):
             continue  # a name in 「」 (「近畿ブロック知事会議」の席上): the clause goes on
-        who = _speaker_after(report.group("between") or "", people, m.end())
+        if GIVEN_TO_SUBJECT.match(rest):
+            who = Who(None, why="words given to the sentence's subject by someone it does not name")
+        else:
+            who = _speaker_after(report.group("between") or "", people, m.end())
         if who is None:
             region = paragraph[max(clause_start, m.start() - WINDOW) : group[0].start()]
             region = READING.sub("", re.sub(r"「[^「」]*」", "", region))
@@ -165,10 +176,18 @@ def _subject(region: str, people: People, offset: int) -> Who | None:
     ordered = sorted(reversed(particles), key=lambda i: morphemes[i].surface() != "は")
     fallback: Who | None = None
     for p in ordered:
-        start = p
+        end = p
+        if morphemes[p].surface() == "は" and p > 0 and morphemes[p - 1].surface() == "で":
+            end = p - 1  # 総務省では: the organisation is the topic (東京では is a place)
+            start = end
+            while start > 0 and not _boundary(morphemes[start - 1]):
+                start -= 1
+            if not ORG_TOPIC.search("".join(m.surface() for m in morphemes[start:end])):
+                continue
+        start = end
         while start > 0 and not _boundary(morphemes[start - 1]):
             start -= 1
-        phrase = morphemes[start:p]
+        phrase = morphemes[start:end]
         if not phrase or phrase[-1].surface() in NOMINALISERS:
             continue  # 表現することは無かった: a clause made a noun, not a speaker
         who = _phrase_morphemes(phrase, people, offset)
@@ -236,6 +255,9 @@ def _phrase_morphemes(phrase: list[Any], people: People, offset: int) -> Who | N
     if spokes := SPOKES.match(text):
         text = spokes.group("org")
     proper = [m for m in phrase if m.part_of_speech()[1] == "固有名詞"]
+    org = ORG_TOPIC.search(text)
+    if org and org.start() >= 2 and not re.match(r"(?:同|当|その|この|ある|各|一部の)", text):
+        return Who(text)  # 総務省, 横浜市教育委員会: an organisation named in full
     if UNNAMED.search(text) or not proper:
         if len(text) > 30:
             return None

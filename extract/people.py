@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .abbreviations import DOT
+from .first_names import gender_of
 from .text import JA_SCRIPT
 
 # A word of a name: a capital (Latin, with accents: Brudziński, Łukasz, Agnès), then letters.
@@ -29,6 +30,8 @@ NAME = rf"(?:{NAME_WORD})(?:\s+(?:(?:{NAME_JOINER})\s+)?(?:{NAME_WORD}))*"
 NAME_SEQ = re.compile(NAME)
 
 PRONOUN = r"[Hh]e|[Ss]he|[Tt]hey"
+# Quoted words: the names in them are talked about, not speaking.
+QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"")
 PRONOUN_GENDER = {"he": "m", "she": "f"}
 
 # Words that make a capitalised run a title or a role: "Santa Barbara County Sheriff Bill
@@ -144,6 +147,19 @@ GENDER_TITLES = {
 # Words that make a capitalised run an organisation, a place or a publication, not a person.
 ORG_WORDS = frozenset(
     [
+        "hotel",
+        "resort",
+        "airline",
+        "airlines",
+        "bank",
+        "brewery",
+        "studio",
+        "studios",
+        "media",
+        "partnership",
+        "publicity",
+        "charity",
+        "trust",
         "university",
         "college",
         "school",
@@ -452,6 +468,8 @@ class _Mention:
     paragraph: int
     offset: int
     name: str
+    # A subject may be what a later he/she refers to; an object (Ruiz met Tom Hale) is not.
+    subject: bool = True
 
 
 class People:
@@ -466,7 +484,12 @@ class People:
 
     # -- names -------------------------------------------------------------------------------
     def person(
-        self, raw: str, offset: int = 0, role: str | None = None, single_ok: bool = False
+        self,
+        raw: str,
+        offset: int = 0,
+        role: str | None = None,
+        single_ok: bool = False,
+        subject: bool = True,
     ) -> Who | None:
         """The person a capitalised run names, title split off, surname resolved; None when
         the run is not a person (an organisation, a place, a possessive, a stray word)."""
@@ -504,19 +527,26 @@ class People:
         name = " ".join(name_words)
         # Mr./Ms. say how to address someone, not what they do: no role.
         courtesy = title is not None and title.lower().replace(DOT, ".") in COURTESY_TITLES
-        full = self.saw(name, offset, role or (None if courtesy else title))
+        full = self.saw(name, offset, role or (None if courtesy else title), subject)
         if title and (g := GENDER_TITLES.get(words[cut].lower().replace(DOT, "."))):
             self.gender.setdefault(full, g)
         return Who(full, self.roles.get(full))
 
-    def saw(self, name: str, offset: int = 0, role: str | None = None) -> str:
+    def saw(self, name: str, offset: int = 0, role: str | None = None, subject: bool = True) -> str:
         name = self.resolve(name)
         if name not in self.persons:
             self.persons.append(name)
         if role:
             self.roles.setdefault(name, role)
-        self.mentions.append(_Mention(self.paragraph, offset, name))
+        self.mentions.append(_Mention(self.paragraph, offset, name, subject))
         return name
+
+    def gender_of(self, name: str) -> str | None:
+        """From the article (Ms. Vale, his wife Mary), else from the first name's lexicon."""
+        if name in self.gender:
+            return self.gender[name]
+        words = name.split()
+        return gender_of(words[0]) if len(words) >= 2 else None
 
     def resolve(self, name: str) -> str:
         """A surname (or given name) alone becomes the full name used earlier; the person
@@ -573,12 +603,14 @@ class People:
         return None
 
     # -- pronouns ----------------------------------------------------------------------------
-    def nearby(self, offset: int, back: int = 1) -> list[str]:
+    def nearby(self, offset: int, back: int = 1, subjects: bool | None = None) -> list[str]:
         """People named in this paragraph before `offset` and in the `back` paragraphs
-        before it, most recent first."""
+        before it, most recent first (only as subjects, or only as objects, if asked)."""
         out: list[str] = []
         for m in reversed(self.mentions):
-            if m.paragraph == self.paragraph and m.offset > offset:
+            if (m.paragraph == self.paragraph and m.offset > offset) or (
+                subjects is not None and m.subject != subjects
+            ):
                 continue
             if m.paragraph < self.paragraph - back:
                 break
@@ -587,25 +619,39 @@ class People:
         return out
 
     def pronoun(self, pronoun: str, offset: int, last_speaker: str | None) -> Who:
-        """He/she/they: the one person it can be nearby, else unresolved with the choices."""
+        """He/she: the one subject named nearby of a compatible gender, else unresolved with
+        the choices. They: an organisation that is the running speaker, else unresolved —
+        "they" is a group far more often than a person."""
+        if pronoun.lower() == "they":
+            if last_speaker and last_speaker not in self.persons:
+                return Who(last_speaker)
+            return Who(None, why="“they”: a group the article does not name as the speaker")
         gender = PRONOUN_GENDER.get(pronoun.lower())
 
         def fits(names: list[str]) -> list[str]:
-            return [p for p in names if not gender or self.gender.get(p, gender) == gender]
+            return [p for p in names if self.gender_of(p) in (None, gender)]
 
-        here = fits(self.nearby(offset, back=0))
+        # Ruiz met Tom Hale. "…," he said: an object is never the answer, but one of the
+        # pronoun's gender makes a subject whose gender is unknown doubtful.
+        objects = [p for p in self.nearby(offset, subjects=False) if self.gender_of(p) == gender]
+        here = fits(self.nearby(offset, back=0, subjects=True))
+        if objects and not all(self.gender_of(p) == gender for p in here):
+            here = [*here, *[p for p in objects if p not in here]]
         if len(here) == 1:  # the one person named in this paragraph so far
             return Who(here[0], self.roles.get(here[0]))
-        near = here or fits(self.nearby(offset))
+        near = here or fits(self.nearby(offset, subjects=True))
+        if objects and not all(self.gender_of(p) == gender for p in near):
+            near = [*near, *[p for p in objects if p not in near]]
+        last = fits([last_speaker]) if last_speaker else []
         if len(near) == 1:
             return Who(near[0], self.roles.get(near[0]))
-        if not near and last_speaker:
-            return Who(last_speaker, self.roles.get(last_speaker))
-        if near and last_speaker == near[0]:
-            return Who(last_speaker, self.roles.get(last_speaker))
-        choices = near[:4]
+        if not near and last:
+            return Who(last[0], self.roles.get(last[0]))
+        if near and last and last[0] == near[0]:
+            return Who(last[0], self.roles.get(last[0]))
+        choices = (near or objects)[:4]
         why = (f"“{pronoun}” could be " + " or ".join(choices) if choices
-               else f"“{pronoun}”: no one is named nearby")  # fmt: skip
+               else f"“{pronoun}”: no one of that gender is named nearby as a subject")  # fmt: skip
         return Who(None, candidates=choices, why=why)
 
     # -- scanning ----------------------------------------------------------------------------
@@ -613,7 +659,10 @@ class People:
         """Note the people a paragraph names (before its quotes are attributed) and gender
         clues such as "his wife Mary"."""
         self.paragraph = index
+        quoted = [(q.start(), q.end()) for q in QUOTED.finditer(paragraph)]
         for m in NAME_SEQ.finditer(paragraph):
+            if any(a < m.start() < b for a, b in quoted):
+                continue  # a name inside a quote is talked about, not speaking
             if re.search(r"\b(?:in|at|from|into|across|near|throughout|within|to)\s+(?:the\s+)?$",
                          paragraph[max(0, m.start() - 12) : m.start()]):  # fmt: skip
                 continue  # in the Eastern Mediterranean: a place
@@ -623,13 +672,37 @@ class People:
             t = re.search(r"\b([a-z][a-z\-]+)\s+$", lead)
             role = t.group(1) if t and t.group(1) in TITLE_WORDS else None
             if role or len(m.group().split()) >= 2 or self.resolve(m.group()) != m.group():
-                self.person(m.group(), m.start(), role=role, single_ok=role is not None)
+                self.person(m.group(), m.start(), role=role, single_ok=role is not None,
+                            subject=not _in_object_position(paragraph, m.start()))  # fmt: skip
         for m in re.finditer(rf"\b(his wife|her husband)\s+({NAME})", paragraph):
             self.gender.setdefault(self.resolve(m.group(2)), "f" if "wife" in m.group(1) else "m")
 
 
+def _in_object_position(text: str, start: int) -> bool:
+    """Ana Ruiz met Tom Hale / thanked Tom Hale / with Tom Hale: a verb or a preposition
+    leads to the name (not a description: health expert Wendy Parmet said), and it is not
+    the verb of an attribution after a quote (“…,” said Tom Hale)."""
+    lead = text[max(0, start - 60) : start]
+    word = re.search(r"([A-Za-z’'\-]+)\s*$", lead)
+    if word is None:
+        return False
+    w = word.group(1)
+    if w not in PREPOSITIONS and not (w.endswith("ed") or w in OBJECT_VERBS):
+        return False
+    return not re.search(r"[”\"],?\s*$", lead[: word.start()])
+
+
+PREPOSITIONS = frozenset(
+    "in on at from to by with about into via for of against like than over under between "
+    "among after before near toward towards including beside behind beat".split()
+)
+# Irregular past tenses that take a person as object (met Tom Hale, told Ana Ruiz).
+OBJECT_VERBS = frozenset("met told saw sent gave led chose took left won hit beat".split())
+
+
 def _is_org(word: str) -> bool:
-    return word.lower().strip(",") in ORG_WORDS
+    word = word.lower().strip(",")
+    return word in ORG_WORDS or (word.endswith("s") and word[:-1] in ORG_WORDS)
 
 
 def is_organisation(raw: str) -> bool:

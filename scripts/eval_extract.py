@@ -211,8 +211,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--set", choices=["real", "synthetic", "all"], default="real")
     parser.add_argument("--dir", type=Path, help="score another annotated folder (held-out)")
-    parser.add_argument("--sample", choices=["first", "second", "third"],
-                        help="score one sample of the real set (see tests/articles/real/README.md)")
+    parser.add_argument(
+        "--sample",
+        choices=["first", "second", "third"],
+        help="score one sample of the real set (see tests/articles/real/README.md)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="list every error")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()

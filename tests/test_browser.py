@@ -451,7 +451,7 @@ def test_an_unresolved_speaker_must_be_named_before_saving(
     sign_in(page, editing_server, "cora")
     page.goto(editing_server + "/extract")
     page.get_by_label("Article text or HTML").fill(
-        "Councillor Daichi Morimoto met Mayor Hana Kirishima on Monday.\n"
+        "Councillor Daichi Morimoto and Mayor Kenji Kirishima met on Monday.\n"
         "Later, in a statement, he said: “We will not wait another year.”"
     )
     page.get_by_role("button", name="Find quotes").click()
