@@ -693,11 +693,41 @@ def _in_object_position(text: str, start: int) -> bool:
 
 
 PREPOSITIONS = frozenset(
-    "in on at from to by with about into via for of against like than over under between "
-    "among after before near toward towards including beside behind beat".split()
+    [
+        "in",
+        "on",
+        "at",
+        "from",
+        "to",
+        "by",
+        "with",
+        "about",
+        "into",
+        "via",
+        "for",
+        "of",
+        "against",
+        "like",
+        "than",
+        "over",
+        "under",
+        "between",
+        "among",
+        "after",
+        "before",
+        "near",
+        "toward",
+        "towards",
+        "including",
+        "beside",
+        "behind",
+        "beat",
+    ]
 )
 # Irregular past tenses that take a person as object (met Tom Hale, told Ana Ruiz).
-OBJECT_VERBS = frozenset("met told saw sent gave led chose took left won hit beat".split())
+OBJECT_VERBS = frozenset(
+    ["met", "told", "saw", "sent", "gave", "led", "chose", "took", "left", "won", "hit", "beat"]
+)
 
 
 def _is_org(word: str) -> bool:

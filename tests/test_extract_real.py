@@ -278,7 +278,7 @@ def test_reporting_verbs_come_from_a_lexicon_with_every_inflection() -> None:
                 "concedes",
                 "cautioned",
             ]
-        )  # fmt: skip
+        )
     )
     assert speakers(article) == ["Ada Vale"] * 8
     # …but a noun that is also a verb does not lead into a quote
