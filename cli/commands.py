@@ -543,6 +543,27 @@ def search(
     _done_reading(app)
 
 
+@cli.command("check-quote")
+@click.argument("quote")
+@click.option("--speaker", metavar="NAME", help="Who the quote circulates under (name, alias, id).")
+@click.option("--json", "as_json", is_flag=True, help="Print the check as JSON.")
+@click.pass_context
+def check_quote(ctx: click.Context, quote: str, speaker: str | None, as_json: bool) -> None:
+    """Where a circulating QUOTE comes from: verbatim, excerpt, spliced or altered, and by whom.
+
+    QUOTE '-' reads it from standard input.
+    """
+    text = sys.stdin.read() if quote == "-" else quote
+    app = _reader(ctx)
+    result = app.check_quote(text, speaker)
+    if as_json:
+        _echo_json(result)
+    else:
+        for line in textview.quote_check_lines(result):
+            click.echo(line)
+    _done_reading(app)
+
+
 @cli.command()
 @click.argument("statement_id")
 @click.option("--status", type=click.Choice(STATUSES), help="The attribution status to set.")

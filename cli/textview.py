@@ -260,3 +260,51 @@ def candidate_lines(candidates: list[dict]) -> list[str]:
         lines.extend(wrap(c["text"], width, "   "))
         lines.extend(style(x, dim=True) for x in wrap("from: " + c["context"], width, "   "))
     return lines
+
+
+VERDICT_WORDS = {
+    "verbatim": "VERBATIM — the whole statement",
+    "excerpt": "EXCERPT — one part of the statement",
+    "spliced": "SPLICED — parts joined with nothing to show the cut",
+    "altered": "ALTERED — words added, removed or replaced",
+}
+
+
+def quote_check_lines(result: dict) -> list[str]:
+    """A quote check for the terminal: each match with what the quote dropped or changed."""
+    if not result["matches"]:
+        lines = [f"Not in this archive: no statement shares enough of “{result['quote']}”."]
+        for near in result["nearest"]:
+            lines.append(f"  not matching: {near['id']} — {speaker_label(near['speaker'])}")
+        return lines
+    lines = []
+    claimed = result.get("claimed_speaker")
+    for n, m in enumerate(result["matches"], 1):
+        if m["status"] == "misattributed":
+            lines.append(style("  The archive records this quote as MISATTRIBUTED.", bold=True))
+        verdict = VERDICT_WORDS[m["verdict"]]
+        if m["verdict"] == "excerpt" and m["omission_marked"]:
+            verdict += " (the cut is marked with …)"
+        via = "its translation" if m["via"] == "translation" else "the recorded text"
+        lines.append(f"{n}. {m['id']} — {speaker_label(m['speaker'])}, {m.get('date') or 'undated'}"
+                     f" · {verdict} · via {via} ({m['lang']})")  # fmt: skip
+        if claimed is not None:
+            said = ("said by the claimed speaker" if m["speaker_matches"]
+                    else f"NOT {speaker_label(claimed)}: the archive attributes it to "
+                    f"{speaker_label(m['speaker'])}")  # fmt: skip
+            lines.append(f"   {said}")
+        lines.append(f"   status: {m['status']}")
+        ctx = m["context"]
+        if ctx["before"]:
+            lines.append(f"   before: {ctx['before']}")
+        for p in m["pieces"]:
+            if p["kind"] == "same":
+                lines.append(f"   = {p['source']}")
+            elif p["kind"] in ("gap", "omitted"):
+                cut = "cut, marked …" if p["kind"] == "omitted" else "cut out, not shown"
+                lines.append(f"   [{cut}: {p['source']}]")
+            else:
+                lines.append(f"   {p['kind']}: {p['source'] or '∅'} → {p['quote'] or '∅'}")
+        if ctx["after"]:
+            lines.append(f"   after: {ctx['after']}")
+    return lines

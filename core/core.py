@@ -786,6 +786,12 @@ class Hatsugen:
         speakers = self.speakers_by_id()
         return hits.total, [full_record(records[i], speakers) for i, _ in hits.page if i in records]
 
+    def check_quote(self, text: str, speaker: str | None = None, limit: int = 5) -> dict:
+        """Where a circulating quote comes from and how it differs (core/quote_check.py)."""
+        from .quote_check import check
+
+        return check(self, text, speaker, limit)
+
     def search(self, req: SearchRequest) -> dict:
         """One page of results in the `search --json` shape (DESIGN.md), highlights included.
 

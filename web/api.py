@@ -56,6 +56,18 @@ def extract() -> ResponseReturnValue:
     return jsonify(views.extract_data(core(), body))
 
 
+@bp.post("/check-quote")
+def check_quote() -> ResponseReturnValue:
+    """`{"quote", "speaker"}` in, where it comes from out (core/quote_check.py)."""
+    body = json_body() if request.is_json else request.form.to_dict()
+    if not isinstance(body, dict) or not isinstance(body.get("quote"), str):
+        raise QueryError("send a JSON object with the quote as a string in 'quote'", "quote")
+    speaker = body.get("speaker")
+    if speaker is not None and not isinstance(speaker, str):
+        raise QueryError("must be a string: a name, alias, handle or id", "speaker")
+    return jsonify(core().check_quote(body["quote"], speaker))
+
+
 @bp.get("/openapi.json")
 def openapi() -> ResponseReturnValue:
     return jsonify(openapi_document())

@@ -254,6 +254,15 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {"200": ok("SpeakerPage"), "400": error, "404": not_found},
                 }
             },
+            "/api/check-quote": {
+                "post": {
+                    "summary": "Where a circulating quote comes from: verbatim, excerpt, spliced"
+                    " or altered, and whether the claimed speaker said it (nothing is stored)",
+                    "operationId": "checkQuote",
+                    "requestBody": body({"$ref": "#/components/schemas/QuoteCheckRequest"}),
+                    "responses": {"200": ok("QuoteCheck"), "400": error},
+                }
+            },
             "/api/extract": {
                 "post": {
                     "summary": "Candidate statements from a news article (nothing is stored)",
@@ -411,6 +420,36 @@ def _schemas() -> dict[str, Any]:
                 "the article's http(s) URL (spaces around it ignored, empty for none); any"
                 " other is a 400")}, "publisher": _STR, "title": _STR,
             "date": _DATE}},
+        "QuoteCheckRequest": {"type": "object", "required": ["quote"], "properties": {
+            "quote": {"type": "string", "minLength": 1, "maxLength": 2000},
+            "speaker": {"type": ["string", "null"], "description": (
+                "who the quote circulates under: a name, alias, handle or id")}}},
+        "QuoteCheck": {"type": "object", "required": ["quote", "matches", "nearest"],
+                       "properties": {
+            "quote": _STR,
+            "claimed_speaker": {"type": ["object", "null"]},
+            "threshold": {"type": "object"},
+            "nearest": {"type": "array", "items": {"type": "object"},
+                        "description": "statements shown as not matching, when none matches"},
+            "matches": {"type": "array", "items": {"type": "object",
+                "required": ["id", "verdict", "via", "speaker_matches", "pieces", "context"],
+                "properties": {
+                    "id": _STR,
+                    "verdict": {"type": "string",
+                                "enum": ["verbatim", "excerpt", "spliced", "altered"]},
+                    "via": {"type": "string", "enum": ["text", "translation"]},
+                    "lang": _STR,
+                    "omission_marked": {"type": "boolean"},
+                    "share": {"type": "number"},
+                    "speaker_matches": {"type": ["boolean", "null"]},
+                    "status": _STR,
+                    "speaker": {"type": "object"},
+                    "pieces": {"type": "array", "items": {"type": "object", "properties": {
+                        "kind": {"type": "string", "enum": [
+                            "same", "added", "removed", "replaced", "gap", "omitted"]},
+                        "quote": _STR, "source": _STR}}},
+                    "context": {"type": "object", "properties": {
+                        "before": _STR, "lead": _STR, "tail": _STR, "after": _STR}}}}}}},
         "Candidates": {"type": "object", "required": ["candidates", "count"], "properties": {
             "count": {"type": "integer"},
             "candidates": {"type": "array", "items": {"type": "object",

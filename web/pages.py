@@ -166,6 +166,23 @@ def speaker(speaker_id: str) -> ResponseReturnValue:
     return render_template("speaker.html", **data)
 
 
+@bp.get("/check")
+def check_quote() -> ResponseReturnValue:
+    """Paste a circulating quote: where it comes from and what was cut, joined or changed
+    (a GET form, so a check is a link that can be shared or saved as evidence)."""
+    quote = request.args.get("quote", "")
+    speaker = request.args.get("speaker", "").strip() or None
+    result, error, status = None, None, 200
+    if quote.strip():
+        try:
+            result = core().check_quote(quote, speaker)
+        except QueryError as err:
+            error, status = err, 400
+    page = render_template("check.html", quote=quote, speaker=speaker or "", result=result,
+                           error=error)  # fmt: skip
+    return page, status
+
+
 @bp.route("/extract", methods=["GET", "POST"])
 def extract() -> ResponseReturnValue:
     """Paste an article, see the candidates with their context, download them for import."""
