@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
-from hatsugen.index.query import QueryError, SearchRequest
 from hatsugen.index.highlight import _tokens
+from hatsugen.index.query import QueryError, SearchRequest
 from hatsugen.index.schema import text_field
 from hatsugen.index.sentences import sentences
 

@@ -9,8 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from test_quote_check import RECORDS, SPLICE
 
-from conftest import ADMIN, ROOT, serving
+from hatsugen.archive.options import ImportOptions
+from hatsugen.core import Hatsugen
+
+from conftest import ADMIN, ROOT, serving, write_jsonl
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
@@ -592,3 +596,25 @@ def test_a_stale_proposal_ends_on_the_conflict_page(browser: Browser, editing_se
     expect(ed.locator("main")).not_to_contain_text("Proposed corrections")
     for p in (cora, ed):
         p.context.close()
+
+
+def test_check_a_spliced_quote_and_see_both_parts_and_the_cut(page: Page, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    app = Hatsugen(home)
+    app.import_files([str(write_jsonl(tmp_path / "r.jsonl", RECORDS))], actor=ADMIN,
+                     options=ImportOptions(create_unknown_speakers=True))  # fmt: skip
+    app.close()
+    with serving(home) as url:
+        page.goto(url + "/")
+        page.get_by_role("link", name="Check a quote").click()
+        page.get_by_label("Quote").fill(SPLICE)
+        page.get_by_role("button", name="Check").click()
+        match = page.locator("#match-1")
+        expect(match.locator("h3")).to_have_text(
+            "Spliced: parts joined with nothing to show the cut"
+        )
+        same = match.locator(".aligned .same")
+        expect(same.first).to_contain_text("We will not raise the harbour fee this year")
+        expect(same.last).to_contain_text("we will publish what we find")
+        expect(match.locator(".cut")).to_contain_text("The council has heard the fishermen")
+        expect(match.locator(".cut")).to_contain_text("Cut out here")

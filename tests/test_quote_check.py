@@ -22,7 +22,11 @@ HARBOUR = (
     "every meeting since the storm. Next spring we will look again at every cost, and we "
     "will publish what we find."
 )
-PORT_JA = "港の使用料は今年は上げません。漁業者の声を聞きました。来年の春、すべての費用を見直して、結果を公表します。"
+PORT_JA = (
+    "港の使用料は今年は上げません。漁業者の声を聞きました。"
+    "来年の春、すべての費用を見直して、結果を公表します。"
+)
+VALE_JA = "今年は港湾使用料を引き上げません。議会は嵐以来、会合のたびに漁業者の声を聞いてきました。"
 PORT_EN = (
     "We will not raise the port fee this year. We have listened to the fishers. Next spring "
     "we will review every cost and publish the results."
@@ -31,7 +35,7 @@ RECORDS = [
     {"id": "vale-1", "speaker": VALE, "date": "2025-03-01", "kind": "remarks", "lang": "en",
      "text": HARBOUR, "source": {"url": "https://example.org/vale"},
      "translations": [{"lang": "ja", "by": "editor",
-                       "text": "今年は港湾使用料を引き上げません。議会は嵐以来、会合のたびに漁業者の声を聞いてきました。"}]},
+                       "text": VALE_JA}]},
     {"id": "kiri-1", "speaker": KIRI, "date": "2025-04-01", "kind": "post", "lang": "ja",
      "text": PORT_JA, "source": {"url": "https://example.org/kiri"},
      "translations": [{"lang": "en", "text": PORT_EN, "by": "editor"}]},
