@@ -28,7 +28,7 @@ from hatsugen.index.schema import text_field
 from hatsugen.index.sentences import sentences
 
 MAX_QUOTE_CHARS = 2_000
-MIN_SHARE = 0.6  # of the quote's words, in runs of two or more, in order
+MIN_SHARE = 0.8  # of the quote's words, in runs of two or more, in order
 SPLICE_GAP = 8  # words left out between two parts: fewer is an alteration (words removed)
 CANDIDATES = 20  # statements aligned per check
 QUERY_WORDS = 24  # the quote's longest distinct words sent to the index

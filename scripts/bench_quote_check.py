@@ -60,6 +60,7 @@ def main() -> None:
     parser.add_argument("--per-kind", type=int, default=100)
     parser.add_argument("--leave-out", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=20261207)
+    parser.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     args = parser.parse_args()
     app, records = real_archive(args.home, args.data, args.leave_out)
     archived, held = records[: -args.leave_out], records[-args.leave_out :]
@@ -90,6 +91,9 @@ def main() -> None:
         top = result["matches"][0] if result["matches"] else None
         t = tally.setdefault(kind, [0, 0, 0])
         t[0] += 1
+        if args.verbose and (top is None) != (want is None) or (top and want and top["id"] != want):
+            got = top and (top["id"], top["verdict"], top["share"])
+            print(f"{kind}: {quote[:60]!r} → {got}; want {want}")
         if want is None:
             t[1] += top is None
             t[2] += top is None
