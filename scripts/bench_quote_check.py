@@ -91,7 +91,8 @@ def main() -> None:
         top = result["matches"][0] if result["matches"] else None
         t = tally.setdefault(kind, [0, 0, 0])
         t[0] += 1
-        if args.verbose and (top is None) != (want is None) or (top and want and top["id"] != want):
+        missed = (top is None) != (want is None) or (top and want and top["id"] != want)
+        if args.verbose and missed:
             got = top and (top["id"], top["verdict"], top["share"])
             print(f"{kind}: {quote[:60]!r} → {got}; want {want}")
         if want is None:

@@ -39,6 +39,9 @@ RECORDS = [
     {"id": "kiri-1", "speaker": KIRI, "date": "2025-04-01", "kind": "post", "lang": "ja",
      "text": PORT_JA, "source": {"url": "https://example.org/kiri"},
      "translations": [{"lang": "en", "text": PORT_EN, "by": "editor"}]},
+    {"id": "kiri-2", "speaker": KIRI, "date": "2025-06-01", "kind": "remarks", "lang": "ja",
+     "text": "市の予算の四分の一を港の修繕に使います。櫻田橋も直します。",
+     "source": {"url": "https://example.org/kiri2"}},
     {"id": "oro-1", "speaker": ORO, "date": "2025-05-01", "kind": "remarks", "lang": "en",
      "text": "Every child in the valley deserves a library within walking distance.",
      "source": {"url": "https://example.org/oro"},
@@ -88,6 +91,9 @@ def test_normalisation_is_never_reported_as_a_change(app: Hatsugen) -> None:
         match = first(app, quote)
         assert match["verdict"] == "excerpt", (quote, changes(match))
         assert changes(match) == []
+    # numerals and itaiji as search folds them: 四分の一 = 4分の1, 櫻田 = 桜田
+    match = first(app, "「市の予算の4分の1を港の修繕に使います。桜田橋も直します。」")
+    assert (match["id"], match["verdict"], changes(match)) == ("kiri-2", "verbatim", [])
 
 
 def test_a_splice_shows_what_stood_between_the_parts(app: Hatsugen) -> None:
