@@ -182,7 +182,6 @@ def check(hatsugen: Any, text: str, speaker: str | None = None, limit: int = 5) 
     claimed = hatsugen.resolve_speaker(speaker) if speaker and speaker.strip() else None
     req = SearchRequest(q=_query(quote), per_page=CANDIDATES).validate()
     found = hatsugen.search_list(req, limit=CANDIDATES)[1]
-    speakers = hatsugen.speakers_by_id()
     matches, nearest = [], []
     for record in found:
         best = None
@@ -192,12 +191,10 @@ def check(hatsugen: Any, text: str, speaker: str | None = None, limit: int = 5) 
             aligned = align(quote, _Words.of(version, field))
             if aligned and (best is None or _rank(aligned) < _rank(best)):
                 best = {**aligned, "via": via, "lang": lang}
-        speaker_id = (
-            record["speaker"]["id"] if isinstance(record["speaker"], dict) else record["speaker"]
-        )
+        speaker = record["speaker"]  # search_list gives the speaker object (import format)
         about = {
             "id": record["id"],
-            "speaker": {"id": speaker_id, "name": speakers.get(speaker_id, {}).get("name", {})},
+            "speaker": {"id": speaker["id"], "name": speaker.get("name", {})},
             "date": record.get("date"),
             "status": (record.get("attribution") or {}).get("status", "unverified"),
             "attribution": record.get("attribution") or {"status": "unverified"},
@@ -207,13 +204,13 @@ def check(hatsugen: Any, text: str, speaker: str | None = None, limit: int = 5) 
             if len(nearest) < 3:
                 nearest.append({**about, "text": record["text"][:300]})
             continue
-        best["speaker_matches"] = None if claimed is None else speaker_id == claimed
+        best["speaker_matches"] = None if claimed is None else speaker["id"] == claimed
         matches.append({**about, **best})
     matches.sort(key=_rank)
     return {
         "quote": quote_text,
         "claimed_speaker": None if claimed is None else {
-            "id": claimed, "name": speakers.get(claimed, {}).get("name", {})},
+            "id": claimed, "name": (hatsugen.speaker(claimed) or {}).get("name", {})},
         "matches": matches[:limit],
         "nearest": [] if matches else nearest,
         "threshold": {"share": MIN_SHARE, "splice_gap_words": SPLICE_GAP},
