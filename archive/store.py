@@ -1123,6 +1123,10 @@ class Store:
             else:
                 tx.execute("INSERT OR REPLACE INTO index_marks VALUES (?, ?)", (name, seq))
 
+    def marks(self) -> dict[str, int]:
+        """Every index's mark (and a running reindex's), by name."""
+        return dict(self.conn.execute("SELECT name, seq FROM index_marks").fetchall())
+
     def marked_indexes(self) -> list[str]:
         """Index folders that have ever recorded progress here (so an index did exist)."""
         rows = self.conn.execute("SELECT name FROM index_marks WHERE name LIKE 'ix-%'")
@@ -1194,15 +1198,22 @@ class Store:
 
     def rows(self, ids: list[str] | None = None) -> Iterator[tuple[dict, int]]:
         """(record, version) of the given statements, or of all of them."""
+        for record, version, _ in self.numbered_rows(ids):
+            yield record, version
+
+    def numbered_rows(self, ids: list[str] | None = None) -> Iterator[tuple[dict, int, int]]:
+        """(record, version, row number) of the given statements, or of all of them; the row
+        number is the order statements were first stored in (a search cluster's tie-break)."""
         if ids is None:
-            for record, version in self.conn.execute("SELECT record, version FROM statements"):
-                yield json.loads(record), version
+            query = "SELECT record, version, rowid FROM statements"
+            for record, version, n in self.conn.execute(query):
+                yield json.loads(record), version, n
             return
         for start in range(0, len(ids), 500):  # a chunk at a time: 100k records are ~200 MB
-            for record, version in list(
-                self._where_id_in("record, version", ids[start : start + 500])
+            for record, version, n in list(
+                self._where_id_in("record, version, rowid", ids[start : start + 500])
             ):
-                yield json.loads(record), version
+                yield json.loads(record), version, n
 
     def languages(self) -> list[str]:
         """Original languages present, most statements first."""

@@ -91,10 +91,27 @@ class HatsugenGroup(click.Group):
     envvar="HATSUGEN_HOME",
     help="Archive folder (default: $HATSUGEN_HOME, else ~/.local/share/hatsugen).",
 )
+@click.option(
+    "--search-url",
+    help="Search through this OpenSearch cluster (several nodes comma-separated) instead of"
+    " the embedded index (default: $HATSUGEN_SEARCH_URL).",
+)
+@click.option(
+    "--search-index",
+    help="The cluster's index (an alias) for this archive (default: $HATSUGEN_SEARCH_INDEX,"
+    " else hatsugen).",
+)
 @click.version_option(package_name="hatsugen")
 @click.pass_context
-def cli(ctx: click.Context, home: str | None) -> None:
+def cli(
+    ctx: click.Context, home: str | None, search_url: str | None, search_index: str | None
+) -> None:
     """hatsugen: an archive of attributed statements in Japanese and English."""
+    # Through the environment, so that `serve`'s worker processes search the same cluster.
+    if search_url:
+        os.environ["HATSUGEN_SEARCH_URL"] = search_url
+    if search_index:
+        os.environ["HATSUGEN_SEARCH_INDEX"] = search_index
     ctx.obj = _Lazy(home)
 
 
@@ -670,7 +687,8 @@ def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
         if not problems:
             click.echo("index and store agree")
         if queued:
-            click.echo(f"{len(queued)} queued for indexing behind a busy writer (not a problem)")
+            click.echo(f"{len(queued)} queued for indexing (not a problem: sent by the next"
+                       " write, `serve`, or `check --repair`)")  # fmt: skip
         if found["unreadable"]:
             click.echo(f"the index cannot be read: {found['unreadable'][0]}")
         if found["outdated"]:

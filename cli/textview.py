@@ -147,6 +147,9 @@ def stats_lines(stats: dict, speakers: dict[str, dict]) -> list[str]:
         f"{stats['statements']} statements by {stats['speakers']} speakers"
         f" ({stats['revisions']} revisions kept)"
     ]
+    engine = stats.get("search_engine", {})
+    if engine.get("kind") == "opensearch":
+        lines.append(f"searched through OpenSearch at {engine['url']}, index {engine['index']}")
     if stats.get("queued_for_indexing"):
         lines.append(f"{stats['queued_for_indexing']} queued for indexing (not yet searchable)")
     sections = (

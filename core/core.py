@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import pickle
 import sqlite3
 import struct
@@ -40,6 +41,8 @@ from hatsugen.archive.timeutil import now_utc
 from hatsugen.index import IndexBusy, QueryError, SearchEngine, SearchIndex, SearchRequest
 from hatsugen.index.highlight import fragments, highlight_field, matches
 from hatsugen.index.opensearch import DEFAULT_INDEX, index_definition, write_bulk
+from hatsugen.index.opensearch_engine import OpenSearchEngine
+from hatsugen.index.opensearch_index import RemoteIndex
 from hatsugen.index.query import speakers_in_query
 from hatsugen.index.schema import document, stamp, text_field
 from hatsugen.index.search import searchers_from_env
@@ -49,6 +52,7 @@ from hatsugen.index.settings import seconds_from_env
 
 from . import rules
 from .home import resolve_home
+from .remote_sync import RemoteSync
 from .rules import Actor
 from .speaker_lookup import SpeakerLookup
 
@@ -74,8 +78,16 @@ class Hatsugen:
     """An archive home: its store (the truth) and its search index (derived, rebuildable)."""
 
     def __init__(
-        self, home: str | Path | None = None, notify: Callable[[str], None] | None = None
+        self,
+        home: str | Path | None = None,
+        notify: Callable[[str], None] | None = None,
+        *,
+        search_url: str | None = None,
+        search_index: str | None = None,
     ) -> None:
+        """`search_url` (default $HATSUGEN_SEARCH_URL): search through that OpenSearch
+        cluster, in the index (alias) `search_index` (default $HATSUGEN_SEARCH_INDEX, else
+        "hatsugen"), instead of the embedded index."""
         for name, default in (("HATSUGEN_INDEX_WAIT", 10.0), ("HATSUGEN_INDEX_LOCK_TIMEOUT", 120)):
             seconds_from_env(name, default)  # a bad setting fails every command at once, clearly
         self.home = resolve_home(home)
@@ -91,8 +103,17 @@ class Hatsugen:
             ) from None
         self.store = Store(self.home / DB_NAME)
         self.index = SearchIndex(self.home / INDEX_DIR)
-        self.engine = SearchEngine(self.index, searchers=searchers_from_env())
         self.notify = notify or (lambda message: None)
+        url = search_url or os.environ.get("HATSUGEN_SEARCH_URL") or None
+        self.remote: RemoteSync | None = None
+        self.engine: SearchEngine | OpenSearchEngine
+        if url:
+            name = search_index or os.environ.get("HATSUGEN_SEARCH_INDEX") or DEFAULT_INDEX
+            remote = RemoteIndex(url, name)
+            self.remote = RemoteSync(self, remote)
+            self.engine = OpenSearchEngine(remote)
+        else:
+            self.engine = SearchEngine(self.index, searchers=searchers_from_env())
         self.accounts = Accounts(self.store)
         self._index_format_checked = False
         self._lookup: tuple[tuple, SpeakerLookup] | None = None
@@ -428,6 +449,8 @@ class Hatsugen:
         busy writer finishes. Safe to kill at any point: the log is only pruned after the
         index has committed, and indexing a statement twice is harmless.
         """
+        if self.remote is not None:
+            return self.remote.drain(wait)
         if not self.ensure_index_format():
             return Drained(indexed=self.store.count(), pending=0)  # rebuilt: all of it
         wait = seconds_from_env("HATSUGEN_INDEX_WAIT", 10.0) if wait is None else wait
@@ -448,7 +471,8 @@ class Hatsugen:
                 if rebuilding is not None and self.index.clear_orphans():
                     self.store.set_mark(REINDEX_MARK, None)  # its rebuild was killed
                     rebuilding = None
-                self.store.prune_log(mark if rebuilding is None else min(mark, rebuilding))
+                self.store.prune_log(self.prunable(mark if rebuilding is None
+                                                   else min(mark, rebuilding)))  # fmt: skip
         except IndexBusy:
             return Drained(indexed=indexed, pending=self.pending())
         return Drained(indexed=indexed, pending=0)
@@ -484,8 +508,21 @@ class Hatsugen:
         thread.start()
         return thread
 
+    def prunable(self, upto: int) -> int:
+        """How far the outbox may be forgotten: no further than any search index (this home's
+        embedded one, each cluster it was pointed at) has taken in, so that switching
+        engines never leaves one of them silently behind."""
+        marks = self.store.marks()
+        current = self.index.current_name()
+        kept = [seq for name, seq in marks.items()
+                if name.startswith("os:") or name == current]  # fmt: skip
+        return min([upto, *kept])
+
     def pending(self) -> int:
-        """Statements stored but not yet in the live index (queued behind a busy writer)."""
+        """Statements stored but not yet in the live index (queued behind a busy writer, or
+        for a search cluster that cannot be reached)."""
+        if self.remote is not None:
+            return self.remote.pending_or_all()
         name = self.index.current_name()
         return self.store.pending_since(self.store.mark(name) or 0) if name else 0
 
@@ -495,6 +532,8 @@ class Hatsugen:
         Documents of two schemas or analyses must never be mixed, and a search on an old
         index would silently lack what this version records (attribution status).
         """
+        if self.remote is not None:
+            return self.remote.ensure()
         if self._index_format_checked:
             return True
         self._index_format_checked = True
@@ -546,7 +585,10 @@ class Hatsugen:
         Writes go on meanwhile: they are indexed into the live index as usual, and, once the
         new index is built, every change logged since the rebuild began is indexed into it
         before the swap, so none is lost. Raises ReindexRunning if another rebuild runs.
+        With a search cluster, the same happens there, the swap being its alias's.
         """
+        if self.remote is not None:
+            return self.remote.reindex(progress)
         with self.index.reindex_lock():
             start = self.store.last_change()
             self.store.set_mark(REINDEX_MARK, start)  # the log is kept from here on
@@ -576,6 +618,8 @@ class Hatsugen:
 
         Statements queued behind a busy writer are listed as `queued`, not as problems.
         """
+        if self.remote is not None:
+            return self.remote.check(repair=repair)
         try:
             self.index.exists()
         except IndexUnreadable as err:
@@ -752,7 +796,15 @@ class Hatsugen:
         return self.store.open_proposal(proposal_id)
 
     def stats(self) -> dict:
-        return {**self.store.stats(), "queued_for_indexing": self.pending()}
+        return {**self.store.stats(), "queued_for_indexing": self.pending(),
+                "search_engine": self.search_engine()}  # fmt: skip
+
+    def search_engine(self) -> dict:
+        """Which engine answers searches: the embedded index, or a cluster and its alias."""
+        if self.remote is None:
+            return {"kind": "embedded"}
+        return {"kind": "opensearch", "url": self.remote.remote.url,
+                "index": self.remote.remote.name}  # fmt: skip
 
     def export(self, out: IO[str], fmt: str = "json") -> int:
         return write_export(self.store, out, fmt)
@@ -862,8 +914,10 @@ class Hatsugen:
                 "year": facets["year"],
                 "status": facets["status"],
             },
-            # Stored but not yet searchable: queued behind a writer that holds the index.
+            # Stored but not yet searchable: queued behind a writer that holds the index, or
+            # for a search cluster that cannot be reached (the lag).
             "queued_for_indexing": self.pending(),
+            "engine": "embedded" if self.remote is None else "opensearch",
         }
 
 

@@ -24,6 +24,8 @@ from hypothesis import settings
 from hatsugen.cli import cli
 from hatsugen.rules import Actor
 
+from opensearch_cluster import Cluster, start_cluster
+
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN = Actor("test", "admin")  # what the command line is: the home's owner
 
@@ -148,6 +150,15 @@ def web_app(web_home: Path):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def client(web_app):  # type: ignore[no-untyped-def]
     return web_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def opensearch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    """One real single-node OpenSearch cluster for the session (skipped, saying why, only
+    where Java or Maven is missing)."""
+    cluster = start_cluster(tmp_path_factory.mktemp("opensearch"))
+    yield cluster
+    cluster.stop()
 
 
 @contextmanager

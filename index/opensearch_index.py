@@ -1,0 +1,335 @@
+"""An OpenSearch index that hatsugen searches through: its definition, its documents, and the
+calls that keep it in step with the archive (bulk with external versions, drift, rebuilds).
+
+The words are hatsugen's own: each text field holds the terms our analyzers give (SudachiPy
+normalised forms, folding, numbers, US spellings, Porter2 stems), joined by spaces, and the
+cluster only splits on whitespace. A query is parsed and analysed by our code too
+(opensearch_engine.py), so 五兆円 = 5兆円 and 櫻田 = 桜田 with no plugin on the cluster, and a
+phrase is the same positions. Scores are Whoosh's BM25F, by a scripted similarity: every text
+field starts with a marker word, so that every statement has every field and the similarity
+can take N and the average length over all statements as Whoosh does, the marker left out.
+
+Searches and writes go to an alias; `rebuild` fills a new concrete index and moves the alias
+in one atomic call, so no search ever sees a missing or half-built index.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh.util.numeric import byte_to_length
+
+from hatsugen.archive.errors import ArchiveError
+
+from .parallel import analysed
+from .schema import INDEX_FORMAT, SEARCH_FIELDS
+
+# Bumped when the remote documents or definition change (with INDEX_FORMAT: the analysis).
+REMOTE_FORMAT = 4
+MARKER = "\ue000"  # a private-use character: no text's word is ever this
+BATCH = 500  # statements per bulk request
+RETRIES = 3  # a failed bulk request is tried again this often, after 0.5, 1, 2 s
+MAX_RESULT_WINDOW = 200_000  # deep pages: page 1000 of 100, and exports of 100k results
+KEYWORDS = ("id", "stamp", "speaker_id", "lang", "kind", "year", "status", "topic")
+
+
+def _whoosh_length(lo: int = 0, hi: int = 255) -> str:
+    """Painless for Whoosh's stored length of a field of `len` words: the smallest of its
+    256 lengths not below it (whoosh.util.numeric.length_to_byte, then byte_to_length), as
+    a tree of comparisons, since a similarity script is given no parameters."""
+    if lo == hi:
+        return str(byte_to_length(lo))
+    mid = (lo + hi) // 2
+    below, above = _whoosh_length(lo, mid), _whoosh_length(mid + 1, hi)
+    return f"(len <= {byte_to_length(mid)} ? {below} : {above})"
+
+
+# BM25F as Whoosh computes it (whoosh.scoring.bm25, its idf, its one-byte lengths): N counts
+# every statement, the average length is over every statement, the marker is no word.
+_WEIGHT = (
+    "double n = field.docCount; return query.boost * (Math.log(n / (term.docFreq + 1.0)) + 1.0);"
+)
+_SCORE = (
+    "double n = field.docCount; double avg = (field.sumTotalTermFreq - n) / n;"
+    f" long len = doc.length - 1; double fl = {_whoosh_length()}; double tf = doc.freq;"
+    " return weight * (tf * 2.2) / (tf + 1.2 * (0.25 + 0.75 * fl / avg));"
+)
+
+
+class SearchUnavailable(ArchiveError):
+    """The search cluster could not be reached or refused; the archive itself is fine."""
+
+
+def _opensearch() -> Any:
+    try:
+        import opensearchpy
+    except ImportError:  # pragma: no cover - a dependency; only a broken install lacks it
+        raise SearchUnavailable("the opensearch-py package is not installed") from None
+    return opensearchpy
+
+
+def connect(url: str, timeout: float = 30.0) -> Any:
+    """A client for one cluster; `url` may list several nodes, comma-separated, and a node
+    that stops answering is left for the others."""
+    opensearchpy = _opensearch()
+    hosts = [u.strip() for u in url.split(",") if u.strip()]
+    return opensearchpy.OpenSearch(
+        hosts=hosts, timeout=timeout, max_retries=len(hosts), retry_on_timeout=len(hosts) > 1,
+        retry_on_status=(502, 503, 504), http_compress=True,
+    )  # fmt: skip
+
+
+def definition(shards: int = 1, replicas: int = 0) -> dict[str, Any]:
+    """Settings and mappings of a concrete index behind the alias."""
+    text = {"type": "text", "analyzer": "hatsugen_words", "similarity": "hatsugen_bm25f"}
+    props: dict[str, Any] = {name: dict(text) for name in SEARCH_FIELDS}
+    props.update({name: {"type": "keyword"} for name in KEYWORDS})
+    props["n"] = {"type": "long"}  # the order statements were stored in: ties go by it
+    props["date_start"] = {"type": "integer"}
+    props["date_end"] = {"type": "integer"}
+    return {
+        "settings": {
+            "index": {
+                "number_of_shards": shards,
+                "number_of_replicas": replicas,
+                "max_result_window": MAX_RESULT_WINDOW,
+                "similarity": {
+                    "hatsugen_bm25f": {
+                        "type": "scripted",
+                        "weight_script": {"source": _WEIGHT},
+                        "script": {"source": _SCORE},
+                    }
+                },
+                "analysis": {
+                    "tokenizer": {
+                        "hatsugen_space": {"type": "whitespace", "max_token_length": 1024}
+                    },
+                    "analyzer": {
+                        "hatsugen_words": {"type": "custom", "tokenizer": "hatsugen_space"}
+                    },
+                },
+            }
+        },
+        "mappings": {
+            "dynamic": "strict",
+            # Nothing is read back but ids and stamps (doc values): the texts are in the store.
+            "_source": {"enabled": False},
+            "_meta": {"hatsugen_index_format": INDEX_FORMAT, "hatsugen_remote": REMOTE_FORMAT},
+            "properties": props,
+        },
+    }
+
+
+def remote_documents(docs: Iterable[dict]) -> Iterator[dict]:
+    """Index documents (schema.document) as the cluster keeps them: each text field as its
+    analysed words after the marker, the topics as a list, no stored sentence starts."""
+    for doc in analysed(docs):
+        out = {k: doc[k] for k in ("id", "stamp", "speaker_id", "lang", "kind", "year",
+                                    "status", "date_start", "date_end")}  # fmt: skip
+        for name in SEARCH_FIELDS:
+            words = doc.get(name) or []
+            out[name] = " ".join([MARKER, *(w for w in words if w.strip())])
+        topics = (doc.get("topic") or "").split(",")
+        out["topic"] = [t.strip().lower() for t in topics if t.strip()]
+        yield out
+
+
+@dataclass
+class Pushed:
+    sent: int = 0  # documents and deletions the cluster took
+    superseded: int = 0  # refused because the cluster holds a newer version: nothing lost
+    failed: list[str] = field(default_factory=list)  # ids the cluster refused otherwise
+
+
+class RemoteIndex:
+    """The cluster's copy of the archive, under the alias `name`."""
+
+    def __init__(self, url: str, name: str) -> None:
+        self.url = url
+        self.name = name
+        self.client = connect(url)
+
+    def _call(self, what: str, call: Callable[[], Any]) -> Any:
+        """A call, its connection failures said as SearchUnavailable."""
+        opensearchpy = _opensearch()
+        try:
+            return call()
+        except (opensearchpy.ConnectionError, opensearchpy.ConnectionTimeout) as err:
+            raise SearchUnavailable(
+                f"the search cluster at {self.url} cannot be reached ({what}): {_why(err)}"
+            ) from None
+        except opensearchpy.TransportError as err:
+            if err.status_code in (429, 500, 502, 503, 504):
+                raise SearchUnavailable(
+                    f"the search cluster at {self.url} refused {what}: {_why(err)}"
+                ) from None
+            raise
+
+    def exists(self) -> bool:
+        exists = self.client.indices.exists_alias
+        return bool(self._call("a look for the index", lambda: exists(name=self.name)))
+
+    def format_current(self) -> bool:
+        """Whether the index behind the alias holds documents of this version's analysis."""
+        found = self._call(
+            "a look at the index", lambda: self.client.indices.get_mapping(index=self.name)
+        )
+        for body in found.values():
+            meta = body.get("mappings", {}).get("_meta", {})
+            if (meta.get("hatsugen_index_format"), meta.get("hatsugen_remote")) != (
+                INDEX_FORMAT,
+                REMOTE_FORMAT,
+            ):
+                return False
+        return True
+
+    def concrete(self) -> list[str]:
+        """The indexes the alias points at (one, except for a moment never seen by searches)."""
+        if not self.exists():
+            return []
+        return sorted(
+            self._call("a look at the alias", lambda: self.client.indices.get_alias(name=self.name))
+        )
+
+    def push(
+        self, items: Iterable[tuple[str, int, dict | None]], index: str | None = None
+    ) -> Pushed:
+        """Index or delete statements, BATCH at a time: (id, version, document or None for
+        gone). External versions: a version older than the cluster's is refused (a late
+        or repeated update never overwrites a newer one); the same version is written again,
+        as a speaker's new name leaves the statement's version as it was."""
+        target = index or self.name
+        report = Pushed()
+        batch: list[tuple[str, int | None, dict | None]] = []
+        for item in items:
+            batch.append(item)
+            if len(batch) >= BATCH:
+                self._bulk(batch, target, report)
+                batch = []
+        if batch:
+            self._bulk(batch, target, report)
+        return report
+
+    def _bulk(
+        self, batch: list[tuple[str, int | None, dict | None]], target: str, report: Pushed
+    ) -> None:
+        body: list[dict] = []
+        for sid, version, doc in batch:
+            meta = {
+                "_index": target,
+                "_id": sid,
+                "version": version,
+                "version_type": "external_gte",
+            }
+            if doc is None:
+                body.append({"delete": meta})
+            else:
+                body.append({"index": meta})
+                body.append(doc)
+        delay = 0.5
+        for attempt in range(RETRIES + 1):
+            try:
+                answer = self._call(
+                    "a bulk write", lambda: self.client.bulk(body=body, refresh=False)
+                )
+                break
+            except SearchUnavailable:
+                if attempt == RETRIES:
+                    raise
+                time.sleep(delay)
+                delay *= 2
+        retry: list[tuple[str, int | None, dict | None]] = []
+        by_id = {sid: (sid, v, d) for sid, v, d in batch}
+        for item in answer["items"]:
+            ((action, result),) = item.items()
+            status = result.get("status", 500)
+            if status < 300 or (action == "delete" and status == 404):
+                report.sent += 1
+            elif status == 409:
+                report.superseded += 1
+            elif status in (429, 503):
+                retry.append(by_id[result["_id"]])
+            else:
+                report.failed.append(f"{result['_id']}: {result.get('error')}")
+        if retry:
+            time.sleep(delay)
+            self._bulk(retry, target, report)
+
+    def refresh(self, index: str | None = None) -> None:
+        self._call("a refresh", lambda: self.client.indices.refresh(index=index or self.name))
+
+    def stamps(self) -> dict[str, str]:
+        """id → stamp of every document in the cluster, read in id order, a page at a time."""
+        out: dict[str, str] = {}
+        after: list | None = None
+        while True:
+            body: dict[str, Any] = {"size": 5000, "sort": [{"id": "asc"}], "_source": False,
+                                    "docvalue_fields": ["stamp"],
+                                    "query": {"match_all": {}}}  # fmt: skip
+            if after is not None:
+                body["search_after"] = after
+            page = self._call(
+                "a read of every id",
+                lambda body=body: self.client.search(index=self.name, body=body),
+            )
+            hits = page["hits"]["hits"]
+            if not hits:
+                return out
+            for hit in hits:
+                out[hit["_id"]] = hit["fields"]["stamp"][0]
+            after = hits[-1]["sort"]
+
+    def create(self, shards: int, replicas: int) -> str:
+        """A new, empty concrete index (not yet behind the alias); returns its name."""
+        name = f"{self.name}-{time.strftime('%Y%m%d%H%M%S')}-{time.monotonic_ns() % 1_000_000:06d}"
+        self._call("creating an index", lambda: self.client.indices.create(
+            index=name, body=definition(shards, replicas)))  # fmt: skip
+        return name
+
+    def swap_in(self, name: str) -> None:
+        """Point the alias at `name` alone in one atomic call; drop what it pointed at."""
+        old = self.concrete()
+        actions: list[dict] = [{"remove": {"index": o, "alias": self.name}} for o in old]
+        actions.append({"add": {"index": name, "alias": self.name}})
+        self._call(
+            "moving the alias",
+            lambda: self.client.indices.update_aliases(body={"actions": actions}),
+        )
+        for o in old:
+            if o != name:
+                self._call(
+                    "dropping the old index", lambda o=o: self.client.indices.delete(index=o)
+                )
+
+    def drop(self, name: str) -> None:
+        self._call(
+            "dropping an index",
+            lambda: self.client.indices.delete(index=name, ignore_unavailable=True),
+        )
+
+    def settings_now(self) -> tuple[int, int]:
+        """Shards and replicas of the live index (a rebuild keeps them)."""
+        for body in self._call(
+            "a look at the index", lambda: self.client.indices.get_settings(index=self.name)
+        ).values():
+            index = body["settings"]["index"]
+            return int(index["number_of_shards"]), int(index["number_of_replicas"])
+        return default_shape()
+
+
+def default_shape() -> tuple[int, int]:
+    """Shards and replicas of a new index ($HATSUGEN_SEARCH_SHARDS, _REPLICAS; 1 and 0)."""
+    from .settings import whole_number_from_env
+
+    return (whole_number_from_env("HATSUGEN_SEARCH_SHARDS", 1, 1, 1024),
+            whole_number_from_env("HATSUGEN_SEARCH_REPLICAS", 0, 0, 16))  # fmt: skip
+
+
+def _why(err: Exception) -> str:
+    info = getattr(err, "info", None)
+    if isinstance(info, dict) and isinstance(info.get("error"), dict):
+        return str(info["error"].get("reason") or info["error"].get("type"))[:300]
+    return str(getattr(err, "error", "") or err)[:300]
