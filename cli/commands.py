@@ -107,25 +107,23 @@ def cli(
     ctx: click.Context, home: str | None, search_url: str | None, search_index: str | None
 ) -> None:
     """hatsugen: an archive of attributed statements in Japanese and English."""
-    # Through the environment, so that `serve`'s worker processes search the same cluster.
-    if search_url:
-        os.environ["HATSUGEN_SEARCH_URL"] = search_url
-    if search_index:
-        os.environ["HATSUGEN_SEARCH_INDEX"] = search_index
-    ctx.obj = _Lazy(home)
+    ctx.obj = _Lazy(home, search_url, search_index)
 
 
 class _Lazy:
     """Opens the archive only when a command needs it, so --help works anywhere."""
 
-    def __init__(self, home: str | None) -> None:
+    def __init__(self, home: str | None, search_url: str | None = None,
+                 search_index: str | None = None) -> None:  # fmt: skip
         self.home = home
+        self.search = {"search_url": search_url, "search_index": search_index}
         self._app: Hatsugen | None = None
 
     @property
     def app(self) -> Hatsugen:
         if self._app is None:
-            self._app = Hatsugen(self.home, notify=lambda message: click.echo(message, err=True))
+            self._app = Hatsugen(self.home, notify=lambda message: click.echo(message, err=True),
+                                 **self.search)  # fmt: skip
         return self._app
 
 
@@ -804,9 +802,13 @@ def serve(
     from hatsugen.web.serving import create_server, quiet_logging
 
     pool.limit_malloc_arenas()  # before the server's threads
-    home = _app(ctx).home
+    app = _app(ctx)
+    home = app.home
     config = {"HATSUGEN_HOME": str(home), "READ_ONLY": read_only,
               "SECURE_COOKIES": secure_cookies, "TRUSTED_PROXIES": trusted_proxies}  # fmt: skip
+    if app.remote is not None:  # every worker searches the same cluster and alias
+        config["HATSUGEN_SEARCH_URL"] = app.remote.remote.url
+        config["HATSUGEN_SEARCH_INDEX"] = app.remote.remote.name
     if workers is None:
         workers = pool.default_workers() if pool.can_fork() else 1
     elif workers > 1 and not pool.can_fork():

@@ -206,7 +206,8 @@ class RemoteSync:
                 for record, version in app.store.rows()
                 if "retracted" not in record
             }
-            actual = self.remote.stamps()
+            held = self.remote.stamps()
+            actual = {i: stamp for i, (stamp, _) in held.items()}
             queued = set(
                 app.store.changes_since(app.store.mark(self.mark_name) or 0, limit=10**9)[0]
             )
@@ -221,7 +222,8 @@ class RemoteSync:
         )
         if repair and (found["missing"] or found["stale"] or found["extra"]):
             items = list(self.items(found["missing"] + found["stale"]))
-            items += [(i, None, None) for i in found["extra"]]
+            # At the cluster's own version: a statement of that id stored later still goes in.
+            items += [(i, held[i][1], None) for i in found["extra"]]
             self.remote.push(items)
             self.remote.refresh()
         return found

@@ -218,12 +218,9 @@ class RemoteIndex:
     ) -> None:
         body: list[dict] = []
         for sid, version, doc in batch:
-            meta = {
-                "_index": target,
-                "_id": sid,
-                "version": version,
-                "version_type": "external_gte",
-            }
+            meta: dict[str, Any] = {"_index": target, "_id": sid}
+            if version is not None:  # None: a statement gone from the store, removed whatever
+                meta.update(version=version, version_type="external_gte")
             if doc is None:
                 body.append({"delete": meta})
             else:
@@ -261,13 +258,14 @@ class RemoteIndex:
     def refresh(self, index: str | None = None) -> None:
         self._call("a refresh", lambda: self.client.indices.refresh(index=index or self.name))
 
-    def stamps(self) -> dict[str, str]:
-        """id → stamp of every document in the cluster, read in id order, a page at a time."""
-        out: dict[str, str] = {}
+    def stamps(self) -> dict[str, tuple[str, int]]:
+        """id → (stamp, version) of every document in the cluster, read in id order, a page
+        at a time."""
+        out: dict[str, tuple[str, int]] = {}
         after: list | None = None
         while True:
             body: dict[str, Any] = {"size": 5000, "sort": [{"id": "asc"}], "_source": False,
-                                    "docvalue_fields": ["stamp"],
+                                    "docvalue_fields": ["stamp"], "version": True,
                                     "query": {"match_all": {}}}  # fmt: skip
             if after is not None:
                 body["search_after"] = after
@@ -279,7 +277,7 @@ class RemoteIndex:
             if not hits:
                 return out
             for hit in hits:
-                out[hit["_id"]] = hit["fields"]["stamp"][0]
+                out[hit["_id"]] = (hit["fields"]["stamp"][0], hit["_version"])
             after = hits[-1]["sort"]
 
     def create(self, shards: int, replicas: int) -> str:

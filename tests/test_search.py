@@ -14,15 +14,27 @@ from hatsugen.index.query import parse, positive_terms
 from hatsugen.index.schema import build_schema
 
 from conftest import ADMIN, Cli, write_jsonl
+from opensearch_cluster import index_name
 from search_corpus import CORPUS
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Hatsugen:
+@pytest.fixture(scope="module", params=["embedded", "opensearch"])
+def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Hatsugen:
+    """The corpus searched by each engine: every test below expects the same of both."""
     home = tmp_path_factory.mktemp("search")
-    app = Hatsugen(home / "home")
+    options: dict = {}
+    if request.param == "opensearch":
+        cluster = request.getfixturevalue("opensearch")
+        options = {"search_url": cluster.url, "search_index": index_name()}
+    app = Hatsugen(home / "home", **options)
     app.import_files([str(write_jsonl(home / "corpus.jsonl", CORPUS))], actor=ADMIN)
     return app
+
+
+def embedded_only(app: Hatsugen) -> None:
+    if app.remote is not None:
+        pytest.skip("Whoosh's own scorer, on the embedded index (the cluster's are compared"
+                    " with these in test_opensearch.py)")  # fmt: skip
 
 
 def ids(app: Hatsugen, q: str = "", **filters: object) -> set[str]:
@@ -191,7 +203,7 @@ def test_search_json_is_the_design_shape(run: Cli, tmp_path: Path) -> None:
     out = json.loads(run.ok("search", "協力", "--json").stdout)
     assert set(out) == {
         "query", "total", "matched", "page", "per_page", "results", "facets",
-        "queued_for_indexing",
+        "queued_for_indexing", "engine",
     }  # fmt: skip
     assert out["query"] == "協力" and out["total"] == 2
     assert set(out["results"][0]) == {
@@ -226,6 +238,7 @@ def test_cli_search_human_output_and_errors(run: Cli, tmp_path: Path) -> None:
 
 
 def test_list_length_scoring_gives_whooshs_own_scores(app: Hatsugen) -> None:
+    embedded_only(app)
     from whoosh.scoring import BM25F
 
     from hatsugen.index.query import parse
@@ -247,6 +260,7 @@ def test_list_length_scoring_gives_whooshs_own_scores(app: Hatsugen) -> None:
 def test_phrase_results_rank_as_whoosh_ranks_their_words(app: Hatsugen) -> None:
     """The one-pass phrase search orders hits as Whoosh's collector orders the same documents
     scored as an AND of the phrase's words."""
+    embedded_only(app)
     from whoosh import query as wq
 
     from hatsugen.index.query import parse

@@ -38,7 +38,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.extensions["hatsugen"] = Hatsugen(app.config["HATSUGEN_HOME"])
+    app.extensions["hatsugen"] = Hatsugen(
+        app.config["HATSUGEN_HOME"],
+        search_url=app.config.get("HATSUGEN_SEARCH_URL"),
+        search_index=app.config.get("HATSUGEN_SEARCH_INDEX"),
+    )
 
     from . import api, auth, edit, feeds, pages
 

@@ -400,7 +400,10 @@ def _schemas() -> dict[str, Any]:
                 "speaker": counts, "lang": counts, "kind": counts, "year": counts,
                 "status": counts}},
             "queued_for_indexing": {"type": "integer", "description":
-                "statements stored but not yet searchable (behind a busy index writer)"}}},
+                "statements stored but not yet searchable (behind a busy index writer, or"
+                " queued for a search cluster that cannot be reached): the lag"},
+            "engine": {"type": "string", "enum": ["embedded", "opensearch"], "description":
+                "which engine answered: the embedded index, or an OpenSearch cluster"}}},
         "StatementPage": {"type": "object",
                           "required": ["statement", "meta", "history", "citation", "csl"],
                           "properties": {
