@@ -141,11 +141,16 @@ class RemoteSync:
         return Drained(indexed=sent, pending=0)
 
     def pending_or_all(self) -> int:
-        """Queued statements; all of them when the cluster cannot even say who it is."""
+        """Queued statements, also while the cluster cannot say who it is: then from this
+        alias's one mark, if there is one (else all of them)."""
         try:
             return self.pending()
         except SearchUnavailable:
-            return self.app.store.count()
+            store = self.app.store
+            suffix = "/" + self.remote.name
+            ours = [seq for name, seq in store.marks().items()
+                    if name.startswith("os:") and name.endswith(suffix)]  # fmt: skip
+            return store.pending_since(ours[0]) if len(ours) == 1 else store.count()
 
     def reindex(self, progress: Callable[[int], None] | None = None) -> int:
         """Fill a new concrete index from the store, take in what changed meanwhile, then move

@@ -77,8 +77,25 @@ class Cluster:
         args = ["stop"] + (["--node", str(node)] if node is not None else [])
         self._run(*args, *(["--kill"] if kill else []))
 
-    def start_node(self, node: int) -> None:
-        self._run("start-node", str(node))
+    def start_nodes(self, *nodes: int) -> None:
+        """Start stopped nodes again (same data); back once the cluster has every node."""
+        self._run("start-node", *map(str, nodes))
+
+    def manager(self) -> int:
+        """The node elected cluster manager (stopping another one keeps the cluster up)."""
+        for node in range(self.nodes):
+            try:
+                url = f"http://127.0.0.1:{self.port + node}/_cat/cluster_manager?h=node"
+                with urllib.request.urlopen(url, timeout=10) as r:
+                    return int(r.read().decode().strip().removeprefix("node"))
+            except OSError:
+                continue
+        raise RuntimeError("no node answers")
+
+    def wait_green(self) -> None:
+        url = f"http://127.0.0.1:{self.port}/_cluster/health?wait_for_status=green&timeout=120s"
+        with urllib.request.urlopen(url, timeout=130) as r:
+            assert json.load(r)["status"] == "green"
 
     def health(self, node: int = 0) -> dict:
         url = f"http://127.0.0.1:{self.port + node}/_cluster/health"
