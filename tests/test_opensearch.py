@@ -199,3 +199,23 @@ def test_cli_and_web_search_through_the_cluster_as_they_do_embedded(
     assert check.get_json()["matches"][0]["id"] == "budget"
     bad = web.get("/api/search?q=secur*+AND+(")
     assert bad.status_code == 400
+
+
+def test_the_demo_archive_searches_alike_on_both_engines(
+    tmp_path: Path, opensearch: Cluster
+) -> None:
+    run = Cli(tmp_path / "home")
+    run.ok("demo")
+    remote = ["--search-url", opensearch.url, "--search-index", index_name()]
+    for q in (
+        "日韓",
+        "cooperation",
+        "石破",
+        '"strategic environment"',
+        "首脳会談",
+        "summit NOT Lee",
+    ):
+        embedded, through = run.json("search", q), run.json(*remote, "search", q)
+        assert embedded["total"] > 0, q
+        for key in ("total", "matched", "facets", "results"):
+            assert embedded[key] == through[key], (q, key)
