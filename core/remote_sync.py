@@ -73,17 +73,25 @@ class RemoteSync:
                 yield statement_id, None, None
 
     def ensure(self) -> bool:
-        """Build the cluster's index if it is missing, of another format, or was never filled
-        from this archive (once per process); True if it was fine."""
+        """Build the cluster's index if it is missing or of another format (once per
+        process); True if it was fine. An index this archive never filled that holds
+        statements is someone else's: refused, never replaced unasked (`reindex` does)."""
         if self._ready:
             return True
         remote = self.remote
         if not remote.exists():
-            why = "has no index" if not self.app.store.count() else "has no index yet"
+            why = "has no index yet"
         elif not remote.format_current():
             why = "holds an index built by another hatsugen version"
         elif self.app.store.mark(self.mark_name) is None:
-            why = "holds an index this archive never filled"
+            held = remote.count()
+            if held:
+                raise SearchUnavailable(
+                    f"the index {remote.name!r} at {remote.url} holds {held} statements this"
+                    " archive never sent: choose another --search-index, or run `hatsugen"
+                    " reindex` to replace them with this archive's"
+                )
+            why = "holds an empty index"
         else:
             self._ready = True
             return True
@@ -91,7 +99,6 @@ class RemoteSync:
             self.app.notify(f"the search cluster at {remote.url} {why} ({remote.name!r});"
                             " building it from the archive")  # fmt: skip
         self.reindex()
-        self._ready = True
         return False
 
     def pending(self) -> int:

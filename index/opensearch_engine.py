@@ -6,22 +6,23 @@ The query is parsed and analysed by hatsugen (query.parse), then written as quer
 the pre-analysed fields (opensearch_index.py). Tiers (matched in what was said, then only in
 who said it, then only in the metadata) are counted by a filters aggregation of the query
 narrowed as the embedded engine narrows it, and a page is taken tier by tier; facets are
-terms aggregations. What differs, and why, is in docs/scale.md: equal scores fall back to
-the statement id (the embedded engine: index order), and a prefix search that spans more
-than the cluster's clause limit is refused with a message.
+terms aggregations. Scores are Whoosh's BM25F, computed by a script from each word's
+frequency, the field's exact length and statistics hatsugen reads from the whole index. What
+still differs (float width, ties, prefixes) is in docs/scale.md.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 from functools import cache
 from typing import Any
 
 from whoosh import query as wq
 
-from .opensearch_index import RemoteIndex, SearchUnavailable
+from .opensearch_index import BM25F_SCRIPT, RemoteIndex, SearchUnavailable
 from .query import QueryError, SearchRequest, narrowed, parse, positive_terms
-from .schema import NO_VALUE, SAID_FIELDS, TEXT_FIELDS, build_schema
+from .schema import NO_VALUE, SAID_FIELDS, SEARCH_FIELDS, TEXT_FIELDS, build_schema
 from .search import Hits
 
 FACET_FIELDS = ("speaker_id", "lang", "kind", "year", "status")
@@ -34,7 +35,41 @@ def _schema() -> Any:
     return build_schema()
 
 
-def to_dsl(q: wq.Query) -> dict[str, Any]:
+@dataclasses.dataclass
+class Stats:
+    """What Whoosh's BM25F takes from the whole index: statements (N), each field's average
+    length, each word's document frequency in a field (N and lengths count every statement,
+    as Whoosh's do; deleted statements, which Whoosh counts until a merge, are not)."""
+
+    statements: int
+    average: dict[str, float]
+    frequency: dict[tuple[str, str], int]
+
+    def weight(self, field: str, word: str, boost: float) -> float:
+        """boost × Whoosh's idf: log(N / (df + 1)) + 1."""
+        df = self.frequency.get((field, word), 0)
+        return boost * (math.log(max(self.statements, 1) / (df + 1)) + 1)
+
+
+def scored_words(q: wq.Query) -> set[tuple[str, str]]:
+    """(field, word) of every word the query scores: its terms and its phrases' words."""
+    out: set[tuple[str, str]] = set()
+    for leaf in q.leaves() if not q.is_leaf() else [q]:
+        if isinstance(leaf, wq.Term) and leaf.fieldname in SEARCH_FIELDS:
+            out.add((leaf.fieldname, leaf.text))
+        elif isinstance(leaf, wq.Phrase):
+            out.update((leaf.fieldname, w) for w in leaf.words)
+    return out
+
+
+def _bm25f(inner: dict[str, Any], field: str, weight: float, stats: Stats) -> dict[str, Any]:
+    """`inner` (scoring a word's frequency) scored as Whoosh's BM25F scores that word."""
+    params = {"w": weight, "len": f"len_{field}", "avg": stats.average.get(field) or 1.0}
+    return {"script_score": {"query": inner,
+                             "script": {"source": BM25F_SCRIPT, "params": params}}}  # fmt: skip
+
+
+def to_dsl(q: wq.Query, stats: Stats) -> dict[str, Any]:
     """A parsed Whoosh query as query DSL; scores add up as Whoosh's matchers add them."""
     boost = getattr(q, "boost", 1.0)
     if isinstance(q, wq.Every):
@@ -42,35 +77,52 @@ def to_dsl(q: wq.Query) -> dict[str, Any]:
     if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
         return {"match_none": {}}
     if isinstance(q, wq.Term):
-        return {"term": {q.fieldname: {"value": q.text, "boost": boost}}}
+        term = {"term": {q.fieldname: {"value": q.text}}}
+        if q.fieldname not in SEARCH_FIELDS:  # lang:, kind:, topic: … are not scored words
+            return {"constant_score": {"filter": term, "boost": boost}}
+        return _bm25f(term, q.fieldname, stats.weight(q.fieldname, q.text, boost), stats)
     if isinstance(q, wq.Phrase):
         if q.slop != 1:
             raise QueryError("uses a phrase with slop, which the search cluster cannot run", "q")
         # Found as a phrase, scored as Whoosh scores one: the sum of its words' scores.
         phrase = {"match_phrase": {q.fieldname: {"query": " ".join(q.words)}}}
-        words = [{"term": {q.fieldname: {"value": w}}} for w in q.words]
-        return {"bool": {"filter": [phrase], "must": words, "boost": boost}}
-    # Each word a prefix or pattern matches is scored as a word, and the field's boost is
-    # not applied: Whoosh's expansion of them drops it, and the engines must agree.
-    if isinstance(q, wq.Prefix):
-        return {"prefix": {q.fieldname: {"value": q.text, "rewrite": "scoring_boolean"}}}
-    if isinstance(q, wq.Wildcard):
-        return {"wildcard": {q.fieldname: {"value": q.text, "rewrite": "scoring_boolean"}}}
+        words = [_bm25f({"term": {q.fieldname: {"value": w}}}, q.fieldname,
+                        stats.weight(q.fieldname, w, boost), stats) for w in q.words]  # fmt: skip
+        return {"bool": {"filter": [phrase], "must": words}}
+    # The words a prefix or pattern matches are scored together, as one word as frequent as
+    # the pattern: an approximation (Whoosh scores each word, and drops the field's boost).
+    if isinstance(q, wq.Prefix | wq.Wildcard):
+        kind = "prefix" if isinstance(q, wq.Prefix) else "wildcard"
+        pattern = {kind: {q.fieldname: {"value": q.text, "rewrite": "scoring_boolean"}}}
+        df = stats.frequency.get((q.fieldname, f"{kind}:{q.text}"), 0)
+        weight = math.log(max(stats.statements, 1) / (df + 1)) + 1
+        return _bm25f(pattern, q.fieldname, weight, stats)
     if isinstance(q, wq.AndNot):
-        return {"bool": {"must": [to_dsl(q.a)], "must_not": [to_dsl(q.b)]}}
+        return {"bool": {"must": [to_dsl(q.a, stats)], "must_not": [to_dsl(q.b, stats)]}}
     if isinstance(q, wq.Not):  # scores 1, as Whoosh's inverse matcher does
-        return {"bool": {"must": [{"match_all": {}}], "must_not": [to_dsl(q.query)]}}
+        return {"bool": {"must": [{"match_all": {}}], "must_not": [to_dsl(q.query, stats)]}}
     if type(q) is wq.And:
-        body: dict[str, Any] = {"must": [to_dsl(s) for s in q.subqueries]}
+        body: dict[str, Any] = {"must": [to_dsl(s, stats) for s in q.subqueries]}
         if boost != 1:
             body["boost"] = boost
         return {"bool": body}
     if type(q) is wq.Or:
-        body = {"should": [to_dsl(s) for s in q.subqueries], "minimum_should_match": 1}
+        body = {"should": [to_dsl(s, stats) for s in q.subqueries], "minimum_should_match": 1}
         if boost != 1:
             body["boost"] = boost
         return {"bool": body}
     raise QueryError(f"uses a query form ({type(q).__name__}) the search cluster cannot run", "q")
+
+
+def patterns(q: wq.Query) -> dict[tuple[str, str], dict[str, Any]]:
+    """The query's prefixes and wildcards, as the queries whose document counts stand for
+    their document frequency."""
+    out = {}
+    for leaf in q.leaves() if not q.is_leaf() else [q]:
+        if isinstance(leaf, wq.Prefix | wq.Wildcard):
+            kind = "prefix" if isinstance(leaf, wq.Prefix) else "wildcard"
+            out[(leaf.fieldname, f"{kind}:{leaf.text}")] = {kind: {leaf.fieldname: leaf.text}}
+    return out
 
 
 def filters(req: SearchRequest) -> list[dict[str, Any]]:
@@ -116,9 +168,10 @@ class OpenSearchEngine:
 
     def _search(self, req: SearchRequest) -> Hits:
         q = parse(req.q, _schema()) if req.q else wq.Every()
-        main = to_dsl(q)
+        stats = self._stats(q) if req.q else Stats(0, {}, {})
+        main = to_dsl(q, stats)
         allowed = filters(req)
-        tiers = self._tiers(req, q) if req.q else []
+        tiers = self._tiers(req, q, stats) if req.q else []
         aggs: dict[str, Any] = {
             name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACET_FIELDS
         }
@@ -151,11 +204,31 @@ class OpenSearchEngine:
             metadata_only=sizes[2] if len(sizes) > 2 else 0,
         )  # fmt: skip
 
-    def _tiers(self, req: SearchRequest, q: wq.Query) -> list[dict[str, Any]]:
+    def _stats(self, q: wq.Query) -> Stats:
+        """N, the fields' average lengths and the query's words' document frequencies, in
+        one request (Whoosh takes them from the whole index; so does this)."""
+        words = sorted(scored_words(q))
+        counted = {f"w{i}": {"term": {f: {"value": w}}} for i, (f, w) in enumerate(words)}
+        pats = patterns(q)
+        counted |= {f"p{i}": body for i, body in enumerate(pats.values())}
+        aggs: dict[str, Any] = {f"len_{f}": {"sum": {"field": f"len_{f}"}} for f in SEARCH_FIELDS}
+        if counted:
+            aggs["df"] = {"filters": {"filters": counted}}
+        answer = self._run({"size": 0, "track_total_hits": True, "query": {"match_all": {}},
+                            "aggs": aggs})  # fmt: skip
+        n = answer["hits"]["total"]["value"]
+        found = answer["aggregations"]
+        buckets = found["df"]["buckets"] if counted else {}
+        frequency = {key: buckets[f"w{i}"]["doc_count"] for i, key in enumerate(words)}
+        frequency |= {key: buckets[f"p{i}"]["doc_count"] for i, key in enumerate(pats)}
+        average = {f: found[f"len_{f}"]["value"] / n if n else 1.0 for f in SEARCH_FIELDS}
+        return Stats(n, average, frequency)
+
+    def _tiers(self, req: SearchRequest, q: wq.Query, stats: Stats) -> list[dict[str, Any]]:
         """Which statements make each tier, as filters: the query matched in what was said;
         else in who said it; else (the rest) only in the metadata."""
-        said = to_dsl(narrowed(req.q, q, _schema(), TEXT_FIELDS))
-        spoken = to_dsl(narrowed(req.q, q, _schema(), SAID_FIELDS))
+        said = to_dsl(narrowed(req.q, q, _schema(), TEXT_FIELDS), stats)
+        spoken = to_dsl(narrowed(req.q, q, _schema(), SAID_FIELDS), stats)
         return [
             said,
             {"bool": {"filter": [spoken], "must_not": [said]}},
@@ -192,7 +265,7 @@ class OpenSearchEngine:
         remote = self.remote
         try:
             return remote._call("a search", lambda: remote.client.search(
-                index=remote.name, body=body, search_type="dfs_query_then_fetch"))  # fmt: skip
+                index=remote.name, body=body))  # fmt: skip
         except opensearchpy.TransportError as err:
             reason = str(getattr(err, "info", "") or err)
             if "too_many" in reason or "maxClauseCount" in reason or "too many clauses" in reason:

@@ -5,9 +5,8 @@ The words are hatsugen's own: each text field holds the terms our analyzers give
 normalised forms, folding, numbers, US spellings, Porter2 stems), joined by spaces, and the
 cluster only splits on whitespace. A query is parsed and analysed by our code too
 (opensearch_engine.py), so 五兆円 = 5兆円 and 櫻田 = 桜田 with no plugin on the cluster, and a
-phrase is the same positions. Scores are Whoosh's BM25F, by a scripted similarity: every text
-field starts with a marker word, so that every statement has every field and the similarity
-can take N and the average length over all statements as Whoosh does, the marker left out.
+phrase is the same positions. Scores are Whoosh's BM25F, computed by a script from each
+word's frequency and each field's exact length (BM25F_SCRIPT).
 
 Searches and writes go to an alias; `rebuild` fills a new concrete index and moves the alias
 in one atomic call, so no search ever sees a missing or half-built index.
@@ -28,8 +27,7 @@ from .parallel import analysed
 from .schema import INDEX_FORMAT, SEARCH_FIELDS
 
 # Bumped when the remote documents or definition change (with INDEX_FORMAT: the analysis).
-REMOTE_FORMAT = 4
-MARKER = "\ue000"  # a private-use character: no text's word is ever this
+REMOTE_FORMAT = 5
 BATCH = 500  # statements per bulk request
 RETRIES = 3  # a failed bulk request is tried again this often, after 0.5, 1, 2 s
 MAX_RESULT_WINDOW = 200_000  # deep pages: page 1000 of 100, and exports of 100k results
@@ -39,7 +37,7 @@ KEYWORDS = ("id", "stamp", "speaker_id", "lang", "kind", "year", "status", "topi
 def _whoosh_length(lo: int = 0, hi: int = 255) -> str:
     """Painless for Whoosh's stored length of a field of `len` words: the smallest of its
     256 lengths not below it (whoosh.util.numeric.length_to_byte, then byte_to_length), as
-    a tree of comparisons, since a similarity script is given no parameters."""
+    a tree of comparisons (eight, and no table to allocate for each statement scored)."""
     if lo == hi:
         return str(byte_to_length(lo))
     mid = (lo + hi) // 2
@@ -47,15 +45,15 @@ def _whoosh_length(lo: int = 0, hi: int = 255) -> str:
     return f"(len <= {byte_to_length(mid)} ? {below} : {above})"
 
 
-# BM25F as Whoosh computes it (whoosh.scoring.bm25, its idf, its one-byte lengths): N counts
-# every statement, the average length is over every statement, the marker is no word.
-_WEIGHT = (
-    "double n = field.docCount; return query.boost * (Math.log(n / (term.docFreq + 1.0)) + 1.0);"
-)
-_SCORE = (
-    "double n = field.docCount; double avg = (field.sumTotalTermFreq - n) / n;"
-    f" long len = doc.length - 1; double fl = {_whoosh_length()}; double tf = doc.freq;"
-    " return weight * (tf * 2.2) / (tf + 1.2 * (0.25 + 0.75 * fl / avg));"
+# A text field's word scores its frequency in the statement, nothing else: the query wraps it
+# in BM25F_SCRIPT, which computes Whoosh's BM25F exactly from that frequency, the field's
+# exact length (`len_<field>`, as doc values: Lucene keeps a length in one lossy byte) and
+# the idf and average length hatsugen computed for the whole index (opensearch_engine.py).
+FREQUENCY = "return doc.freq;"
+BM25F_SCRIPT = (
+    "double tf = _score; long len = doc[params.len].value;"
+    f" double fl = {_whoosh_length()};"
+    " return params.w * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * fl / params.avg));"
 )
 
 
@@ -84,8 +82,9 @@ def connect(url: str, timeout: float = 30.0) -> Any:
 
 def definition(shards: int = 1, replicas: int = 0) -> dict[str, Any]:
     """Settings and mappings of a concrete index behind the alias."""
-    text = {"type": "text", "analyzer": "hatsugen_words", "similarity": "hatsugen_bm25f"}
+    text = {"type": "text", "analyzer": "hatsugen_words", "similarity": "hatsugen_frequency"}
     props: dict[str, Any] = {name: dict(text) for name in SEARCH_FIELDS}
+    props.update({f"len_{name}": {"type": "integer"} for name in SEARCH_FIELDS})
     props.update({name: {"type": "keyword"} for name in KEYWORDS})
     props["n"] = {"type": "long"}  # the order statements were stored in: ties go by it
     props["date_start"] = {"type": "integer"}
@@ -97,11 +96,7 @@ def definition(shards: int = 1, replicas: int = 0) -> dict[str, Any]:
                 "number_of_replicas": replicas,
                 "max_result_window": MAX_RESULT_WINDOW,
                 "similarity": {
-                    "hatsugen_bm25f": {
-                        "type": "scripted",
-                        "weight_script": {"source": _WEIGHT},
-                        "script": {"source": _SCORE},
-                    }
+                    "hatsugen_frequency": {"type": "scripted", "script": {"source": FREQUENCY}}
                 },
                 "analysis": {
                     "tokenizer": {
@@ -125,13 +120,14 @@ def definition(shards: int = 1, replicas: int = 0) -> dict[str, Any]:
 
 def remote_documents(docs: Iterable[dict]) -> Iterator[dict]:
     """Index documents (schema.document) as the cluster keeps them: each text field as its
-    analysed words after the marker, the topics as a list, no stored sentence starts."""
+    analysed words and their number, the topics as a list, no stored sentence starts."""
     for doc in analysed(docs):
         out = {k: doc[k] for k in ("id", "stamp", "speaker_id", "lang", "kind", "year",
                                     "status", "date_start", "date_end")}  # fmt: skip
         for name in SEARCH_FIELDS:
-            words = doc.get(name) or []
-            out[name] = " ".join([MARKER, *(w for w in words if w.strip())])
+            words = [w for w in doc.get(name) or [] if w.strip()]
+            out[name] = " ".join(words)
+            out[f"len_{name}"] = len(words)
         topics = (doc.get("topic") or "").split(",")
         out["topic"] = [t.strip().lower() for t in topics if t.strip()]
         yield out
@@ -254,6 +250,10 @@ class RemoteIndex:
         if retry:
             time.sleep(delay)
             self._bulk(retry, target, report)
+
+    def count(self) -> int:
+        """Documents behind the alias."""
+        return int(self._call("a count", lambda: self.client.count(index=self.name))["count"])
 
     def refresh(self, index: str | None = None) -> None:
         self._call("a refresh", lambda: self.client.indices.refresh(index=index or self.name))
