@@ -185,7 +185,10 @@ class OpenSearchEngine:
         if by_date:
             body.update({"size": req.per_page, "from": start,
                          "sort": [{"date_start": "desc"}, TIE]})  # fmt: skip
-        answer = self._run(body)
+            answer = self._run(body)
+        else:  # most pages lie in the first tier: asked for in the same round trip
+            answer, first = self._run_many([body, self._page_body(main, allowed, tiers[0], start,
+                                                                  req.per_page)])  # fmt: skip
         total = answer["hits"]["total"]["value"]
         if tiers:
             counted = answer["aggregations"]["tiers"]["buckets"]
@@ -195,6 +198,8 @@ class OpenSearchEngine:
             sizes = [total]
         if by_date:
             page = [(h["_id"], 0.0) for h in answer["hits"]["hits"]]
+        elif start + req.per_page <= sizes[0]:
+            page = [(h["_id"], _score(h)) for h in first["hits"]["hits"]]
         else:
             page = self._tiered_page(main, allowed, tiers, sizes, start, req.per_page)
         facets = {name: _counts(answer["aggregations"][name]["buckets"]) for name in FACET_FIELDS}
@@ -251,14 +256,35 @@ class OpenSearchEngine:
         for i, count in enumerate(sizes):
             lo, hi = max(start, before), min(start + size, before + count)
             if lo < hi:
-                within = [*allowed, tiers[i]] if tiers else allowed
-                answer = self._run({"query": {"bool": {"must": [main], "filter": within}},
-                                    "from": lo - before, "size": hi - lo,
-                                    "sort": ["_score", TIE], "track_scores": True,
-                                    "_source": False, "track_total_hits": False})  # fmt: skip
+                answer = self._run(self._page_body(main, allowed, tiers[i], lo - before, hi - lo))
                 page += [(h["_id"], _score(h)) for h in answer["hits"]["hits"]]
             before += count
         return page
+
+    @staticmethod
+    def _page_body(main: dict, allowed: list, tier: dict, start: int, size: int) -> dict:
+        """Results start…start+size of one tier, by score (ties: the statement stored first)."""
+        return {"query": {"bool": {"must": [main], "filter": [*allowed, tier]}}, "from": start,
+                "size": size, "sort": ["_score", TIE], "track_scores": True, "_source": False,
+                "track_total_hits": False}  # fmt: skip
+
+    def _run_many(self, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Several searches in one round trip (_msearch); each answered or refused as _run."""
+        opensearchpy = __import__("opensearchpy")
+        lines: list[dict[str, Any]] = []
+        for body in bodies:
+            lines += [{}, body]
+        remote = self.remote
+        try:
+            answers = remote._call("a search", lambda: remote.client.msearch(
+                index=remote.name, body=lines))["responses"]  # fmt: skip
+        except opensearchpy.TransportError as err:
+            raise self._refused(err) from None
+        for answer in answers:
+            if "error" in answer:
+                err = opensearchpy.TransportError(answer.get("status", 500), "search", answer)
+                raise self._refused(err)
+        return answers
 
     def _run(self, body: dict[str, Any]) -> dict[str, Any]:
         opensearchpy = __import__("opensearchpy")
@@ -267,18 +293,26 @@ class OpenSearchEngine:
             return remote._call("a search", lambda: remote.client.search(
                 index=remote.name, body=body))  # fmt: skip
         except opensearchpy.TransportError as err:
-            reason = str(getattr(err, "info", "") or err)
-            if "too_many" in reason or "maxClauseCount" in reason or "too many clauses" in reason:
-                raise QueryError(
-                    "matches too many words for the search cluster (a prefix such as ab*);"
-                    " put more letters before the *", "q",
-                ) from None  # fmt: skip
-            if err.status_code == 404:
-                raise SearchUnavailable(
-                    f"the search cluster at {remote.url} has no index {remote.name!r}; run"
-                    " `hatsugen reindex` to build it from the archive"
-                ) from None
-            raise
+            raise self._refused(err) from None
+
+    def _refused(self, err: Any) -> Exception:
+        """What a refused search means to the user: a pattern too wide (QueryError), or the
+        cluster's reason (SearchUnavailable); never a traceback."""
+        remote = self.remote
+        reason = str(getattr(err, "info", "") or err)
+        if "too_many" in reason or "maxClauseCount" in reason or "too many clauses" in reason:
+            return QueryError(
+                "matches too many words for the search cluster (a prefix such as ab*); put"
+                " more letters before the *", "q",
+            )  # fmt: skip
+        if err.status_code == 404:
+            return SearchUnavailable(
+                f"the search cluster at {remote.url} has no index {remote.name!r}; run"
+                " `hatsugen reindex` to build it from the archive"
+            )
+        return SearchUnavailable(
+            f"the search cluster at {remote.url} refused a search: {reason[:300]}"
+        )
 
 
 def _counts(buckets: list[dict]) -> dict[str, int]:
