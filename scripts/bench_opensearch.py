@@ -44,18 +44,27 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+def request(q: str) -> SearchRequest:
+    """A query as text, or a generated one as JSON (words, speakers, since, until)."""
+    if q.startswith("{"):
+        spec = json.loads(q)
+        return SearchRequest(q=spec["q"], speakers=list(spec.get("speakers", [])),
+                             since=spec.get("since"), until=spec.get("until"))  # fmt: skip
+    return SearchRequest(q=q)
+
+
 def timed_queries(app: Hatsugen, queries: list[str], reps: int) -> tuple[dict, list[float]]:
     """Each query once to warm, then `reps` times timed; the answers of the last run."""
     answers, times = {}, []
     for q in queries:
         try:
-            app.search(SearchRequest(q=q))
+            app.search(request(q))
         except Exception as err:
             answers[q] = {"error": str(err)[:120]}
             continue
         for _ in range(reps):
             t0 = time.perf_counter()
-            r = app.search(SearchRequest(q=q))
+            r = app.search(request(q))
             times.append(time.perf_counter() - t0)
         answers[q] = {"total": r["total"], "matched": r["matched"],
                       "page": [(x["id"], x["score"]) for x in r["results"]]}  # fmt: skip
@@ -82,6 +91,23 @@ def web(home: Path, env: dict) -> str:
     return "\n".join(line for line in done.stdout.splitlines() if not line.startswith("{"))
 
 
+def compare(base: dict, remote: Hatsugen, queries: list[str], reps: int) -> None:
+    """The cluster's latency, and its answers against the embedded engine's (`base`)."""
+    answers, times = timed_queries(remote, queries, reps)
+    same_totals = sum(answers[q].get("total") == base[q].get("total")
+                      and answers[q].get("matched") == base[q].get("matched")
+                      for q in queries)  # fmt: skip
+    ids = {q: [[i for i, _ in a[q].get("page", [])] for a in (answers, base)] for q in queries}
+    same_ids = sum(a == b for a, b in ids.values())
+    same_sets = sum(sorted(a) == sorted(b) for a, b in ids.values())
+    print(f"  queries: p50 {pct(times, 50) * 1000:.1f} ms, p95 {pct(times, 95) * 1000:.1f} ms;"
+          f" identical totals and tiers {same_totals}/{len(queries)}; first page same order"
+          f" {same_ids}/{len(queries)}, same statements {same_sets}/{len(queries)}")  # fmt: skip
+    for q in queries:
+        if answers[q].get("total") != base[q].get("total"):
+            print(f"  differs: {q}: {base[q]} / {answers[q]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--home", type=Path, required=True)
@@ -90,13 +116,31 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=9400)
     parser.add_argument("--heap", default="1g")
     parser.add_argument("--web", action="store_true", help="web p95 at 20 clients too")
+    parser.add_argument("--url", help="a running cluster already holding the archive (with"
+                        " --index): queries only, no cluster started, no reindex")  # fmt: skip
+    parser.add_argument("--index", default="hatsugen")
+    parser.add_argument("--queries", choices=["real", "generated"], default="real",
+                        help="real: for Diet paragraphs; generated: bench_search.py's")  # fmt: skip
     args = parser.parse_args()
     queries = list(REAL) + SHAPES
+    if args.queries == "generated":
+        from bench_search import queries as generated
+
+        keys = ("q", "speakers", "since", "until")
+        queries = [json.dumps({k: spec[k] for k in keys if k in spec}, ensure_ascii=False)
+                   for spec in generated(35)]  # fmt: skip
     embedded = Hatsugen(args.home)
     print(f"archive: {embedded.count()} statements; {len(queries)} queries × {args.reps}")
     base, times = timed_queries(embedded, queries, args.reps)
     print(f"embedded: p50 {pct(times, 50) * 1000:.1f} ms, p95 {pct(times, 95) * 1000:.1f} ms,"
           f" this process's peak RSS {peak_kb(os.getpid()) // 1024} MB")  # fmt: skip
+    embedded.close()
+    if args.url:
+        compare(base, Hatsugen(args.home, search_url=args.url, search_index=args.index),
+                queries, args.reps)  # fmt: skip
+        docs, size = cluster_size(args.url.split(",")[0], args.index)
+        print(f"  {size / docs:.0f} bytes a statement on disk (primaries), {size / 2**20:.0f} MB")
+        return
     if args.web:
         print(web(args.home, {k: v for k, v in os.environ.items()
                               if not k.startswith("HATSUGEN_SEARCH")}))  # fmt: skip
@@ -122,22 +166,7 @@ def main() -> None:
                   f" statements/s ({memory}); {size / docs:.0f} bytes a statement on disk"
                   f" (primaries), {size / 2**20:.0f} MB")  # fmt: skip
             remote = Hatsugen(args.home, search_url=urls, search_index=name)
-            answers, times = timed_queries(remote, queries, args.reps)
-            same_totals = sum(answers[q].get("total") == base[q].get("total") and
-                              answers[q].get("matched") == base[q].get("matched")
-                              for q in queries)  # fmt: skip
-            same_ids = sum([i for i, _ in answers[q].get("page", [])] ==
-                           [i for i, _ in base[q].get("page", [])] for q in queries)  # fmt: skip
-            same_sets = sum(sorted(i for i, _ in answers[q].get("page", []))
-                            == sorted(i for i, _ in base[q].get("page", []))
-                            for q in queries)  # fmt: skip
-            print(f"  queries: p50 {pct(times, 50) * 1000:.1f} ms, p95 {pct(times, 95) * 1000:.1f}"
-                  f" ms; identical totals and tiers {same_totals}/{len(queries)}; first page"
-                  f" same order {same_ids}/{len(queries)}, same statements"
-                  f" {same_sets}/{len(queries)}")  # fmt: skip
-            for q in queries:
-                if answers[q] != base[q] and answers[q].get("total") != base[q].get("total"):
-                    print(f"  differs: {q}: {base[q]} / {answers[q]}")
+            compare(base, remote, queries, args.reps)
             nodes = [int((folder / f"node{i}.pid").read_text()) for i in range(n)]
             print("  node peak RSS: " + ", ".join(f"{peak_kb(p) // 1024} MB" for p in nodes))
             if args.web:
