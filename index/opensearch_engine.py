@@ -14,6 +14,7 @@ still differs (float width, ties, prefixes) is in docs/scale.md.
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 from functools import cache
 from typing import Any
@@ -270,49 +271,44 @@ class OpenSearchEngine:
 
     def _run_many(self, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Several searches in one round trip (_msearch); each answered or refused as _run."""
-        opensearchpy = __import__("opensearchpy")
         lines: list[dict[str, Any]] = []
         for body in bodies:
             lines += [{}, body]
         remote = self.remote
-        try:
-            answers = remote._call("a search", lambda: remote.client.msearch(
-                index=remote.name, body=lines))["responses"]  # fmt: skip
-        except opensearchpy.TransportError as err:
-            raise self._refused(err) from None
-        for answer in answers:
+        answers = self._guarded(lambda: remote.client.msearch(index=remote.name, body=lines))
+        for answer in answers["responses"]:
             if "error" in answer:
-                err = opensearchpy.TransportError(answer.get("status", 500), "search", answer)
-                raise self._refused(err)
-        return answers
+                status = answer.get("status", 500)
+                raise self._refused(SearchUnavailable(
+                    f"the search cluster at {remote.url} refused a search",
+                    status=status, reason=json.dumps(answer["error"])[:2000],
+                ))  # fmt: skip
+        return answers["responses"]
 
     def _run(self, body: dict[str, Any]) -> dict[str, Any]:
-        opensearchpy = __import__("opensearchpy")
         remote = self.remote
+        return self._guarded(lambda: remote.client.search(index=remote.name, body=body))
+
+    def _guarded(self, call: Any) -> Any:
         try:
-            return remote._call("a search", lambda: remote.client.search(
-                index=remote.name, body=body))  # fmt: skip
-        except opensearchpy.TransportError as err:
+            return self.remote._call("a search", call)
+        except SearchUnavailable as err:
             raise self._refused(err) from None
 
-    def _refused(self, err: Any) -> Exception:
-        """What a refused search means to the user: a pattern too wide (QueryError), or the
-        cluster's reason (SearchUnavailable); never a traceback."""
-        remote = self.remote
-        reason = str(getattr(err, "info", "") or err)
-        if "too_many" in reason or "maxClauseCount" in reason or "too many clauses" in reason:
+    def _refused(self, err: SearchUnavailable) -> Exception:
+        """What a refused search means to the user: a pattern too wide (QueryError), an index
+        that is not there, or the cluster's own words."""
+        if any(s in err.reason for s in ("too_many", "maxClauseCount", "too many clauses")):
             return QueryError(
                 "matches too many words for the search cluster (a prefix such as ab*); put"
                 " more letters before the *", "q",
             )  # fmt: skip
-        if err.status_code == 404:
+        if err.status == 404:
             return SearchUnavailable(
-                f"the search cluster at {remote.url} has no index {remote.name!r}; run"
-                " `hatsugen reindex` to build it from the archive"
+                f"the search cluster at {self.remote.url} has no index {self.remote.name!r};"
+                " run `hatsugen reindex` to build it from the archive"
             )
-        return SearchUnavailable(
-            f"the search cluster at {remote.url} refused a search: {reason[:300]}"
-        )
+        return err
 
 
 def _counts(buckets: list[dict]) -> dict[str, int]:

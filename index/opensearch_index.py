@@ -58,7 +58,15 @@ BM25F_SCRIPT = (
 
 
 class SearchUnavailable(ArchiveError):
-    """The search cluster could not be reached or refused; the archive itself is fine."""
+    """The search cluster could not be reached or refused; the archive itself is fine.
+
+    `transient`: worth trying again (no answer, or the cluster said it is busy or failing);
+    `status` and `reason`: the cluster's refusal, when it answered."""
+
+    def __init__(self, message: str, *, transient: bool = True, status: int = 0,
+                 reason: str = "") -> None:  # fmt: skip
+        super().__init__(message)
+        self.transient, self.status, self.reason = transient, status, reason
 
 
 def _opensearch() -> Any:
@@ -149,7 +157,7 @@ class RemoteIndex:
         self.client = connect(url)
 
     def _call(self, what: str, call: Callable[[], Any]) -> Any:
-        """A call, its connection failures said as SearchUnavailable."""
+        """A call; whatever goes wrong is said as SearchUnavailable (never a traceback)."""
         opensearchpy = _opensearch()
         try:
             return call()
@@ -158,11 +166,12 @@ class RemoteIndex:
                 f"the search cluster at {self.url} cannot be reached ({what}): {_why(err)}"
             ) from None
         except opensearchpy.TransportError as err:
-            if err.status_code in (429, 500, 502, 503, 504):
-                raise SearchUnavailable(
-                    f"the search cluster at {self.url} refused {what}: {_why(err)}"
-                ) from None
-            raise
+            status = err.status_code if isinstance(err.status_code, int) else 0
+            raise SearchUnavailable(
+                f"the search cluster at {self.url} refused {what}: {_why(err)}",
+                transient=status in (429, 500, 502, 503, 504), status=status,
+                reason=str(getattr(err, "info", "") or err),
+            ) from None  # fmt: skip
 
     def exists(self) -> bool:
         exists = self.client.indices.exists_alias
@@ -229,8 +238,8 @@ class RemoteIndex:
                     "a bulk write", lambda: self.client.bulk(body=body, refresh=False)
                 )
                 break
-            except SearchUnavailable:
-                if attempt == RETRIES:
+            except SearchUnavailable as err:
+                if attempt == RETRIES or not err.transient:
                     raise
                 time.sleep(delay)
                 delay *= 2

@@ -238,3 +238,30 @@ def test_an_index_another_archive_filled_is_never_replaced_unasked(
     assert found(theirs, "図書館") == {"mizuhara-2024-05-01"}
     mine.reindex()  # asked for: now the index is this archive's
     assert found(mine, "灯台") == {"mine"} and found(mine, "図書館") == set()
+
+
+def test_what_the_cluster_refuses_is_said_not_a_traceback(
+    tmp_path: Path, opensearch: Cluster
+) -> None:
+    import itertools
+    import urllib.request
+
+    from hatsugen.index import QueryError
+
+    name = index_name()
+    words = [f"zq{''.join(p)}" for p in itertools.product("abcdefghijk", repeat=3)][:1100]
+    wide = statement(id="wide", lang="en", text=" ".join(words), translations=None)
+    app = remote_app(tmp_path / "home", opensearch, name)
+    app.import_files([str(write_jsonl(tmp_path / "a.jsonl", [wide]))], actor=ADMIN)
+    with pytest.raises(QueryError, match="too many words") as err:
+        app.search(SearchRequest(q="zq*"))
+    assert err.value.field == "q"
+    assert found(app, "zqa*") == {"wide"}  # 121 words: within the cluster's limit
+    # An index (not an alias) under the name hatsugen would use, e.g. a loaded export.
+    taken = index_name()
+    request = urllib.request.Request(f"{opensearch.url}/{taken}", method="PUT")
+    urllib.request.urlopen(request, timeout=30).close()
+    other = remote_app(tmp_path / "other", opensearch, taken)
+    with pytest.raises(SearchUnavailable, match="refused") as refused:
+        other.reindex()
+    assert "alias" in str(refused.value)
