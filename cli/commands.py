@@ -192,13 +192,17 @@ def _report(report: Any) -> None:
 
 
 def _queued_notice(queued: int) -> None:
-    if queued:
-        click.echo(
-            f"stored; {queued} statement{'s' if queued != 1 else ''} queued for indexing behind"
-            " another hatsugen command that is writing the search index (a reindex or an"
-            " import); they become searchable as soon as it is done",
-            err=True,
-        )
+    if not queued:
+        return
+    lazy = click.get_current_context().find_object(_Lazy)
+    if lazy is not None and lazy._app is not None and lazy._app.remote is not None:
+        why = ("for the search cluster, which has not taken them yet (said above); they are"
+               " sent when it answers")  # fmt: skip
+    else:
+        why = ("behind another hatsugen command that is writing the search index (a reindex"
+               " or an import); they become searchable as soon as it is done")  # fmt: skip
+    click.echo(f"stored; {queued} statement{'s' if queued != 1 else ''} queued for indexing"
+               f" {why}", err=True)  # fmt: skip
 
 
 @cli.command("import")

@@ -145,8 +145,13 @@ def test_changes_for_a_cluster_that_cannot_be_reached_are_queued_then_sent(
     assert down.stats()["queued_for_indexing"] == 1
     with pytest.raises(SearchUnavailable, match="cannot be reached"):
         down.search(SearchRequest(q="図書館"))
+    more = write_jsonl(tmp_path / "b.jsonl", [statement(id="second", text="灯台を建設します。")])
+    told = Cli(home)("--search-url", "http://127.0.0.1:9", "--search-index", name, "import",
+                     str(more))  # fmt: skip
+    assert told.exit_code == 0 and "cannot be reached" in told.stderr
+    assert "queued for indexing for the search cluster" in told.stderr
     up = remote_app(home, opensearch, name)  # the cluster answers again
-    assert up.stats()["queued_for_indexing"] == 1
+    assert up.stats()["queued_for_indexing"] == 2
     assert found(up, "図書館") == {"mizuhara-2024-05-01"}
     assert up.stats()["queued_for_indexing"] == 0 and up.check(repair=False) == CLEAN
 
