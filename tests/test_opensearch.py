@@ -4,6 +4,7 @@ with the archive (versions, queue, drift, rebuilds)."""
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterator
 from pathlib import Path
@@ -198,6 +199,8 @@ def test_cli_and_web_search_through_the_cluster_as_they_do_embedded(
     assert "<mark>五兆円</mark>" in api["results"][0]["highlights"]["text"]
     page = web.get("/?q=五兆円").get_data(as_text=True)
     assert 'href="/s/budget"' in page
+    exported = web.get("/api/search?q=計上&format=jsonl").get_data(as_text=True).splitlines()
+    assert [json.loads(line)["id"] for line in exported] == ["budget"]
     feed = web.get("/feed?q=櫻田").get_data(as_text=True)
     assert "sakurada" in feed and "budget" not in feed
     check = web.post("/api/check-quote", json={"quote": "防衛費として五兆円を計上します"})
