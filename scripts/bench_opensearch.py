@@ -97,14 +97,14 @@ def compare(base: dict, remote: Hatsugen, queries: list[str], reps: int) -> None
     same_totals = sum(answers[q].get("total") == base[q].get("total")
                       and answers[q].get("matched") == base[q].get("matched")
                       for q in queries)  # fmt: skip
-    ids = {q: [[i for i, _ in a[q].get("page", [])] for a in (answers, base)] for q in queries}
-    same_ids = sum(a == b for a, b in ids.values())
-    same_sets = sum(sorted(a) == sorted(b) for a, b in ids.values())
+    ids = [[[i for i, _ in a[q].get("page", [])] for a in (answers, base)] for q in queries]
+    same_ids = sum(a == b for a, b in ids)
+    same_sets = sum(sorted(a) == sorted(b) for a, b in ids)
     print(f"  queries: p50 {pct(times, 50) * 1000:.1f} ms, p95 {pct(times, 95) * 1000:.1f} ms;"
           f" identical totals and tiers {same_totals}/{len(queries)}; first page same order"
           f" {same_ids}/{len(queries)}, same statements {same_sets}/{len(queries)}")  # fmt: skip
     for q in queries:
-        if answers[q].get("total") != base[q].get("total"):
+        if answers[q] != base[q]:
             print(f"  differs: {q}: {base[q]} / {answers[q]}")
 
 
