@@ -52,14 +52,29 @@ class Stats:
         return boost * (math.log(max(self.statements, 1) / (df + 1)) + 1)
 
 
-def scored_words(q: wq.Query) -> set[tuple[str, str]]:
-    """(field, word) of every word the query scores: its terms and its phrases' words."""
-    out: set[tuple[str, str]] = set()
-    for leaf in q.leaves() if not q.is_leaf() else [q]:
+def _pattern(leaf: wq.Prefix | wq.Wildcard) -> tuple[str, str]:
+    """A prefix's or wildcard's query kind, and the word its document count is kept under."""
+    kind = "prefix" if isinstance(leaf, wq.Prefix) else "wildcard"
+    return kind, f"{kind}:{leaf.text}"
+
+
+def counted(q: wq.Query) -> dict[tuple[str, str], dict[str, Any]]:
+    """What Stats counts the statements of, (field, word) → the query that finds them: each
+    word the query scores (its terms, its phrases' words) and each prefix or wildcard."""
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for leaf in q.leaves():
         if isinstance(leaf, wq.Term) and leaf.fieldname in SEARCH_FIELDS:
-            out.add((leaf.fieldname, leaf.text))
+            words = [leaf.text]
         elif isinstance(leaf, wq.Phrase):
-            out.update((leaf.fieldname, w) for w in leaf.words)
+            words = leaf.words
+        elif isinstance(leaf, wq.Prefix | wq.Wildcard):
+            kind, key = _pattern(leaf)
+            out[(leaf.fieldname, key)] = {kind: {leaf.fieldname: leaf.text}}
+            continue
+        else:
+            continue
+        for w in words:
+            out[(leaf.fieldname, w)] = {"term": {leaf.fieldname: {"value": w}}}
     return out
 
 
@@ -93,11 +108,9 @@ def to_dsl(q: wq.Query, stats: Stats) -> dict[str, Any]:
     # The words a prefix or pattern matches are scored together, as one word as frequent as
     # the pattern: an approximation (Whoosh scores each word, and drops the field's boost).
     if isinstance(q, wq.Prefix | wq.Wildcard):
-        kind = "prefix" if isinstance(q, wq.Prefix) else "wildcard"
+        kind, key = _pattern(q)
         pattern = {kind: {q.fieldname: {"value": q.text, "rewrite": "scoring_boolean"}}}
-        df = stats.frequency.get((q.fieldname, f"{kind}:{q.text}"), 0)
-        weight = math.log(max(stats.statements, 1) / (df + 1)) + 1
-        return _bm25f(pattern, q.fieldname, weight, stats)
+        return _bm25f(pattern, q.fieldname, stats.weight(q.fieldname, key, 1.0), stats)
     if isinstance(q, wq.AndNot):
         return {"bool": {"must": [to_dsl(q.a, stats)], "must_not": [to_dsl(q.b, stats)]}}
     if isinstance(q, wq.Not):  # scores 1, as Whoosh's inverse matcher does
@@ -113,17 +126,6 @@ def to_dsl(q: wq.Query, stats: Stats) -> dict[str, Any]:
             body["boost"] = boost
         return {"bool": body}
     raise QueryError(f"uses a query form ({type(q).__name__}) the search cluster cannot run", "q")
-
-
-def patterns(q: wq.Query) -> dict[tuple[str, str], dict[str, Any]]:
-    """The query's prefixes and wildcards, as the queries whose document counts stand for
-    their document frequency."""
-    out = {}
-    for leaf in q.leaves() if not q.is_leaf() else [q]:
-        if isinstance(leaf, wq.Prefix | wq.Wildcard):
-            kind = "prefix" if isinstance(leaf, wq.Prefix) else "wildcard"
-            out[(leaf.fieldname, f"{kind}:{leaf.text}")] = {kind: {leaf.fieldname: leaf.text}}
-    return out
 
 
 def filters(req: SearchRequest) -> list[dict[str, Any]]:
@@ -213,20 +215,17 @@ class OpenSearchEngine:
     def _stats(self, q: wq.Query) -> Stats:
         """N, the fields' average lengths and the query's words' document frequencies, in
         one request (Whoosh takes them from the whole index; so does this)."""
-        words = sorted(scored_words(q))
-        counted = {f"w{i}": {"term": {f: {"value": w}}} for i, (f, w) in enumerate(words)}
-        pats = patterns(q)
-        counted |= {f"p{i}": body for i, body in enumerate(pats.values())}
+        wanted = counted(q)
+        keys = list(wanted)
         aggs: dict[str, Any] = {f"len_{f}": {"sum": {"field": f"len_{f}"}} for f in SEARCH_FIELDS}
-        if counted:
-            aggs["df"] = {"filters": {"filters": counted}}
+        if keys:
+            aggs["df"] = {"filters": {"filters": {str(i): wanted[k] for i, k in enumerate(keys)}}}
         answer = self._run({"size": 0, "track_total_hits": True, "query": {"match_all": {}},
                             "aggs": aggs})  # fmt: skip
         n = answer["hits"]["total"]["value"]
         found = answer["aggregations"]
-        buckets = found["df"]["buckets"] if counted else {}
-        frequency = {key: buckets[f"w{i}"]["doc_count"] for i, key in enumerate(words)}
-        frequency |= {key: buckets[f"p{i}"]["doc_count"] for i, key in enumerate(pats)}
+        buckets = found["df"]["buckets"] if keys else {}
+        frequency = {k: buckets[str(i)]["doc_count"] for i, k in enumerate(keys)}
         average = {f: found[f"len_{f}"]["value"] / n if n else 1.0 for f in SEARCH_FIELDS}
         return Stats(n, average, frequency)
 
