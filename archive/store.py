@@ -1105,6 +1105,19 @@ class Store:
             return [], seq
         return list(dict.fromkeys(r[1] for r in rows)), rows[-1][0]
 
+    def batches_since(self, seq: int) -> Iterator[tuple[list[str], int]]:
+        """changes_since, batch after batch until the log is worked off; each batch's last
+        seq is where the next one starts (and what the caller records as its mark)."""
+        while True:
+            ids, seq = self.changes_since(seq)
+            if not ids:
+                return
+            yield ids, seq
+
+    def queued_since(self, seq: int) -> set[str]:
+        """Every statement changed after `seq`, in one read (for `check`)."""
+        return set(self.changes_since(seq, limit=10**9)[0])
+
     def pending_since(self, seq: int) -> int:
         row = self.conn.execute(
             "SELECT count(DISTINCT statement_id) FROM index_log WHERE seq > ?", (seq,)

@@ -459,10 +459,7 @@ class Hatsugen:
             with self.index.write_lock(timeout=wait):
                 name = self.index.open(locked=True).hatsugen_name
                 mark = self.store.mark(name) or 0
-                while True:
-                    ids, top = self.store.changes_since(mark)
-                    if not ids:
-                        break
+                for ids, top in self.store.batches_since(mark):
                     done = indexing(len(ids)) if indexing else None
                     indexed += self._index_ids(ids, done=done)
                     self.store.set_mark(name, top)
@@ -470,9 +467,7 @@ class Hatsugen:
                 rebuilding = self.store.mark(REINDEX_MARK)
                 if rebuilding is not None and self.index.clear_orphans():
                     self.store.set_mark(REINDEX_MARK, None)  # its rebuild was killed
-                    rebuilding = None
-                self.store.prune_log(self.prunable(mark if rebuilding is None
-                                                   else min(mark, rebuilding)))  # fmt: skip
+                self.store.prune_log(self.prunable(mark))
         except IndexBusy:
             return Drained(indexed=indexed, pending=self.pending())
         return Drained(indexed=indexed, pending=0)
@@ -483,7 +478,7 @@ class Hatsugen:
         """(Re)index these statements, or drop them from the index if the store lacks them."""
         docs = self._documents(ids)
         if done is not None:
-            docs = _counted(docs, done)
+            docs = counted(docs, done)
         found: set[str] = set()
         written = self.index.write_locked(_noting(docs, found), name=name)
         gone = [i for i in ids if i not in found]
@@ -510,13 +505,12 @@ class Hatsugen:
 
     def prunable(self, upto: int) -> int:
         """How far the outbox may be forgotten: no further than any search index (this home's
-        embedded one, each cluster it was pointed at) has taken in, so that switching
-        engines never leaves one of them silently behind."""
-        marks = self.store.marks()
-        current = self.index.current_name()
-        kept = [seq for name, seq in marks.items()
-                if name.startswith("os:") or name == current]  # fmt: skip
-        return min([upto, *kept])
+        embedded one, each cluster it was pointed at) has taken in, nor than a running
+        rebuild started from, so that switching engines never leaves one of them behind."""
+        kept = (self.index.current_name(), REINDEX_MARK)
+        marks = [seq for name, seq in self.store.marks().items()
+                 if name.startswith("os:") or name in kept]  # fmt: skip
+        return min([upto, *marks])
 
     def pending(self) -> int:
         """Statements stored but not yet in the live index (queued behind a busy writer, or
@@ -601,10 +595,7 @@ class Hatsugen:
                     conn.execute("COMMIT")
                 with self.index.write_lock():
                     mark = start
-                    while True:
-                        ids, top = self.store.changes_since(mark)
-                        if not ids:
-                            break
+                    for ids, top in self.store.batches_since(start):
                         self._index_ids(ids, name=name)
                         mark = top
                     self.store.set_mark(name, mark)
@@ -637,12 +628,7 @@ class Hatsugen:
             else:
                 return _check_report(outdated=[self.index.folder.name])
         self.drain(wait=0 if not repair else None)
-        speakers = self.speakers_by_id()
-        expected = {
-            record["id"]: stamp(version, speakers[record["speaker"]])
-            for record, version in self.store.rows()
-            if "retracted" not in record
-        }
+        expected = self.expected_stamps()
         try:
             actual = self.index.stamps()  # reads every document: a damaged index shows here
         except Exception as err:
@@ -652,27 +638,26 @@ class Hatsugen:
                 return _check_report()
             return _check_report(unreadable=[f"{type(err).__name__}: {err}"[:300]])
         orphaned = self.index.orphans()
-        name = self.index.current_name()
-        queued = set(self.store.changes_since(self.store.mark(name) or 0, limit=10**9)[0])
-        differ = {i for i in expected.keys() & actual.keys() if expected[i] != actual[i]}
-        found = {
-            "missing": sorted(expected.keys() - actual.keys() - queued),
-            "stale": sorted(differ - queued),
-            "extra": sorted(actual.keys() - expected.keys() - queued),
-        }
-        if repair and any(found.values()):
+        queued = self.store.queued_since(self.store.mark(self.index.current_name()) or 0)
+        found = _check_report(**drift(expected, actual, queued), orphaned=orphaned)
+        if repair and (found["missing"] or found["stale"] or found["extra"]):
             with self.index.write_lock():
                 self.index.write_locked(
                     self._documents(found["missing"] + found["stale"]), deletes=found["extra"]
                 )
-        found["unreadable"] = []
-        found["outdated"] = []
-        found["orphaned"] = orphaned
         if repair and orphaned:
             with self.index.write_lock():
                 self.index.clear_orphans()
-        found["queued"] = sorted(queued & expected.keys())
         return found
+
+    def expected_stamps(self) -> dict[str, str]:
+        """What every search index must hold: the stamp of each statement not retracted."""
+        speakers = self.speakers_by_id()
+        return {
+            record["id"]: stamp(version, speakers[record["speaker"]])
+            for record, version in self.store.rows()
+            if "retracted" not in record
+        }
 
     def speaker_lookup(self) -> SpeakerLookup:
         """The archive's speakers indexed for name lookups, rebuilt when a speaker changes."""
@@ -945,6 +930,20 @@ def _check_report(**found: list[str]) -> dict[str, list[str]]:
     return {kind: found.get(kind, []) for kind in kinds}
 
 
+def drift(
+    expected: dict[str, str], actual: dict[str, str], queued: set[str]
+) -> dict[str, list[str]]:
+    """An index's stamps against the archive's: statements missing, stale and extra, and
+    those queued for it, listed apart (not drift: the next sync sends them)."""
+    differ = {i for i in expected.keys() & actual.keys() if expected[i] != actual[i]}
+    return {
+        "missing": sorted(expected.keys() - actual.keys() - queued),
+        "stale": sorted(differ - queued),
+        "extra": sorted(actual.keys() - expected.keys() - queued),
+        "queued": sorted(queued & expected.keys()),
+    }
+
+
 # Where a result matched, for its card: its text, the original beside a translation, a
 # translation, the speaker's names, its metadata (role, event, place, topics).
 MATCHED_IN = ["text", "original", "translation", "speaker", "meta"]
@@ -1046,11 +1045,12 @@ def _noting(docs: Iterator[dict], seen: set[str]) -> Iterator[dict]:
         yield doc
 
 
-def _counted(docs: Iterator[dict], done: Callable[[int], None]) -> Iterator[dict]:
-    for n, doc in enumerate(docs, start=1):
-        yield doc
-        if n % 200 == 0:
-            done(200)
+def counted(items: Iterable[T], done: Callable[[int], None], every: int = 200) -> Iterator[T]:
+    """The items, `done(every)` told after each `every` of them has been taken."""
+    for n, item in enumerate(items, start=1):
+        yield item
+        if n % every == 0:
+            done(every)
 
 
 __all__ = [

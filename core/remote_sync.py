@@ -16,18 +16,17 @@ from typing import TYPE_CHECKING
 
 from hatsugen.index import IndexBusy
 from hatsugen.index.opensearch_index import (
+    Item,
     RemoteIndex,
     SearchUnavailable,
     default_shape,
     remote_documents,
 )
-from hatsugen.index.schema import document, stamp
+from hatsugen.index.schema import document
 from hatsugen.index.settings import seconds_from_env
 
 if TYPE_CHECKING:
     from .core import Drained, Hatsugen
-
-Item = tuple[str, int | None, dict | None]  # id, version, document (None: remove it)
 
 
 class RemoteSync:
@@ -108,7 +107,7 @@ class RemoteSync:
     def drain(self, wait: float | None = None) -> Drained:
         """Send every logged change the cluster lacks, if this home's index lock can be had
         within `wait` seconds; while the cluster cannot be reached, leave them queued."""
-        from .core import REINDEX_MARK, Drained
+        from .core import Drained
 
         store = self.app.store
         wait = seconds_from_env("HATSUGEN_INDEX_WAIT", 10.0) if wait is None else wait
@@ -119,10 +118,7 @@ class RemoteSync:
             with self.app.index.write_lock(timeout=wait):
                 name = self.mark_name
                 mark = store.mark(name) or 0
-                while True:
-                    ids, top = store.changes_since(mark)
-                    if not ids:
-                        break
+                for ids, top in store.batches_since(mark):
                     pushed = self.remote.push(self.items(ids))
                     if pushed.failed:
                         raise SearchUnavailable(
@@ -132,10 +128,7 @@ class RemoteSync:
                     sent += len(ids)
                     store.set_mark(name, top)
                     mark = top
-                rebuilding = store.mark(REINDEX_MARK)
-                store.prune_log(
-                    self.app.prunable(mark if rebuilding is None else min(mark, rebuilding))
-                )
+                store.prune_log(self.app.prunable(mark))
         except IndexBusy:
             return Drained(indexed=sent, pending=self.pending_or_all())
         except SearchUnavailable as err:
@@ -162,7 +155,7 @@ class RemoteSync:
     def reindex(self, progress: Callable[[int], None] | None = None) -> int:
         """Fill a new concrete index from the store, take in what changed meanwhile, then move
         the alias to it in one call: searches never see a missing or half-built index."""
-        from .core import REINDEX_MARK
+        from .core import REINDEX_MARK, counted
 
         app, store, remote = self.app, self.app.store, self.remote
         with app.index.reindex_lock():
@@ -176,16 +169,13 @@ class RemoteSync:
                     try:
                         items = self.items()
                         if progress is not None:
-                            items = _counted(items, progress)
+                            items = counted(items, progress, every=1000)
                         remote.push(items, index=new)
                     finally:
                         store.conn.execute("COMMIT")
                     with app.index.write_lock():
                         mark = start
-                        while True:
-                            ids, top = store.changes_since(mark)
-                            if not ids:
-                                break
+                        for ids, top in store.batches_since(start):
                             remote.push(self.items(ids), index=new)
                             mark = top
                         remote.refresh(new)
@@ -202,7 +192,7 @@ class RemoteSync:
     def check(self, *, repair: bool) -> dict[str, list[str]]:
         """Ids and versions (stamps) in the cluster against the store: missing, stale, extra;
         the queued are listed apart, not as drift. `repair` sends and removes what differs."""
-        from .core import _check_report
+        from .core import _check_report, drift
 
         app = self.app
         try:
@@ -212,26 +202,13 @@ class RemoteSync:
                 self.reindex()
             if repair:
                 self.drain(wait=None)
-            speakers = app.speakers_by_id()
-            expected = {
-                record["id"]: stamp(version, speakers[record["speaker"]])
-                for record, version in app.store.rows()
-                if "retracted" not in record
-            }
+            expected = app.expected_stamps()
             held = self.remote.stamps()
-            actual = {i: stamp for i, (stamp, _) in held.items()}
-            queued = set(
-                app.store.changes_since(app.store.mark(self.mark_name) or 0, limit=10**9)[0]
-            )
+            queued = app.store.queued_since(app.store.mark(self.mark_name) or 0)
         except SearchUnavailable as err:
             return _check_report(unreadable=[str(err)])
-        differ = {i for i in expected.keys() & actual.keys() if expected[i] != actual[i]}
-        found = _check_report(
-            missing=sorted(expected.keys() - actual.keys() - queued),
-            stale=sorted(differ - queued),
-            extra=sorted(actual.keys() - expected.keys() - queued),
-            queued=sorted(queued & expected.keys()),
-        )
+        actual = {i: stamp for i, (stamp, _) in held.items()}
+        found = _check_report(**drift(expected, actual, queued))
         if repair and (found["missing"] or found["stale"] or found["extra"]):
             items = list(self.items(found["missing"] + found["stale"]))
             # At the cluster's own version: a statement of that id stored later still goes in.
@@ -239,10 +216,3 @@ class RemoteSync:
             self.remote.push(items)
             self.remote.refresh()
         return found
-
-
-def _counted(items: Iterator[Item], progress: Callable[[int], None]) -> Iterator[Item]:
-    for n, item in enumerate(items, start=1):
-        yield item
-        if n % 1000 == 0:
-            progress(1000)

@@ -141,6 +141,9 @@ def remote_documents(docs: Iterable[dict]) -> Iterator[dict]:
         yield out
 
 
+Item = tuple[str, int | None, dict | None]  # id, version (None: whatever), document (None: remove)
+
+
 @dataclass
 class Pushed:
     sent: int = 0  # documents and deletions the cluster took
@@ -199,16 +202,14 @@ class RemoteIndex:
             self._call("a look at the alias", lambda: self.client.indices.get_alias(name=self.name))
         )
 
-    def push(
-        self, items: Iterable[tuple[str, int, dict | None]], index: str | None = None
-    ) -> Pushed:
+    def push(self, items: Iterable[Item], index: str | None = None) -> Pushed:
         """Index or delete statements, BATCH at a time: (id, version, document or None for
         gone). External versions: a version older than the cluster's is refused (a late
         or repeated update never overwrites a newer one); the same version is written again,
         as a speaker's new name leaves the statement's version as it was."""
         target = index or self.name
         report = Pushed()
-        batch: list[tuple[str, int | None, dict | None]] = []
+        batch: list[Item] = []
         for item in items:
             batch.append(item)
             if len(batch) >= BATCH:
@@ -218,9 +219,29 @@ class RemoteIndex:
             self._bulk(batch, target, report)
         return report
 
-    def _bulk(
-        self, batch: list[tuple[str, int | None, dict | None]], target: str, report: Pushed
-    ) -> None:
+    def _bulk(self, batch: list[Item], target: str, report: Pushed) -> None:
+        """One batch; what the cluster could not take for now (no answer, or busy: 429,
+        503, for the request or an item) is sent again after 0.5, 1 and 2 s, then said."""
+        delay = 0.5
+        for attempt in range(RETRIES + 1):
+            try:
+                batch = self._sent(batch, target, report)
+            except SearchUnavailable as err:
+                if attempt == RETRIES or not err.transient:
+                    raise
+            else:
+                if not batch:
+                    return
+                if attempt == RETRIES:
+                    raise SearchUnavailable(
+                        f"the search cluster at {self.url} stayed too busy to take"
+                        f" {len(batch)} statements"
+                    )
+            time.sleep(delay)
+            delay *= 2
+
+    def _sent(self, batch: list[Item], target: str, report: Pushed) -> list[Item]:
+        """Send a batch in one bulk request; returns the items the cluster was too busy for."""
         body: list[dict] = []
         for sid, version, doc in batch:
             meta: dict[str, Any] = {"_index": target, "_id": sid}
@@ -231,20 +252,9 @@ class RemoteIndex:
             else:
                 body.append({"index": meta})
                 body.append(doc)
-        delay = 0.5
-        for attempt in range(RETRIES + 1):
-            try:
-                answer = self._call(
-                    "a bulk write", lambda: self.client.bulk(body=body, refresh=False)
-                )
-                break
-            except SearchUnavailable as err:
-                if attempt == RETRIES or not err.transient:
-                    raise
-                time.sleep(delay)
-                delay *= 2
-        retry: list[tuple[str, int | None, dict | None]] = []
-        by_id = {sid: (sid, v, d) for sid, v, d in batch}
+        answer = self._call("a bulk write", lambda: self.client.bulk(body=body, refresh=False))
+        by_id = {item[0]: item for item in batch}
+        busy: list[Item] = []
         for item in answer["items"]:
             ((action, result),) = item.items()
             status = result.get("status", 500)
@@ -253,12 +263,10 @@ class RemoteIndex:
             elif status == 409:
                 report.superseded += 1
             elif status in (429, 503):
-                retry.append(by_id[result["_id"]])
+                busy.append(by_id[result["_id"]])
             else:
                 report.failed.append(f"{result['_id']}: {result.get('error')}")
-        if retry:
-            time.sleep(delay)
-            self._bulk(retry, target, report)
+        return busy
 
     def count(self) -> int:
         """Documents behind the alias."""
