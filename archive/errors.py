@@ -21,6 +21,7 @@ class RecordError(ArchiveError):
         source: str | None = None,
         line: int | None = None,
         item: int | None = None,
+        part: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -28,16 +29,21 @@ class RecordError(ArchiveError):
         self.source = source
         self.line = line
         self.item = item
+        self.part = part  # a place a source format names: "cue 12", "speechRecord 3 (…)"
 
     def located(
-        self, source: str | None, line: int | None = None, item: int | None = None
+        self,
+        source: str | None,
+        line: int | None = None,
+        item: int | None = None,
+        part: str | None = None,
     ) -> RecordError:
         """Return a copy (of the same kind, with what it carries) that also says where the
         record was read from."""
         out = self.__class__.__new__(self.__class__)
         out.__dict__.update(self.__dict__)
         out.args = self.args
-        out.source, out.line, out.item = source, line, item
+        out.source, out.line, out.item, out.part = source, line, item, part
         return out
 
     def where(self) -> str:
@@ -48,6 +54,8 @@ class RecordError(ArchiveError):
             parts.append(f"line {self.line}")
         if self.item is not None:
             parts.append(f"array index {self.item}")
+        if getattr(self, "part", None):
+            parts.append(self.part)
         return ", ".join(parts)
 
     def __str__(self) -> str:

@@ -52,11 +52,12 @@ def _why(err: Exception) -> str:
 
 
 EXPORT_FORMAT = "hatsugen-archive"
-EXPORT_VERSION = 3
+EXPORT_VERSION = 4
 # Version 1 lacked wording, spoken_lang, attribution and archived URLs; version 2 had role,
 # event, place, topics and source titles as plain strings only (3 also takes {lang: text}).
+# Version 3 had no event_id, order, meeting or media (real sources, time codes).
 # Each version's records are valid records of the next, so old documents import unchanged.
-IMPORTABLE_VERSIONS = (1, 2, 3)
+IMPORTABLE_VERSIONS = (1, 2, 3, 4)
 SCHEMA_PATH = Path(__file__).with_name("data") / "export.schema.json"
 
 _WS = " \t\r\n"

@@ -47,6 +47,10 @@ STATEMENT_FIELDS = (
     "translations",
     "source",
     "event",
+    "event_id",
+    "order",
+    "meeting",
+    "media",
     "place",
     "topics",
     "context",
@@ -64,6 +68,11 @@ NEW_SPEAKER_FIELD = "new_speaker"
 SPEAKER_FIELDS = ("id", "name", "reading", "aliases")
 TRANSLATION_FIELDS = ("lang", "text", "by", "original")
 SOURCE_FIELDS = ("url", "archived_url", "title", "publisher", "date")
+# Where a parliament's record says it (the Diet minutes: nameOfHouse, nameOfMeeting, session,
+# issue, meetingURL): facets and filters of search, and the event page's source.
+MEETING_FIELDS = ("house", "committee", "session", "issue", "url")
+MEDIA_FIELDS = ("url", "start", "end")
+MAX_ORDER = 1_000_000
 
 # Matched whole (fullmatch) and ASCII only: `$` would let "abc\n" through, `\d` "٢٠٢٥".
 ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]{0,127}", re.ASCII)
@@ -295,6 +304,74 @@ def _source(value: Any, field: str = "source") -> dict:
     return out
 
 
+def _meeting(value: Any, field: str = "meeting") -> dict:
+    if not isinstance(value, dict):
+        raise RecordError("must be an object with house, committee, session, issue, url", field)
+    _check_keys(value, MEETING_FIELDS, field + ".")
+    out: dict[str, Any] = {}
+    for key in MEETING_FIELDS:
+        item = value.get(key)
+        if item is None:
+            continue
+        if key == "session":
+            if type(item) is not int or not 1 <= item < 10_000:
+                raise RecordError("must be a whole number (the Diet session, e.g. 217)",
+                                  f"{field}.session")  # fmt: skip
+            out[key] = item
+            continue
+        out[key] = _string(item, f"{field}.{key}").strip()
+        if key == "url":
+            check_url(out[key], f"{field}.url")
+    return out
+
+
+def _seconds(value: Any, field: str) -> int | float:
+    if type(value) not in (int, float) or value != value or not 0 <= value < 10**7:
+        raise RecordError("must be a number of seconds from the start of the media, e.g. 754.5",
+                          field)  # fmt: skip
+    return round(value, 3) if isinstance(value, float) else value
+
+
+def _media(value: Any, field: str = "media") -> dict:
+    """Where in a recording the statement is: a URL and its start (and end) in seconds."""
+    if not isinstance(value, dict):
+        raise RecordError("must be an object with url, start and end (seconds)", field)
+    _check_keys(value, MEDIA_FIELDS, field + ".")
+    if value.get("url") is None:
+        raise RecordError("is required", field + ".url")
+    url = _string(value["url"], field + ".url").strip()
+    check_url(url, field + ".url")
+    out: dict[str, Any] = {"url": url}
+    if value.get("start") is not None:
+        out["start"] = _seconds(value["start"], field + ".start")
+    if value.get("end") is not None:
+        out["end"] = _seconds(value["end"], field + ".end")
+        if "start" not in out:
+            raise RecordError("an end needs a start", field + ".start")
+        if out["end"] < out["start"]:
+            raise RecordError(f"{out['end']} is before the start ({out['start']})", field + ".end")
+    return out
+
+
+def _order(value: Any, field: str = "order") -> int:
+    if type(value) is not int or not 0 <= value <= MAX_ORDER:
+        raise RecordError(f"must be a whole number from 0 to {MAX_ORDER:,} (the statement's"
+                          " place in its event, e.g. the Diet's speechOrder)", field)  # fmt: skip
+    return value
+
+
+def event_key(record: dict) -> str | None:
+    """The event a statement belongs to: its `event_id`, else one derived from its event's
+    name and date (so statements of one summit, typed in one by one, still read together);
+    None for a statement with neither."""
+    if record.get("event_id"):
+        return record["event_id"]
+    if not record.get("event"):
+        return None
+    key = json.dumps([record["event"], record.get("date")], ensure_ascii=False, sort_keys=True)
+    return "ev-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+
+
 # The longest text a statement or translation may have: 200,000 characters, six times the
 # longest of 10,000 real Diet speeches (30,904). A 10 MB "statement" made every search that
 # found it slow and its page 10 MB; a longer speech is recorded in parts.
@@ -387,6 +464,19 @@ def validate(record: Any) -> dict:
     for key in ("event", "place"):
         if record.get(key) is not None:
             out[key] = _localized(record[key], key)
+    if record.get("event_id") is not None:
+        eid = _string(record["event_id"], "event_id")
+        if not ID_RE.fullmatch(eid):
+            raise RecordError(f"{shown(eid)} is not a URL-safe id", "event_id")
+        out["event_id"] = eid
+    if record.get("order") is not None:
+        out["order"] = _order(record["order"])
+    if record.get("meeting") is not None:
+        meeting = _meeting(record["meeting"])
+        if meeting:
+            out["meeting"] = meeting
+    if record.get("media") is not None:
+        out["media"] = _media(record["media"])
     if record.get("topics") is not None:
         topics = _localized_list(record["topics"], "topics")
         if topics:

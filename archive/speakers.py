@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 from .localized import script_lang
+from .kana import romaji
 
 _SPACE_RE = re.compile(r"\s+")
 
@@ -84,8 +85,19 @@ def merge(stored: dict, incoming: dict) -> dict:
     return out
 
 
+def same_reading(stored: dict, incoming: dict) -> bool:
+    """Whether two speakers' readings agree (or one has none): kana width, katakana and
+    spaces aside (いわぶちとも is いわぶち とも)."""
+    a, b = stored.get("reading"), incoming.get("reading")
+    if not a or not b:
+        return True
+    a, b = name_key(a), name_key(b)
+    return (romaji(a) or a) == (romaji(b) or b)
+
+
 def slug_for(speaker: dict) -> str:
-    """A readable URL-safe id: the English name as a slug, else a short hash of a name."""
+    """A readable URL-safe id: the English name as a slug, else the reading in Latin letters,
+    else a short hash of a name."""
     names = speaker.get("name", {})
     en = names.get("en")
     if en:
@@ -93,5 +105,8 @@ def slug_for(speaker: dict) -> str:
         slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
         if slug:
             return slug[:60]
+    latin = romaji(speaker["reading"]) if speaker.get("reading") else None
+    if latin:
+        return latin[:60]  # いしば しげる: ishiba-shigeru
     first = next(iter(names.values()), None) or speaker.get("aliases", ["?"])[0]
     return "sp-" + hashlib.sha256(first.encode("utf-8")).hexdigest()[:10]

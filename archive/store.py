@@ -39,6 +39,7 @@ from .records import (
     base_version,
     changed_fields,
     content_id,
+    event_key,
     same_date,
     validate,
 )
@@ -64,6 +65,17 @@ def _rekey_speakers(tx: sqlite3.Connection) -> None:
             "INSERT OR IGNORE INTO speaker_keys (key, speaker_id) VALUES (?, ?)",
             [(k, sid) for k in sp.keys_of(json.loads(data))],
         )
+
+
+def _add_event_keys(tx: sqlite3.Connection) -> None:
+    """Version 7: the event each statement belongs to, so an event page reads them in order."""
+    tx.execute("ALTER TABLE statements ADD COLUMN event_key TEXT")
+    tx.execute("CREATE INDEX statements_event ON statements(event_key)")
+    rows = tx.execute("SELECT id, record FROM statements WHERE record LIKE '%\"event\"%'")
+    tx.executemany(
+        "UPDATE statements SET event_key = ? WHERE id = ?",
+        [(event_key(json.loads(record)), rid) for rid, record in rows.fetchall()],
+    )
 
 
 MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
@@ -184,6 +196,7 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     CREATE INDEX proposals_statement ON proposals(statement_id, state);
     """,
     _rekey_speakers,  # version 6: name keys ignore invisible characters
+    _add_event_keys,  # version 7
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -240,6 +253,7 @@ class ImportReport:
     new_speakers: list[str] = field(default_factory=list)  # speakers this write created
     conflicts: list[Conflict] = field(default_factory=list)  # based on an old version: skipped
     superseded: list[Finding] = field(default_factory=list)  # an old version again: unchanged
+    skipped: list[str] = field(default_factory=list)  # what a source format leaves out, why
 
     @property
     def changed(self) -> list[str]:
@@ -464,6 +478,15 @@ class Store:
                     " speaker id", "speaker", named[0], self._described(exact),
                 )  # fmt: skip
             stored = self.get_speaker(exact[0]) if exact else None
+            if stored is not None and not sp.same_reading(stored, incoming):
+                # One name, two readings: namesakes (中島 なかじま / なかしま), never merged.
+                raise SpeakerUnclear(
+                    f"{_shown_names(named)} reads {incoming['reading']!r} here, but the"
+                    f" archived {sp.display_name(stored)} ({stored['id']}) reads"
+                    f" {stored['reading']!r}: two people of one name? Give the speaker id if"
+                    " they are one, or say it is a new speaker", "speaker.reading",
+                    named[0], self._described([stored["id"]]),
+                )  # fmt: skip
         if stored is not None:
             if not isinstance(given, str):  # a plain name adds nothing to who they are
                 self._merge_names(tx, stored, incoming, report, options)
@@ -873,7 +896,7 @@ class Store:
             _stamp_attribution(record, old, now, by, reason)
             text = _dumps(record)
             columns = (record["speaker"], record["lang"], record.get("kind"), record.get("date"),
-                       status_of(record))  # fmt: skip
+                       status_of(record), event_key(record))  # fmt: skip
             if row is None:
                 inserts.append((rid, *columns, text, '["created"]', base or 1, now, now, by,
                                 reason))  # fmt: skip
@@ -917,9 +940,9 @@ class Store:
             report.updated.append(rid)
             rekeyed.append(rid)
         tx.executemany(
-            "INSERT INTO statements (id, speaker_id, lang, kind, date, status, record, changed,"
-            " version, created_at, updated_at, updated_by, reason)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO statements (id, speaker_id, lang, kind, date, status, event_key, record,"
+            " changed, version, created_at, updated_at, updated_by, reason)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             inserts,
         )
         tx.executemany(
@@ -929,7 +952,7 @@ class Store:
         )
         tx.executemany(
             "UPDATE statements SET speaker_id = ?, lang = ?, kind = ?, date = ?, status = ?,"
-            " record = ?, version = ?, changed = ?, updated_at = ?, updated_by = ?, reason = ?"
+            " event_key = ?, record = ?, version = ?, changed = ?, updated_at = ?, updated_by = ?, reason = ?"
             " WHERE id = ?",
             updates,
         )
@@ -1255,6 +1278,39 @@ class Store:
         )
         return [json.loads(r[0]) for r in rows]
 
+    def role_history(self, speaker_id: str) -> list[dict]:
+        """The roles a speaker was quoted in, as each statement gave it at the time, in the
+        order they were first held: [{role, first, last, count}] (dates as recorded)."""
+        rows = self.conn.execute(
+            "SELECT record -> '$.role' AS role, min(date), max(date), count(*)"
+            " FROM statements WHERE speaker_id = ? AND role IS NOT NULL"
+            " AND json_extract(record, '$.retracted') IS NULL"
+            " GROUP BY role ORDER BY min(date) IS NULL, min(date), max(date), role",
+            (speaker_id,),
+        )
+        return [{"role": json.loads(role), "first": first, "last": last, "count": count}
+                for role, first, last, count in rows]  # fmt: skip
+
+    def event_records(self, key: str) -> list[dict]:
+        """An event's statements in the order they were made (see event_ids)."""
+        return [json.loads(r[0]) for r in self._event_rows("record", key)]
+
+    def event_ids(self, key: str) -> list[str]:
+        """An event's statement ids in the order they were made: the source's order (the
+        Diet's speechOrder), else the time in the recording, else the date, else as archived.
+        Retracted ones are left out."""
+        return [r[0] for r in self._event_rows("id", key)]
+
+    def _event_rows(self, column: str, key: str) -> sqlite3.Cursor:
+        return self.conn.execute(
+            f"SELECT {column} FROM statements WHERE event_key = ?"
+            " AND json_extract(record, '$.retracted') IS NULL"
+            " ORDER BY json_extract(record, '$.order') IS NULL, json_extract(record, '$.order'),"
+            " json_extract(record, '$.media.start') IS NULL, json_extract(record, '$.media.start'),"
+            " date IS NULL, date, rowid",
+            (key,),
+        )
+
     def statement_ids_of(self, speaker_ids: Iterable[str]) -> list[str]:
         out: list[str] = []
         for sid in speaker_ids:
@@ -1413,7 +1469,7 @@ def _where(where: RecordError | None) -> str:
 def _locate(err: RecordError, where: RecordError | None) -> RecordError:
     if where is None:
         return err
-    return err.located(where.source, where.line, where.item)
+    return err.located(where.source, where.line, where.item, where.part)
 
 
 def _speaker_key(given: dict | str) -> Any:

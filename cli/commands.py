@@ -27,6 +27,8 @@ from hatsugen.home import resolve_home
 from hatsugen.index import SearchRequest
 from hatsugen.index.query import SORTS, QueryError
 from hatsugen.rules import Actor
+from hatsugen.sources import FORMATS as SOURCE_FORMATS
+from hatsugen.sources import MARKED_FORMATS, SourceOptions
 
 from . import textview
 
@@ -180,6 +182,7 @@ def _report(report: Any) -> None:
         ("look-alike", report.look_alike_speakers),
         ("new speaker", report.new_speakers),
         ("superseded", report.superseded),
+        ("left out", getattr(report, "skipped", [])),
         ("conflict", report.conflicts),
         ("role", report.roles),
         ("rejected", report.rejected),
@@ -239,15 +242,54 @@ def _queued_notice(queued: int) -> None:
     is_flag=True,
     help="Names that may mean an archived speaker (a family name, a reading…) are new people.",
 )
+@click.option(
+    "--from",
+    "fmt",
+    type=click.Choice(SOURCE_FORMATS),
+    default="json",
+    show_default=True,
+    help="The files' format: hatsugen's JSON, the Diet minutes API (kokkai), a transcript"
+    " (text or HTML), subtitles (vtt, srt).",
+)
+@click.option("--date", help="[sources] Date of what the files record (YYYY-MM-DD).")
+@click.option("--event", help="[sources] The event: '記者会見 | Press conference'.")
+@click.option("--event-id", help="[sources] A stable id for the event page (/e/ID).")
+@click.option("--source-url", help="[sources] Where the transcript was published.")
+@click.option("--source-title", help="[sources] Its title.")
+@click.option("--publisher", help="[sources] Its publisher.")
+@click.option("--media-url", help="[vtt, srt] The recording the times are in.")
+@click.option("--lang", help="[sources] Language of the text (default: ja if kana/kanji).")
+@click.option("--kind", type=click.Choice(KINDS), help="[sources] Kind of the statements.")
+@click.option(
+    "--speaker",
+    "speakers",
+    multiple=True,
+    metavar="MARKER=SPEAKER",
+    help="[transcript, vtt, srt] Who a marker is (an id or exact name; '-' leaves the turns"
+    " out, '?' makes them questions); without '=': the speaker of unmarked cues. Repeatable.",
+)
 @click.pass_context
-def import_cmd(ctx: click.Context, files: tuple[str, ...], **flags: bool) -> None:
-    """Import statements from JSON Lines, JSON array or export files ('-' for stdin).
+def import_cmd(
+    ctx: click.Context, files: tuple[str, ...], fmt: str, speakers: tuple[str, ...],
+    **flags: Any,
+) -> None:  # fmt: skip
+    """Import statements from files ('-' for stdin): JSON Lines, a JSON array or an export,
+    or with --from a real source: the Diet minutes API's JSON, a transcript, VTT or SRT
+    subtitles (docs/sources.md).
 
     All or nothing: one bad record and nothing is imported, unless --skip-invalid. A new
     statement that repeats an archived one (same speaker, same text) is skipped and listed.
     A record based on an older version than the archived one (its `version`) is a conflict:
     listed, not applied, exit 1 (--skip-conflicts: 0; --overwrite applies it).
     """
+    source_names = ("date", "event", "event_id", "source_url", "source_title", "publisher",
+                    "media_url", "lang", "kind")  # fmt: skip
+    given = {name: flags.pop(name) for name in source_names}
+    if fmt == "json" and any(given.values()) or fmt == "json" and speakers:
+        raise click.UsageError("--date, --event, --speaker … describe a source: use them with"
+                               " --from kokkai|transcript|vtt|srt")  # fmt: skip
+    source = SourceOptions(**{k: v.strip() for k, v in given.items() if v and v.strip()},
+                           **_marker_options(speakers))  # fmt: skip
     options = ImportOptions(**flags)
     app = _app(ctx)
     total = sum(Path(f).stat().st_size for f in files if f != "-" and Path(f).is_file())
@@ -257,11 +299,37 @@ def import_cmd(ctx: click.Context, files: tuple[str, ...], **flags: bool) -> Non
             return bars.enter_context(_progress(count, "indexing", minimum=2000))
 
         with _progress(total, "importing") as progress:
-            report = app.import_files(files, actor=Actor.local("import"), options=options,
-                                      progress=progress, indexing=indexing)  # fmt: skip
+            try:
+                report = app.import_files(files, actor=Actor.local("import"), options=options,
+                                          progress=progress, indexing=indexing, fmt=fmt,
+                                          source=source)  # fmt: skip
+            except ImportRejected:
+                if fmt in MARKED_FORMATS:
+                    click.echo("A marker names who speaks only if it is exactly an archived"
+                               " speaker's name or id: map it with --speaker 'MARKER=ID', or"
+                               " pass --new-speakers if the markers are new people.",
+                               err=True)  # fmt: skip
+                raise
     _report(report)
     if report.conflicts and not options.skip_conflicts:
         ctx.exit(1)
+
+
+def _marker_options(given: tuple[str, ...]) -> dict[str, Any]:
+    """--speaker MARKER=SPEAKER pairs, and the one --speaker NAME for unmarked cues."""
+    pairs, default = [], None
+    for item in given:
+        marker, equals, speaker = item.partition("=")
+        if not equals:
+            if default is not None:
+                raise click.UsageError("give one --speaker NAME for unmarked cues; map markers"
+                                       " with --speaker MARKER=SPEAKER")  # fmt: skip
+            default = item.strip()
+        elif not marker.strip() or not speaker.strip():
+            raise click.UsageError(f"--speaker {item!r}: write MARKER=SPEAKER")
+        else:
+            pairs.append((marker.strip(), speaker.strip()))
+    return {"speakers": tuple(pairs), "default_speaker": default}
 
 
 @cli.command()

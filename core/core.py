@@ -34,7 +34,7 @@ from hatsugen.archive.formats import full_record, read_records, write_export
 from hatsugen.archive.localized import flat
 from hatsugen.archive.options import ImportOptions
 from hatsugen.archive.provenance import spoken_lang_of, status_of, wording_of
-from hatsugen.archive.records import validate
+from hatsugen.archive.records import event_key, validate
 from hatsugen.archive.speakers import names_of
 from hatsugen.archive.store import Located
 from hatsugen.archive.timeutil import now_utc
@@ -44,13 +44,15 @@ from hatsugen.index.opensearch import DEFAULT_INDEX, index_definition, write_bul
 from hatsugen.index.opensearch_engine import OpenSearchEngine
 from hatsugen.index.opensearch_index import RemoteIndex
 from hatsugen.index.query import speakers_in_query
-from hatsugen.index.schema import document, stamp, text_field
+from hatsugen.index.schema import MEETING_FACETS, NO_VALUE, document, stamp, text_field
 from hatsugen.index.search import searchers_from_env
 from hatsugen.index.searchindex import IndexUnreadable, ReindexRunning
 from hatsugen.index.sentences import ranges_in_texts
 from hatsugen.index.settings import seconds_from_env
 
 from . import rules
+from hatsugen.sources import MARKED_FORMATS, SourceOptions, reader
+
 from .home import resolve_home
 from .remote_sync import RemoteSync
 from .rules import Actor
@@ -187,19 +189,33 @@ class Hatsugen:
         options: ImportOptions | None = None,
         progress: Callable[[int], None] | None = None,
         indexing: IndexingProgress | None = None,
+        fmt: str = "json",
+        source: SourceOptions | None = None,
     ) -> ImportReport:
-        """Import every file in one transaction (import_located).
+        """Import every file, read as `fmt` (sources.FORMATS), in one transaction
+        (import_located).
 
         `progress` hears of bytes read; `indexing(n)` is called before n statements are
-        indexed and may return a function to hear of each one done.
+        indexed and may return a function to hear of each one done. A marker in a transcript
+        or subtitles that names nobody archived is refused, never made a speaker, unless
+        `options.new_speaker` says the markers are new people.
         """
         paths = list(paths)
-        # Standard input is read and parsed whole before the import's transaction begins: a
-        # slow pipe must not hold the archive's write lock while it trickles in.
-        stdin = list(read_records("-", progress)) if "-" in paths else []
-        records = (r for path in paths
-                   for r in (stdin if path == "-" else read_records(path, progress)))  # fmt: skip
-        return self.import_located(records, actor=actor, options=options, indexing=indexing)
+        read = reader(fmt, source)
+        options = options or ImportOptions()
+        if fmt in MARKED_FORMATS and not options.new_speaker:
+            options = options.but(create_unknown_speakers=False)
+        if fmt != "json":
+            records: Iterable[Located] = (r for path in paths for r in read.read(path))
+        else:
+            # Standard input is read and parsed whole before the import's transaction begins:
+            # a slow pipe must not hold the archive's write lock while it trickles in.
+            stdin = list(read_records("-", progress)) if "-" in paths else []
+            records = (r for path in paths
+                       for r in (stdin if path == "-" else read_records(path, progress)))  # fmt: skip
+        report = self.import_located(records, actor=actor, options=options, indexing=indexing)
+        report.skipped = read.notes()
+        return report
 
     def save_extracted(
         self, records: Iterable[Located], *, actor: Actor, options: ImportOptions | None = None
@@ -767,6 +783,41 @@ class Hatsugen:
     def roles_of(self, speaker_id: str) -> list:
         return self.store.roles_of(speaker_id)
 
+    def role_history(self, speaker_id: str) -> list[dict]:
+        return self.store.role_history(speaker_id)
+
+    def event(self, key: str) -> dict | None:
+        """An event (a meeting, press conference, summit) with its statements in order, or
+        None: its name, dates, the parliament's record of it, and its source."""
+        records = self.store.event_records(key)
+        if not records:
+            return None
+        speakers = {sid: self.store.get_speaker(sid) or {"id": sid}
+                    for sid in {r["speaker"] for r in records}}  # fmt: skip
+        first = records[0]
+        return {
+            "id": key,
+            "name": next((r["event"] for r in records if r.get("event")), None),
+            "dates": sorted({r["date"] for r in records if r.get("date")}),
+            "meeting": next((r["meeting"] for r in records if r.get("meeting")), None),
+            "source": _shared_source(records),
+            "media": first.get("media", {}).get("url"),
+            "count": len(records),
+            "statements": [full_record(r, speakers) for r in records],
+        }
+
+    def place_in_event(self, statement_id: str) -> dict | None:
+        """Where a statement stands in its event: its event, position, and the statements
+        just before and after (ids), or None for a statement of no event."""
+        key = event_key(self.store.get(statement_id))
+        ids = self.store.event_ids(key) if key else []
+        if statement_id not in ids:
+            return None
+        at = ids.index(statement_id)
+        return {"id": key, "position": at + 1, "count": len(ids),
+                "before": ids[at - 1] if at else None,
+                "after": ids[at + 1] if at + 1 < len(ids) else None}  # fmt: skip
+
     def merged_into(self, speaker_id: str) -> tuple[int, str] | None:
         return self.store.merged_into(speaker_id)
 
@@ -874,6 +925,10 @@ class Hatsugen:
                     "truncated": bool(cut),
                     "translations": record.get("translations", []),
                     "source": record.get("source", {}),
+                    # the event page to read it in its place (explicit or derived), its order
+                    "event_id": event_key(record),
+                    "order": record.get("order"),
+                    "media": record.get("media"),
                     "attribution": record.get("attribution", {"status": "unverified"}),
                     "highlights": marks,
                     "matched_in": sorted(set(matched_in), key=MATCHED_IN.index),
@@ -898,12 +953,25 @@ class Hatsugen:
                 "kind": facets["kind"],
                 "year": facets["year"],
                 "status": facets["status"],
+                # only where the source gives them: no "-" for every other statement
+                **{name: {v: n for v, n in facets[name].items() if v != NO_VALUE}
+                   for name in MEETING_FACETS},
             },
             # Stored but not yet searchable: queued behind a writer that holds the index, or
             # for a search cluster that cannot be reached (the lag).
             "queued_for_indexing": self.pending(),
             "engine": "embedded" if self.remote is None else "opensearch",
         }
+
+
+def _shared_source(records: list[dict]) -> dict | None:
+    """An event's source: the parliament's record of the meeting, else the source every
+    statement shares, else none (each statement then names its own)."""
+    meeting = next((r["meeting"] for r in records if r.get("meeting", {}).get("url")), None)
+    if meeting is not None:
+        return {"url": meeting["url"]}
+    sources = {json.dumps(r.get("source"), sort_keys=True) for r in records}
+    return records[0].get("source") if len(sources) == 1 else None
 
 
 class StoredNotIndexed(ArchiveError):

@@ -22,9 +22,9 @@ from whoosh.searching import Searcher
 
 from .arrays import PostingsCache, QueryArrays
 from .query import SearchRequest
-from .schema import NO_VALUE
+from .schema import MEETING_FACETS, NO_VALUE
 
-FACETS = ("speaker_id", "lang", "kind", "year", "status")
+FACETS = ("speaker_id", "lang", "kind", "year", "status", *MEETING_FACETS)
 CACHE_SIZE = 16  # filter results kept per index version (each up to one int per document)
 
 
@@ -191,7 +191,8 @@ class DocArrays:
         if not req.has_filters:
             return None
         key = (tuple(sorted(req.speakers)), req.lang, req.kind, (req.topic or "").lower(),
-               req.since_key, req.until_key, req.status, req.undated)  # fmt: skip
+               req.since_key, req.until_key, req.status, req.undated,
+               *(getattr(req, name) for name in MEETING_FACETS))  # fmt: skip
         cached = self._filters.get(key)
         if cached is not None:
             self._filters.move_to_end(key)
@@ -210,6 +211,8 @@ class DocArrays:
             terms.append(wq.Term("status", req.status))
         if req.undated:
             terms.append(wq.Term("year", NO_VALUE))
+        terms += [wq.Term(name, getattr(req, name)) for name in MEETING_FACETS
+                  if getattr(req, name)]  # fmt: skip
         if terms:
             q = terms[0] if len(terms) == 1 else wq.And(terms)
             sets.append(frozenset(searcher.docs_for_query(q)))

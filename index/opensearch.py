@@ -19,7 +19,7 @@ from typing import IO, Any
 from hatsugen.archive.formats import full_record
 
 from .folding import CHAR_TABLE, SPELLINGS
-from .schema import FIELD_BOOSTS, INDEX_FORMAT, document
+from .schema import FIELD_BOOSTS, INDEX_FORMAT, MEETING_FACETS, document
 
 DEFAULT_INDEX = "hatsugen"
 JA = "hatsugen_ja"
@@ -98,6 +98,7 @@ def index_definition() -> dict[str, Any]:
                 "year": {"type": "keyword"},
                 "status": {"type": "keyword"},
                 "topic": {"type": "keyword", "normalizer": "hatsugen_lower"},
+                **{name: {"type": "keyword"} for name in MEETING_FACETS},
                 "date_start": {"type": "integer"},
                 "date_end": {"type": "integer"},
                 "record": {"type": "object", "enabled": False},

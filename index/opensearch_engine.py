@@ -23,10 +23,10 @@ from whoosh import query as wq
 
 from .opensearch_index import BM25F_SCRIPT, RemoteIndex, SearchUnavailable
 from .query import QueryError, SearchRequest, narrowed, parse, positive_terms
-from .schema import NO_VALUE, SAID_FIELDS, SEARCH_FIELDS, TEXT_FIELDS, build_schema
+from .schema import MEETING_FACETS, NO_VALUE, SAID_FIELDS, SEARCH_FIELDS, TEXT_FIELDS, build_schema
 from .search import Hits
 
-FACET_FIELDS = ("speaker_id", "lang", "kind", "year", "status")
+FACET_FIELDS = ("speaker_id", "lang", "kind", "year", "status", *MEETING_FACETS)
 FACET_SIZE = 65_536  # every value: the embedded engine counts them all
 TIE = {"n": "asc"}  # equal scores or dates: the statement stored first, as in the embedded index
 
@@ -143,6 +143,8 @@ def filters(req: SearchRequest) -> list[dict[str, Any]]:
         out.append({"term": {"status": req.status}})
     if req.undated:
         out.append({"term": {"year": NO_VALUE}})
+    out += [{"term": {name: getattr(req, name)}} for name in MEETING_FACETS
+            if getattr(req, name)]  # fmt: skip
     if req.since_key or req.until_key:  # a date (day, month or year) overlapping the range
         out.append({"range": {"date_start": {"gte": 1, "lte": req.until_key or 99999999}}})
         out.append({"range": {"date_end": {"gte": req.since_key or 1}}})

@@ -24,14 +24,15 @@ from whoosh.util.numeric import byte_to_length
 from hatsugen.archive.errors import ArchiveError
 
 from .parallel import analysed
-from .schema import INDEX_FORMAT, SEARCH_FIELDS
+from .schema import INDEX_FORMAT, MEETING_FACETS, SEARCH_FIELDS
 
 # Bumped when the remote documents or definition change (with INDEX_FORMAT: the analysis).
-REMOTE_FORMAT = 5
+REMOTE_FORMAT = 6
 BATCH = 500  # statements per bulk request
 RETRIES = 3  # a failed bulk request is tried again this often, after 0.5, 1, 2 s
 MAX_RESULT_WINDOW = 200_000  # deep pages: page 1000 of 100, and exports of 100k results
-KEYWORDS = ("id", "stamp", "speaker_id", "lang", "kind", "year", "status", "topic")
+KEYWORDS = ("id", "stamp", "speaker_id", "lang", "kind", "year", "status", "topic",
+            *MEETING_FACETS)  # fmt: skip
 
 
 def _whoosh_length(lo: int = 0, hi: int = 255) -> str:
@@ -131,7 +132,7 @@ def remote_documents(docs: Iterable[dict]) -> Iterator[dict]:
     analysed words and their number, the topics as a list, no stored sentence starts."""
     for doc in analysed(docs):
         out = {k: doc[k] for k in ("id", "stamp", "speaker_id", "lang", "kind", "year",
-                                    "status", "date_start", "date_end")}  # fmt: skip
+                                    "status", "date_start", "date_end", *MEETING_FACETS)}  # fmt: skip
         for name in SEARCH_FIELDS:
             words = [w for w in doc.get(name) or [] if w.strip()]
             out[name] = " ".join(words)

@@ -33,6 +33,9 @@ QUERY_FIELDS = {
     "year": "year",
     "status": "attribution status (unverified, verified, disputed, misattributed)",
     "topic": "topic",
+    "house": "house of the Diet (衆議院, 参議院)",
+    "committee": "committee or meeting (予算委員会, 本会議)",
+    "session": "Diet session number",
     "id": "statement id",
 }
 SORTS = ("relevance", "date")
@@ -56,6 +59,9 @@ class SearchRequest:
     since: str | None = None
     until: str | None = None
     status: str | None = None
+    house: str | None = None
+    committee: str | None = None
+    session: str | None = None
     undated: bool = False  # only statements without a date
     sort: str = "relevance"
     page: int = 1
@@ -70,6 +76,8 @@ class SearchRequest:
             raise QueryError(f"{self.lang!r} is not a language code such as ja or en", "lang")
         if self.kind is not None and self.kind not in KINDS:
             raise QueryError(f"{self.kind!r} is not one of: {', '.join(KINDS)}", "kind")
+        if self.session is not None and not (self.session.isascii() and self.session.isdigit()):
+            raise QueryError(f"{self.session!r} is not a session number such as 217", "session")
         if self.status is not None and self.status not in STATUSES:
             raise QueryError(f"{self.status!r} is not one of: {', '.join(STATUSES)}", "status")
         for name in ("since", "until"):
@@ -105,7 +113,8 @@ class SearchRequest:
     @property
     def has_filters(self) -> bool:
         return bool(self.speakers or self.lang or self.kind or self.topic or self.since
-                    or self.until or self.status or self.undated)  # fmt: skip
+                    or self.until or self.status or self.undated or self.house
+                    or self.committee or self.session)  # fmt: skip
 
 
 # speaker:石破 or speaker:"石破 茂" standing on its own (not after NOT or beside OR).

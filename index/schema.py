@@ -25,11 +25,15 @@ SEARCH_FIELDS = ("ja", "en", "other", "speaker", "meta")
 SAID_FIELDS = ("ja", "en", "other", "speaker")  # what was said, and who said it
 FIELD_BOOSTS = {"ja": 1.0, "en": 1.0, "other": 1.0, "speaker": 1.5, "meta": 0.5}
 NO_VALUE = "-"  # for a statement without a kind or a date, so facets can count it
+# Where a parliament's record gives them (record `meeting`): facets and filters, as on the
+# Diet minutes search.
+MEETING_FACETS = ("house", "committee", "session")
 # Bumped whenever the schema or the analysis changes: an index of another format must be
 # rebuilt from the store, never mixed with documents of this one.
 # 4: folding (width, itaiji, spelling), numbers with units; 5: 二・五 decimals; 6: sentence
-# starts of long texts stored (sentences.py); 7: kind, year, status as reference columns
-INDEX_FORMAT = 7
+# starts of long texts stored (sentences.py); 7: kind, year, status as reference columns;
+# 8: house, committee, session
+INDEX_FORMAT = 8
 
 
 def build_schema() -> Schema:
@@ -54,6 +58,9 @@ def build_schema() -> Schema:
         kind=ID(sortable=RefBytesColumn()),
         year=ID(sortable=RefBytesColumn()),
         status=ID(sortable=RefBytesColumn()),
+        house=ID(sortable=RefBytesColumn()),
+        committee=ID(sortable=True),
+        session=ID(sortable=RefBytesColumn()),
         topic=KEYWORD(commas=True, lowercase=True, scorable=False),
         date_start=NUMERIC(int, bits=32, sortable=True),
         date_end=NUMERIC(int, bits=32, sortable=True),
@@ -100,6 +107,9 @@ def document(record: dict, speaker: dict, version: int) -> dict:
         "year": record["date"][:4] if record.get("date") else NO_VALUE,
         "status": status_of(record),
     }
+    meeting = record.get("meeting", {})
+    for name in MEETING_FACETS:
+        doc[name] = str(meeting.get(name) or NO_VALUE)
     for name, values in texts.items():
         if values:
             doc[name] = "\n".join(values)

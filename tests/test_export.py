@@ -132,7 +132,7 @@ def test_every_trust_field_survives_a_round_trip(run: Cli, tmp_path: Path) -> No
     run.ok("export", "-o", str(first))
     doc = json.loads(first.read_text(encoding="utf-8"))
     validate_export(doc)
-    assert doc["version"] == 3
+    assert doc["version"] == 4
     # a bilingual topic is listed under each of its languages
     assert {k for k, v in doc["indexes"]["by_topic"].items() if "b-interpreted" in v} == {
         "図書館",

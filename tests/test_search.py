@@ -209,10 +209,11 @@ def test_search_json_is_the_design_shape(run: Cli, tmp_path: Path) -> None:
     assert set(out["results"][0]) == {
         "id", "score", "speaker", "role", "date", "kind", "lang", "spoken_lang", "wording",
         "status", "text", "truncated", "translations", "source", "attribution", "highlights",
-        "matched_in",
+        "matched_in", "event_id", "order", "media",
     }  # fmt: skip
     assert set(out["results"][0]["highlights"]) == {"text", "translations", "aligned", "cut"}
-    assert set(out["facets"]) == {"speaker", "lang", "kind", "year", "status"}
+    assert set(out["facets"]) == {"speaker", "lang", "kind", "year", "status", "house",
+                                  "committee", "session"}  # fmt: skip
     filtered = json.loads(
         run.ok("search", "--speaker", "seo-minjun", "--since", "2025", "--json").stdout
     )

@@ -180,6 +180,7 @@ def test_openapi_document_is_valid_and_describes_every_api_route(client, web_app
     validate_openapi(doc)
     routes = {
         str(rule).replace("<statement_id>", "{id}").replace("<speaker_id>", "{id}")
+        .replace("<event_id>", "{id}")
         for rule in web_app.url_map.iter_rules()
         if str(rule).startswith("/api/")
     }

@@ -33,6 +33,15 @@ def statement(statement_id: str) -> ResponseReturnValue:
     return _tagged(statement_id)
 
 
+@bp.get("/events/<event_id>")
+def event(event_id: str) -> ResponseReturnValue:
+    """The event page's twin: the event and its statements in order."""
+    data = views.event_data(core(), event_id)
+    if data is None:
+        raise NotFound(f"no event with id {event_id!r}")
+    return jsonify(data["event"])
+
+
 @bp.get("/speakers")
 def speakers() -> ResponseReturnValue:
     return jsonify(views.speakers_data(core(), request.args))

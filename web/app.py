@@ -16,7 +16,7 @@ from hatsugen.extract import ExtractionTooSlow
 from hatsugen.index import QueryError
 
 from .i18n import COOKIE, Translator, choose_ui
-from .views import FOLD_CHARS
+from .views import FOLD_CHARS, media_link
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
@@ -56,6 +56,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.add_template_global(getattr(provenance, helper), helper)
     app.add_template_global(names_of, "names_of")  # what a speaker list can be filtered by
     app.add_template_global(f"{FOLD_CHARS:,}", "FOLD_CHARS")
+    app.add_template_global(media_link, "media_link")  # a time-coded statement's moment
     for vocabulary in ("STATUSES", "EVIDENCE_KINDS", "WORDINGS"):  # one list, everywhere
         app.add_template_global(getattr(provenance, vocabulary), vocabulary)
 

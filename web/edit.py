@@ -8,6 +8,8 @@ older version than the stored one is refused with both versions shown (409), nev
 from __future__ import annotations
 
 import re
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
@@ -20,7 +22,10 @@ from hatsugen.archive.localized import Localized, from_line, to_line
 from hatsugen.archive.provenance import WORDINGS
 from hatsugen.archive.records import KINDS, TRANSLATORS
 from hatsugen.archive.speakers import from_plain_name
+from hatsugen.archive import ImportRejected
 from hatsugen.core import EditConflict, ImportOptions, SpeakerUnclear
+from hatsugen.sources import FORMATS as SOURCE_FORMATS
+from hatsugen.sources import SourceOptions
 
 from .auth import actor, requires
 from .diff import revision_diff
@@ -315,6 +320,49 @@ def save_candidates() -> ResponseReturnValue:
         raise RecordError("tick at least one candidate to save", "keep")
     report = core().save_extracted(records, actor=actor())
     return render_template("saved.html", report=report), 200
+
+
+IMPORT_OPTIONS = ("date", "event", "event_id", "source_url", "media_url", "lang")
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@requires("import")
+def import_file() -> ResponseReturnValue:
+    """An editor loads a file in any import format (sources.FORMATS) with the options the
+    command line takes; all or nothing, the errors listed by the upload's name and place."""
+    formats = SOURCE_FORMATS
+    if request.method == "GET":
+        return render_template("import.html", form={}, formats=formats, report=None)
+    form = request.form
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise RecordError("choose a file to import", "file")
+    fmt = form.get("format", "json")
+    name = re.sub(r"[^\w.\-]+", "_", upload.filename)[-100:] or "upload"
+    pairs = []
+    for line in form.get("speakers", "").splitlines():
+        marker, equals, speaker = line.partition("=")
+        if line.strip() and not (equals and marker.strip() and speaker.strip()):
+            raise RecordError(f"{line.strip()!r}: write MARKER=SPEAKER, one a line", "speakers")
+        if equals:
+            pairs.append((marker.strip(), speaker.strip()))
+    given = {k: form.get(k, "").strip() for k in IMPORT_OPTIONS if form.get(k, "").strip()}
+    source = SourceOptions(**given, speakers=tuple(pairs))
+    options = ImportOptions(new_speaker=bool(form.get("new_speakers")))
+    with tempfile.TemporaryDirectory() as folder:
+        path = str(Path(folder) / name)
+        upload.save(path)
+        try:
+            report = core().import_files([path], actor=actor(), options=options, fmt=fmt,
+                                         source=source)  # fmt: skip
+        except ImportRejected as err:
+            errors = [str(e).replace(path, upload.filename) for e in err.errors]
+            return render_template("import.html", form=form, formats=formats, report=None,
+                                   errors=errors), 400  # fmt: skip
+        except RecordError as err:
+            err.source = upload.filename if err.source == path else err.source
+            raise
+    return render_template("import.html", form=form, formats=formats, report=report)
 
 
 @bp.post("/speakers/<speaker_id>/merge")

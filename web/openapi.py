@@ -107,6 +107,10 @@ def openapi_document() -> dict[str, Any]:
                             {"type": "string", "enum": ["", *STATUSES]},
                             "Attribution status",
                         ),
+                        _param("house", _STR, "House of the Diet (衆議院, 参議院)"),
+                        _param("committee", _STR, "Committee or meeting (予算委員会, 本会議)"),
+                        _param("session", {"type": "string", "pattern": "^[0-9]*$"},
+                               "Diet session number"),
                         _param("since", _DATE, "From date: YYYY, YYYY-MM or YYYY-MM-DD"),
                         _param(
                             "undated",
@@ -254,6 +258,15 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {"200": ok("SpeakerPage"), "400": error, "404": not_found},
                 }
             },
+            "/api/events/{id}": {
+                "get": {
+                    "summary": "An event (a meeting, a press conference): its statements in"
+                    " the order they were made, as its page /e/{id} shows them",
+                    "operationId": "event",
+                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": _STR}],
+                    "responses": {"200": ok("Event"), "404": not_found},
+                }
+            },
             "/api/check-quote": {
                 "post": {
                     "summary": "Where a circulating quote comes from: verbatim, excerpt, spliced"
@@ -357,8 +370,23 @@ def _schemas() -> dict[str, Any]:
             "spoken_lang": _STR, "wording": {"type": "string", "enum": list(WORDINGS)},
             "text": _STR, "translations": {"type": "array", "items": ref("Translation")},
             "source": ref("Source"), "event": _LOCALIZED, "place": _LOCALIZED,
+            "event_id": _STR, "order": {"type": "integer"}, "media": ref("Media"),
+            "meeting": {"type": "object", "properties": {
+                "house": _STR, "committee": _STR, "session": {"type": "integer"},
+                "issue": _STR, "url": _STR}},
             "topics": {"type": "array", "items": _LOCALIZED}, "context": _STR, "notes": _STR,
             "attribution": ref("Attribution")}},
+        "Media": {"type": "object", "required": ["url"], "description":
+                  "where in a recording a statement was said (seconds from the start)",
+                  "properties": {"url": _STR, "start": {"type": "number"},
+                                 "end": {"type": "number"}}},
+        "Event": {"type": "object", "required": ["id", "count", "statements"], "properties": {
+            "id": _STR, "name": {"oneOf": [_LOCALIZED, {"type": "null"}]},
+            "dates": {"type": "array", "items": _STR},
+            "meeting": {"oneOf": [{"type": "object"}, {"type": "null"}]},
+            "source": {"oneOf": [ref("Source"), {"type": "null"}]},
+            "media": _NULLABLE_STR, "count": {"type": "integer"},
+            "statements": {"type": "array", "items": ref("Statement")}}},
         "SearchResult": {"type": "object",
                          "required": ["query", "total", "page", "per_page", "results", "facets"],
                          "properties": {
@@ -378,6 +406,10 @@ def _schemas() -> dict[str, Any]:
                                   "a text was cut to 20,000 characters; see the statement"},
                     "translations": {"type": "array", "items": ref("Translation")},
                     "source": ref("Source"), "attribution": ref("Attribution"),
+                    "event_id": {**_NULLABLE_STR, "description":
+                                 "its event's page: /e/{event_id}, to read it in its place"},
+                    "order": {"type": ["integer", "null"]},
+                    "media": {"oneOf": [ref("Media"), {"type": "null"}]},
                     "highlights": {"type": "object", "properties": {
                         "text": _STR, "translations": _NAMES, "original": _STR,
                         "meta": {"type": "object", "description":
@@ -398,7 +430,7 @@ def _schemas() -> dict[str, Any]:
                                "metadata_only": {"type": "integer"}}},
             "facets": {"type": "object", "properties": {
                 "speaker": counts, "lang": counts, "kind": counts, "year": counts,
-                "status": counts}},
+                "status": counts, "house": counts, "committee": counts, "session": counts}},
             "queued_for_indexing": {"type": "integer", "description":
                 "statements stored but not yet searchable (behind a busy index writer, or"
                 " queued for a search cluster that cannot be reached): the lag"},

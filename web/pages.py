@@ -14,6 +14,7 @@ from hatsugen.archive.provenance import WORDINGS
 from hatsugen.archive.records import KINDS
 from hatsugen.core import bounded
 from hatsugen.index import QueryError, SearchRequest
+from hatsugen.index.schema import MEETING_FACETS
 
 from . import views
 from .views import core
@@ -85,7 +86,7 @@ def search_args(req: SearchRequest) -> str:
     """A SearchRequest as the query string of the search page (defaults left out)."""
     pairs: list[tuple[str, object]] = [("q", req.q)] if req.q else []
     pairs += [("speaker", s) for s in req.speakers]
-    for name in ("lang", "kind", "topic", "since", "until", "status"):
+    for name in ("lang", "kind", "topic", "since", "until", "status", *MEETING_FACETS):
         if getattr(req, name):
             pairs.append((name, getattr(req, name)))
     if req.undated:
@@ -149,6 +150,15 @@ def statement_csl(statement_id: str) -> ResponseReturnValue:
         mimetype="application/vnd.citationstyles.csl+json",
         headers={"Content-Disposition": f'attachment; filename="{statement_id}.csl.json"'},
     )
+
+
+@bp.get("/e/<event_id>")
+def event(event_id: str) -> ResponseReturnValue:
+    """An event (a meeting, a press conference, a summit): its statements in order."""
+    data = views.event_data(core(), event_id)
+    if data is None:
+        raise NotFound(f"no event with id {event_id!r}")
+    return render_template("event.html", **data)
 
 
 @bp.get("/speakers")

@@ -15,6 +15,7 @@ from hatsugen.archive.speakers import names_of
 from hatsugen.citations import FORMATS, as_text, citation, csl_json
 from hatsugen.core import EXPORT_LIMIT, Hatsugen
 from hatsugen.index import QueryError, SearchRequest
+from hatsugen.index.schema import MEETING_FACETS
 from hatsugen.speaker_lookup import display_name, lookup_key
 
 from .diff import revision_diff
@@ -67,6 +68,9 @@ def search_request(args: MultiDict, strict: bool = True) -> SearchRequest:
         since=text("since"),
         until=text("until"),
         status=text("status"),
+        house=text("house"),
+        committee=text("committee"),
+        session=text("session"),
         undated=flag("undated"),
         sort=text("sort") or "relevance",
         page=number("page", 1),
@@ -110,7 +114,8 @@ def page_number(args: MultiDict, top: int = 10_000) -> int:
 def suggestions(app: Hatsugen, req: SearchRequest) -> list[dict[str, Any]]:
     """For an empty result: the same search without each filter, or with each word alone."""
     out: list[dict[str, Any]] = []
-    for name in ("speakers", "lang", "kind", "topic", "since", "until", "status"):
+    for name in ("speakers", "lang", "kind", "topic", "since", "until", "status",
+                 *MEETING_FACETS):  # fmt: skip
         if not getattr(req, name):
             continue
         relaxed = SearchRequest(**{**req.__dict__, name: [] if name == "speakers" else None})
@@ -144,10 +149,75 @@ def statement_data(
         "csl": csl_json(record, speakers, permalink=permalink, accessed=today()),
         "speakers": speakers,
         "proposals": proposals_of(app, statement_id),
+        "in_event": place_in_event(app, statement_id),
+        "media_link": media_link(record.get("media")),
     }
 
 
 FOLD_CHARS = 20_000  # of a text shown on a statement page before "show the whole text"
+# Recordings whose players start at `#t=` (Media Fragments): files a browser plays itself.
+_MEDIA_FILES = (".mp4", ".m4v", ".webm", ".ogv", ".ogg", ".mov", ".mp3", ".m4a", ".wav",
+                ".oga", ".opus", ".flac")  # fmt: skip
+
+
+def clock(seconds: float) -> str:
+    """12:34 or 1:02:03: a time in a recording as players show it."""
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def media_link(media: dict | None) -> dict[str, Any] | None:
+    """Where a time-coded statement can be heard: the recording's URL at its start where the
+    player supports it (a media file's #t=, YouTube's and Vimeo's t=), else the recording
+    itself with the time to seek to. `timed` says which."""
+    if not media or not media.get("url"):
+        return None
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    url, start = media["url"], media.get("start")
+    out = {"url": url, "href": url, "start": start, "end": media.get("end"), "timed": False,
+           "time": clock(start) if start is not None else None}  # fmt: skip
+    if start is None:
+        return out
+    parts = urlsplit(url)
+    host, path = parts.hostname or "", parts.path.lower()
+    whole = int(start)
+    if host.endswith(("youtube.com", "youtu.be")):
+        query = [(k, v) for k, v in parse_qsl(parts.query) if k != "t"] + [("t", f"{whole}s")]
+        out["href"] = urlunsplit(parts._replace(query=urlencode(query), fragment=""))
+    elif host.endswith("vimeo.com"):
+        out["href"] = urlunsplit(parts._replace(fragment=f"t={whole}s"))
+    elif path.endswith(_MEDIA_FILES):
+        span = f"{start:g}" + (f",{media['end']:g}" if media.get("end") is not None else "")
+        out["href"] = urlunsplit(parts._replace(fragment=f"t={span}"))
+    else:
+        return out
+    out["timed"] = True
+    return out
+
+
+def event_data(app: Hatsugen, event_id: str) -> dict[str, Any] | None:
+    """An event page's data: the event and its statements in order (core.event)."""
+    event = app.event(event_id)
+    if event is None:
+        return None
+    for record in event["statements"]:
+        record["media_link"] = media_link(record.get("media"))
+    return {"event": event}
+
+
+def place_in_event(app: Hatsugen, statement_id: str) -> dict[str, Any] | None:
+    """A statement's event, position, and the statements just before and after it (each
+    with its speaker), for the links on its page."""
+    place = app.place_in_event(statement_id)
+    if place is None:
+        return None
+    for side in ("before", "after"):
+        if place[side]:
+            place[side] = app.statement(place[side])
+    return place
 
 
 def proposals_of(app: Hatsugen, statement_id: str) -> list[dict[str, Any]]:
@@ -182,6 +252,7 @@ def speaker_data(app: Hatsugen, speaker_id: str, page: int = 1) -> dict[str, Any
     return {
         "speaker": speaker,
         "roles": app.roles_of(speaker_id),
+        "role_history": app.role_history(speaker_id),
         "total": count,
         "page": page,
         "per_page": SPEAKER_PAGE_SIZE,
