@@ -1,18 +1,21 @@
-"""Kana readings in Latin letters (Hepburn), for readable speaker ids: いしば しげる → ishiba-shigeru.
+"""Kana readings in Latin letters (Hepburn), for readable speaker ids: いしば しげる →
+ishiba-shigeru.
 
 Only for ids: a reading's romanisation is never shown as the speaker's name.
 """
 
 from __future__ import annotations
 
-_BASE = dict(zip(
+_KANA = (
     "あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわをん"
-    "がぎぐげござじずぜぞだぢづでどばびぶべぼぱぴぷぺぽゐゑゔ",
-    ("a i u e o ka ki ku ke ko sa shi su se so ta chi tsu te to na ni nu ne no ha hi fu he ho"
-     " ma mi mu me mo ya yu yo ra ri ru re ro wa o n ga gi gu ge go za ji zu ze zo da ji zu de"
-     " do ba bi bu be bo pa pi pu pe po i e vu").split(),
-    strict=True,
-))  # fmt: skip
+    "がぎぐげござじずぜぞだぢづでどばびぶべぼぱぴぷぺぽゐゑゔ"
+)
+_LATIN = (
+    "a i u e o ka ki ku ke ko sa shi su se so ta chi tsu te to na ni nu ne no ha hi fu he ho"
+    " ma mi mu me mo ya yu yo ra ri ru re ro wa o n ga gi gu ge go za ji zu ze zo da ji zu de"
+    " do ba bi bu be bo pa pi pu pe po i e vu"
+)
+_BASE = dict(zip(_KANA, _LATIN.split(" "), strict=True))
 _SMALL = {"ゃ": "ya", "ゅ": "yu", "ょ": "yo", "ぁ": "a", "ぃ": "i", "ぅ": "u", "ぇ": "e", "ぉ": "o"}
 
 

@@ -9,8 +9,8 @@ import hashlib
 import re
 import unicodedata
 
-from .localized import script_lang
 from .kana import romaji
+from .localized import script_lang
 
 _SPACE_RE = re.compile(r"\s+")
 

@@ -952,8 +952,8 @@ class Store:
         )
         tx.executemany(
             "UPDATE statements SET speaker_id = ?, lang = ?, kind = ?, date = ?, status = ?,"
-            " event_key = ?, record = ?, version = ?, changed = ?, updated_at = ?, updated_by = ?, reason = ?"
-            " WHERE id = ?",
+            " event_key = ?, record = ?, version = ?, changed = ?, updated_at = ?,"
+            " updated_by = ?, reason = ? WHERE id = ?",
             updates,
         )
         tx.executemany(

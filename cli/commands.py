@@ -285,7 +285,7 @@ def import_cmd(
     source_names = ("date", "event", "event_id", "source_url", "source_title", "publisher",
                     "media_url", "lang", "kind")  # fmt: skip
     given = {name: flags.pop(name) for name in source_names}
-    if fmt == "json" and any(given.values()) or fmt == "json" and speakers:
+    if (fmt == "json" and any(given.values())) or (fmt == "json" and speakers):
         raise click.UsageError("--date, --event, --speaker … describe a source: use them with"
                                " --from kokkai|transcript|vtt|srt")  # fmt: skip
     source = SourceOptions(**{k: v.strip() for k, v in given.items() if v and v.strip()},
@@ -582,6 +582,9 @@ def demo(ctx: click.Context) -> None:
 @click.option("--since", metavar="DATE", help="From this date (2025, 2025-08, 2025-08-23).")
 @click.option("--until", metavar="DATE", help="Up to this date, inclusive.")
 @click.option("--status", type=click.Choice(STATUSES), help="Attribution status.")
+@click.option("--house", help="House of the Diet (衆議院, 参議院).")
+@click.option("--committee", help="Committee or meeting (予算委員会, 本会議).")
+@click.option("--session", help="Diet session number (217).")
 @click.option("--undated", is_flag=True, help="Only statements without a date.")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--limit", "per_page", type=int, default=10, show_default=True, help="Per page.")

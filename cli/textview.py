@@ -6,8 +6,9 @@ import html
 import re
 
 from hatsugen.archive.provenance import original_entry, spoken_lang_of, status_of, wording_of
-from hatsugen.archive.records import unresolved_speaker
+from hatsugen.archive.records import event_key, unresolved_speaker
 from hatsugen.citations import in_one_language, lang_name
+from hatsugen.media import media_link
 
 from .terminal import style, term_width, wrap
 
@@ -103,6 +104,23 @@ def statement_detail(
     for key, label in (("event", "Event"), ("place", "Place")):
         if record.get(key):
             lines.append(f"{label}: {record[key]}")
+    meeting = record.get("meeting")
+    if meeting:
+        parts = [
+            meeting.get("house"),
+            meeting.get("committee"),
+            meeting.get("issue"),
+            f"session {meeting['session']}" if meeting.get("session") else None,
+        ]
+        lines.append("Meeting: " + " · ".join(p for p in parts if p))
+    key = event_key(record)
+    if key:
+        at = f", #{record['order']}" if record.get("order") is not None else ""
+        lines.append(f"Event page: /e/{key}{at}")
+    moment = media_link(record.get("media"))
+    if moment:
+        lines.append(f"Recording{' at ' + moment['time'] if moment['time'] else ''}:"
+                     f" {moment['href']}")  # fmt: skip
     if record.get("topics"):
         lines.append("Topics: " + ", ".join(record["topics"]))
     if record.get("context"):

@@ -18,6 +18,8 @@ from hatsugen.archive.localized import flat
 from hatsugen.archive.provenance import original_entry, spoken_lang_of, status_of, wording_of
 from hatsugen.index.analysis import family_name
 
+from .media import media_link
+
 _LANG_NAMES = {"ja": "Japanese", "en": "English", "ko": "Korean", "zh": "Chinese"}
 TITLE_CHARS = 120
 QUOTE_CHARS = 200
@@ -137,6 +139,10 @@ def citation(
         parts.append(published)
     if source.get("url"):
         parts.append(source["url"])
+    moment = media_link(record.get("media"))
+    if moment:
+        at = f"at {moment['time']} in the recording" if moment["time"] else "Recording"
+        parts.append(f"{at[0].upper()}{at[1:]}: {moment['href']}")
     parts.append(f"hatsugen id {record['id']}")
     if permalink:
         parts.append(f"{permalink}{f' (accessed {accessed})' if accessed else ''}")
@@ -170,6 +176,10 @@ def _citation_ja(
         published += ("、" if published else "") + _date_ja(source["date"])
     if published or source.get("url"):
         out += "出典：" + "、".join(p for p in (published, source.get("url", "")) if p) + "。"
+    moment = media_link(record.get("media"))
+    if moment:
+        at = "の" + moment["time"] if moment["time"] else ""
+        out += f"録画{at}：{moment['href']}。"
     out += f"hatsugen ID {record['id']}"
     if permalink:
         out += f"、{permalink}"
@@ -217,7 +227,13 @@ def csl_json(
     own = original_entry(record)
     if own is not None:
         item["original-title"] = own["text"]
-    notes = [n for n in (provenance_note(record, speakers), _source_note(source, permalink)) if n]
+    moment = media_link(record.get("media"))
+    recording = None
+    if moment:
+        at = " at " + moment["time"] if moment["time"] else ""
+        recording = f"recording{at}: {moment['href']}"
+    notes = [n for n in (provenance_note(record, speakers), _source_note(source, permalink),
+                         recording) if n]  # fmt: skip
     if notes:
         item["note"] = "; ".join(notes)
     return item

@@ -49,10 +49,9 @@ from hatsugen.index.search import searchers_from_env
 from hatsugen.index.searchindex import IndexUnreadable, ReindexRunning
 from hatsugen.index.sentences import ranges_in_texts
 from hatsugen.index.settings import seconds_from_env
-
-from . import rules
 from hatsugen.sources import MARKED_FORMATS, SourceOptions, reader
 
+from . import rules
 from .home import resolve_home
 from .remote_sync import RemoteSync
 from .rules import Actor
@@ -211,8 +210,11 @@ class Hatsugen:
             # Standard input is read and parsed whole before the import's transaction begins:
             # a slow pipe must not hold the archive's write lock while it trickles in.
             stdin = list(read_records("-", progress)) if "-" in paths else []
-            records = (r for path in paths
-                       for r in (stdin if path == "-" else read_records(path, progress)))  # fmt: skip
+            records = (
+                r
+                for path in paths
+                for r in (stdin if path == "-" else read_records(path, progress))
+            )
         report = self.import_located(records, actor=actor, options=options, indexing=indexing)
         report.skipped = read.notes()
         return report
@@ -954,8 +956,10 @@ class Hatsugen:
                 "year": facets["year"],
                 "status": facets["status"],
                 # only where the source gives them: no "-" for every other statement
-                **{name: {v: n for v, n in facets[name].items() if v != NO_VALUE}
-                   for name in MEETING_FACETS},
+                **{
+                    name: {v: n for v, n in facets[name].items() if v != NO_VALUE}
+                    for name in MEETING_FACETS
+                },
             },
             # Stored but not yet searchable: queued behind a writer that holds the index, or
             # for a search cluster that cannot be reached (the lag).

@@ -131,8 +131,9 @@ def remote_documents(docs: Iterable[dict]) -> Iterator[dict]:
     """Index documents (schema.document) as the cluster keeps them: each text field as its
     analysed words and their number, the topics as a list, no stored sentence starts."""
     for doc in analysed(docs):
-        out = {k: doc[k] for k in ("id", "stamp", "speaker_id", "lang", "kind", "year",
-                                    "status", "date_start", "date_end", *MEETING_FACETS)}  # fmt: skip
+        keys = ("id", "stamp", "speaker_id", "lang", "kind", "year", "status", "date_start",
+                "date_end", *MEETING_FACETS)  # fmt: skip
+        out = {k: doc[k] for k in keys}
         for name in SEARCH_FIELDS:
             words = [w for w in doc.get(name) or [] if w.strip()]
             out[name] = " ".join(words)

@@ -5,13 +5,14 @@ Reads a response of `/api/speech` (`speechRecord` at the top) or `/api/meeting`
 statement with the NDL's own ids (`kokkai-<speechID>`, event `kokkai-<issueID>`), its order
 in the meeting, the house, committee, session and issue, the speaker's name and reading, and
 the role and parliamentary group at the time. Left out, and counted: the record's header
-(会議録情報, speechOrder 0) and the presiding officer's lines (議長, 委員長 … calling the next
-speaker), which are procedure, not statements.
+(会議録情報, speechOrder 0) and the presiding officer's procedural lines (議長, 委員長 …
+opening, calling the next speaker, putting a question to the vote): a presiding officer's
+speech is left out only when every sentence of it is procedure, so a chair's own remarks (an
+address on taking the chair, a statement on the anniversary of a disaster) stay statements.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -27,6 +28,17 @@ PUBLISHER = "国立国会図書館 国会会議録検索システム"
 CHAIRS = ("議長", "副議長", "仮議長", "委員長", "委員長代理", "会長", "会長代理", "主査",
           "分科会主査", "小委員長", "委員長代行")  # fmt: skip
 HEADER_SPEAKER = "会議録情報"
+# A presiding officer's sentence that is procedure: calling a speaker (…君。 石破内閣総理大臣。),
+# opening, adjourning, putting to the vote, recognising, the record (速記).
+_PROCEDURE = re.compile(
+    r"(?:君|大臣|長官|参考人|委員|議員|総理|政務官|局長|総裁|会長|理事長|公述人|証人)$"
+    r"|会議を開きます|散会いたします|休憩いたします|再開いたします|議題といたします"
+    r"|お諮りいたします|御異議ありませんか|御異議なしと認め|起立を求めます|起立多数|起立総員"
+    r"|採決いたします|採決に入ります|決しました|発言を許します|申出があります|答弁を求めます"
+    r"|速記を|質疑を終局|討論の通告|順次これを許します|終了いたしました|御了承願います"
+    r"|決定いたしました|協議いたします|お願いいたします$|を求めます$|はありませんか$"
+    r"|^[〔（(][^〕）)]*[〕）)]$"  # a note of the record: 〔「異議なし」と呼ぶ者あり〕
+)
 # The speaker heading a speech starts with: ○石破国務大臣　… / ○岩渕友君　…
 _HEADING = re.compile(r"\A[○◯〇][^\s　]*[\s　]+")
 _SPEECH_FIELDS = ("speechID", "speaker", "speech")
@@ -54,9 +66,10 @@ class KokkaiReader(Reader):
                     continue
                 inner = meeting.get("speechRecord")
                 if not isinstance(inner, list):
-                    yield RecordError("must be a list of speeches (this is /api/meeting_list,"
-                                      " which has no texts? save /api/meeting)",
-                                      f"meetingRecord[{i}].speechRecord", source=path), None  # fmt: skip
+                    why = ("must be a list of speeches (this is /api/meeting_list, which has no"
+                           " texts? save /api/meeting)")  # fmt: skip
+                    place = f"meetingRecord[{i}].speechRecord"
+                    yield RecordError(why, place, source=path), None
                     continue
                 speeches += [(meeting, s, f"meetingRecord[{i}].speechRecord[{j}]")
                              for j, s in enumerate(inner)]  # fmt: skip
@@ -99,8 +112,9 @@ class KokkaiReader(Reader):
         if s["speaker"] == HEADER_SPEAKER or s.get("speechOrder") == 0:
             self.skipped["meeting header (会議録情報)"] += 1
             return None
-        if s.get("speakerPosition") in CHAIRS or s.get("speakerRole") in CHAIRS:
-            self.skipped[f"presiding officer's line ({s.get('speakerPosition') or s.get('speakerRole')})"] += 1  # fmt: skip
+        chair = s.get("speakerPosition") if s.get("speakerPosition") in CHAIRS else None
+        if chair and procedural(_HEADING.sub("", s["speech"], count=1)):
+            self.skipped[f"presiding officer's procedural line ({chair})"] += 1
             return None
         for name in _MEETING_FIELDS:
             if s.get(name) in (None, ""):
@@ -126,12 +140,21 @@ class KokkaiReader(Reader):
             "kind": "speech" if committee == "本会議" else "remarks",
             "date": s["date"],
             "text": text,
-            "source": {"url": s.get("speechURL") or s["meetingURL"], "title": title,
-                       "publisher": PUBLISHER, "date": s["date"]},  # fmt: skip
+            "source": {
+                "url": s.get("speechURL") or s["meetingURL"],
+                "title": title,
+                "publisher": PUBLISHER,
+                "date": s["date"],
+            },
             "event": title,
             "event_id": f"kokkai-{s['issueID']}",
-            "meeting": {"house": house, "committee": committee, "session": session,
-                        "issue": issue, "url": s["meetingURL"]},  # fmt: skip
+            "meeting": {
+                "house": house,
+                "committee": committee,
+                "session": session,
+                "issue": issue,
+                "url": s["meetingURL"],
+            },
         }
         role = _role(s)
         if role:
@@ -141,6 +164,13 @@ class KokkaiReader(Reader):
         if self.options.kind:
             record["kind"] = self.options.kind
         return record
+
+
+def procedural(text: str) -> bool:
+    """Whether every sentence of a presiding officer's speech is procedure."""
+    sentences = [x.strip(" \u3000\r\n") for x in re.split(r"[。\n]", text)]
+    sentences = [x for x in sentences if x]
+    return bool(sentences) and all(_PROCEDURE.search(x) for x in sentences)
 
 
 def _role(s: dict) -> str | None:
@@ -155,13 +185,3 @@ def _role(s: dict) -> str | None:
 def _part(place: str, speech: Any) -> str:
     sid = speech.get("speechID") if isinstance(speech, dict) else None
     return f"{place} ({sid})" if isinstance(sid, str) else place
-
-
-def api_response(records: list[dict]) -> str:
-    """An `/api/speech` response holding `records` (speechRecord objects), as the API sends it:
-    for fixtures and the benchmark's rebuilt file."""
-    return json.dumps(
-        {"numberOfRecords": len(records), "numberOfReturn": len(records), "startRecord": 1,
-         "nextRecordPosition": None, "speechRecord": records},
-        ensure_ascii=False, indent=1,
-    )  # fmt: skip

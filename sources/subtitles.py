@@ -94,7 +94,9 @@ class _SubtitleReader(Reader):
             return None, cue.text
         return m["m"].strip(), m["t"].strip()
 
-    def _statement(self, turns: Turns, marker: str, cues: list[Cue], path: str) -> Iterator[Located]:
+    def _statement(
+        self, turns: Turns, marker: str, cues: list[Cue], path: str
+    ) -> Iterator[Located]:
         what, who = role_of(marker, self.options)
         first = cues[0]
         text = ("" if language_of(first.text, self.options) == "ja" else " ").join(

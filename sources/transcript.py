@@ -53,8 +53,10 @@ class TranscriptReader(Reader):
                 yield RecordError(f"the turn of {marker!r} has no words", "text",
                                   source=path, line=line), None  # fmt: skip
             else:
-                yield turns.record(marker, who, said), where(path, line=line,
-                                                              part=f"marker {marker!r}")
+                yield (
+                    turns.record(marker, who, said),
+                    where(path, line=line, part=f"marker {marker!r}"),
+                )
 
         for number, line in lines:
             marker, rest = self._marker(line)

@@ -618,3 +618,81 @@ def test_check_a_spliced_quote_and_see_both_parts_and_the_cut(page: Page, tmp_pa
         expect(same.last).to_contain_text("we will publish what we find")
         expect(match.locator(".cut")).to_contain_text("The council has heard the fishermen")
         expect(match.locator(".cut")).to_contain_text("Cut out here")
+
+
+@pytest.fixture(scope="module")
+def recording(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A recording on another local server (the media a time code points into)."""
+    import functools
+    import http.server
+    import threading
+
+    folder = tmp_path_factory.mktemp("media")
+    (folder / "townhall.mp4").write_bytes(b"\0\0\0\x18ftypmp42")  # a stub: only the URL counts
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/townhall.mp4"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def sources_server(tmp_path_factory: pytest.TempPathFactory, recording: str) -> Iterator[str]:
+    """Real Diet minutes and a time-coded town hall, imported with `import --from`."""
+    from hatsugen.sources import SourceOptions
+
+    folder = tmp_path_factory.mktemp("sources-browser")
+    sources = Path(__file__).parent / "sources"
+    app = Hatsugen(folder / "home")
+    seed = [
+        {
+            "id": "seed-m",
+            "speaker": {"id": "mizuhara-aiko", "name": {"ja": "水原愛子", "en": "Aiko Mizuhara"}},
+            "lang": "ja",
+            "text": "種まきの話です。",
+        },
+        {
+            "id": "seed-t",
+            "speaker": {
+                "id": "takanashi-kenji",
+                "name": {"ja": "高梨健二", "en": "Kenji Takanashi"},
+            },
+            "lang": "ja",
+            "text": "議会の話です。",
+        },
+    ]
+    app.import_files([str(write_jsonl(folder / "seed.jsonl", seed))], actor=ADMIN)
+    app.import_files([str(sources / "kokkai-speech.json")], actor=ADMIN, fmt="kokkai")
+    app.import_files([str(sources / "talk-voices.vtt")], actor=ADMIN, fmt="vtt",
+                     source=SourceOptions(event="Town hall", event_id="townhall",
+                                          date="2025-05-03", media_url=recording))  # fmt: skip
+    app.close()
+    with serving(folder / "home") as url:
+        yield url
+
+
+def test_from_a_result_to_its_event_before_and_after_and_a_time_code(
+    page: Page, sources_server: str, recording: str
+) -> None:
+    page.goto(sources_server + "/?q=" + "こども家庭庁設置法案 維新")
+    result = page.locator("article.result").first
+    expect(result).to_contain_text("柴田巧")
+    result.get_by_role("link", name="Read in its event").click()
+    expect(page).to_have_url(re.compile(r"/e/kokkai-120814889X02220220614#s-.*_048$"))
+    speakers = page.locator("ol.event-statements > li .who")
+    expect(speakers).to_have_text(["石川大我", "礒崎哲史", "柴田巧", "田村智子"])  # speech order
+    target = page.locator("ol.event-statements > li:target")
+    expect(target).to_contain_text("日本維新の会の柴田巧です")
+    target.get_by_role("link", name="Permalink").click()
+    nav = page.get_by_role("navigation", name=re.compile("In its event"))
+    expect(nav).to_contain_text("statement 3 of 4")
+    nav.get_by_role("link", name=re.compile("Before: 礒崎哲史")).click()
+    expect(page.locator("h1")).to_have_text("礒崎哲史")
+    page.get_by_role("link", name=re.compile("After: 柴田巧")).click()
+    expect(page.locator("h1")).to_have_text("柴田巧")
+    # a statement from a recording: its time code opens the recording at that moment
+    page.goto(sources_server + "/e/townhall")
+    first = page.locator("ol.event-statements > li").first
+    expect(first).to_contain_text("Good morning. Today I am announcing")
+    first.get_by_role("link", name="Play from 0:01").click()
+    page.wait_for_url(recording + "#t=1,7.5")

@@ -86,7 +86,7 @@ def test_an_export_of_the_previous_version_still_imports(run: Cli, tmp_path: Pat
     path = tmp_path / "v1.json"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     assert "1 added" in run.ok("import", str(path)).stdout
-    assert json.loads(run.ok("export").stdout)["version"] == 3
+    assert json.loads(run.ok("export").stdout)["version"] == 4
     doc["version"] = 7
     path.write_text(json.dumps(doc), encoding="utf-8")
     result = run("import", str(path))

@@ -297,3 +297,32 @@ def test_a_long_speech_shows_its_first_matched_sentences_in_order() -> None:
     assert [p.lstrip("…")[:3] for p in parts] == ["第2に", "第5に", "第9に"]
     assert "第6に<mark>図書館</mark>" in parts[1] and "第12に" not in shown.html
     assert shown.html.count("<mark>図書館</mark>") == 4
+
+
+@pytest.fixture(scope="module", params=["embedded", "opensearch"])
+def diet(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Hatsugen:
+    """Real Diet minutes (tests/sources), searched by each engine."""
+    sources = Path(__file__).parent / "sources"
+    options: dict = {}
+    if request.param == "opensearch":
+        cluster = request.getfixturevalue("opensearch")
+        options = {"search_url": cluster.url, "search_index": index_name()}
+    app = Hatsugen(tmp_path_factory.mktemp("diet") / "home", **options)
+    app.import_files([str(sources / "kokkai-speech.json"), str(sources / "kokkai-meeting.json")],
+                     actor=ADMIN, fmt="kokkai")  # fmt: skip
+    return app
+
+
+def test_house_committee_and_session_are_facets_and_filters(diet: Hatsugen) -> None:
+    every = diet.search(SearchRequest(q="法案", per_page=100))
+    facets = every["facets"]
+    assert facets["house"] == {"参議院": every["total"]}
+    assert sum(facets["session"].values()) == every["total"] and "208" in facets["session"]
+    assert facets["committee"]["内閣委員会"] == 7  # both meetings of the committee
+    assert sum(facets["committee"].values()) == every["total"]
+    narrowed = ids(diet, "法案", session="208", committee="内閣委員会")
+    assert narrowed == {f"kokkai-120814889X02220220614_0{n}" for n in (46, 47, 48, 49)}
+    assert ids(diet, "法案", house="衆議院") == set()
+    assert ids(diet, "", session="201") == {
+        "kokkai-120115254X01920200527_031", "kokkai-120115254X01920200527_033",
+        "kokkai-120115254X01920200527_044"}  # fmt: skip

@@ -76,9 +76,9 @@ def test_diet_speeches_keep_their_ids_order_meeting_and_the_speaker_at_the_time(
     r = records["kokkai-120814889X02220220614_049"]
     assert r["text"].startswith("私は、日本共産党を代表して")  # the ○田村智子君 heading is gone
     assert r["event_id"] == "kokkai-120814889X02220220614" and r["order"] == 49
+    minutes = "https://kokkai.ndl.go.jp/txt/120814889X02220220614"
     assert r["meeting"] == {"house": "参議院", "committee": "内閣委員会", "session": 208,
-                            "issue": "第22号",
-                            "url": "https://kokkai.ndl.go.jp/txt/120814889X02220220614"}  # fmt: skip
+                            "issue": "第22号", "url": minutes}  # fmt: skip
     assert r["source"]["url"] == "https://kokkai.ndl.go.jp/txt/120814889X02220220614/49"
     assert r["role"] == "参議院議員（日本共産党）" and r["kind"] == "remarks"
     assert records["kokkai-120115254X01920200527_031"]["kind"] == "speech"  # 本会議
@@ -91,7 +91,8 @@ def test_diet_speeches_keep_their_ids_order_meeting_and_the_speaker_at_the_time(
     app.close()
     assert [(r["role"], r["first"]) for r in roles] == [  # in the order they were held
         ("参議院議員（立憲・国民．新緑風会・社民）", "2020-05-27"),
-        ("参議院議員（国民民主党・新緑風会）", "2022-06-14")]
+        ("参議院議員（国民民主党・新緑風会）", "2022-06-14"),
+    ]
     assert found["reading"] == "いそざきてつじ" and found["id"] == "isozakitetsuji"
 
 
@@ -125,9 +126,27 @@ def test_the_record_header_and_the_chairs_calls_are_left_out_and_counted(
     result = cli.ok("import", "--from", "kokkai", str(path))
     assert counts(result).startswith("1 added")
     assert "left out: 1 × meeting header (会議録情報)" in result.stderr
-    assert "left out: 1 × presiding officer's line (委員長)" in result.stderr
+    assert "left out: 1 × presiding officer's procedural line (委員長)" in result.stderr
     said = list(stored(cli).values())
     assert len(said) == 1 and said[0]["text"] == "防災計画について質問します。"
+
+
+def test_a_chairs_own_remarks_stay_statements(tmp_path: Path, cli: Cli) -> None:
+    path = kokkai_file(tmp_path, [
+        speech(speechID="999999999X00120250501_001", speechOrder=1, speaker="高梨健二",
+               speakerYomi="たかなしけんじ", speakerPosition="委員長",
+               speech="○高梨委員長　これより会議を開きます。\n　この際、一言申し上げます。"
+                      "青空市の復興に全力を尽くします。"),
+        speech(speechID="999999999X00120250501_002", speechOrder=2, speaker="高梨健二",
+               speakerYomi="たかなしけんじ", speakerPosition="委員長",
+               speech="○高梨委員長　御異議ありませんか。\n　〔「異議なし」と呼ぶ者あり〕\n"
+                      "　御異議なしと認めます。よって、そのように決しました。"),
+    ])  # fmt: skip
+    result = cli.ok("import", "--from", "kokkai", str(path))
+    assert counts(result).startswith("1 added")
+    said = next(iter(stored(cli).values()))
+    assert said["text"].endswith("青空市の復興に全力を尽くします。")
+    assert said["role"] == "委員長（青空党）" and said["order"] == 1
 
 
 def test_namesakes_are_listed_never_merged(tmp_path: Path, cli: Cli) -> None:
@@ -165,8 +184,10 @@ def test_a_bad_diet_record_names_file_record_and_field_and_imports_nothing(
     path = kokkai_file(tmp_path, [good, speech(**record)])
     refused = cli("import", "--from", "kokkai", str(path))
     assert refused.exit_code == 2
-    assert f"speech.json, speechRecord[1] (999999999X00120250501_003): {says}" in refused.stderr \
+    assert (
+        f"speech.json, speechRecord[1] (999999999X00120250501_003): {says}" in refused.stderr
         or ("speechRecord[1]" in refused.stderr and says in refused.stderr)
+    )
     assert not cli.home.exists() or stored(cli) == {}
 
 
@@ -193,7 +214,10 @@ def test_a_press_conference_transcript_in_japanese(known: Cli) -> None:
     said = sorted((r for r in stored(known).values() if r.get("order")),
                   key=lambda r: r["order"])  # fmt: skip
     assert [r["speaker"] for r in said] == ["mizuhara-aiko", "mizuhara-aiko"]
-    assert said[0]["text"].startswith("本日は、青空市の新しい防災計画") and "\n避難所" in said[0]["text"]
+    assert (
+        said[0]["text"].startswith("本日は、青空市の新しい防災計画")
+        and "\n避難所" in said[0]["text"]
+    )
     assert said[1]["context"] == "計画の財源はどのように確保するのですか。"  # the 【記者】 question
     assert said[1]["source"] == {"url": "https://example.org/press", "date": "2025-05-01"}
     assert said[0]["event"] == "青空市 市長定例記者会見" and said[0]["lang"] == "ja"
@@ -223,7 +247,10 @@ def test_an_english_transcript_with_q_and_capitals(known: Cli) -> None:
     said = sorted((r for r in stored(known).values() if r.get("order")),
                   key=lambda r: r["order"])  # fmt: skip
     assert [(r["speaker"], r["lang"]) for r in said] == [
-        ("mizuhara-aiko", "en"), ("mizuhara-aiko", "en"), ("takanashi-kenji", "en")]
+        ("mizuhara-aiko", "en"),
+        ("mizuhara-aiko", "en"),
+        ("takanashi-kenji", "en"),
+    ]
     assert said[0]["text"] == ("Today I am announcing a new disaster plan.\nIt adds ten shelters"
                                " and a storehouse at every primary school.")  # fmt: skip
     assert said[1]["context"] == "How will the plan be funded?"
@@ -237,7 +264,9 @@ def test_an_html_transcript_names_the_html_line(known: Cli) -> None:
                   key=lambda r: r["order"])  # fmt: skip
     assert [r["text"] for r in said] == [
         "本日は、青空市の新しい防災計画についてお知らせします。",
-        "財源は、国の補助金と市の基金を組み合わせて確保します。", "議会でも審議します。"]
+        "財源は、国の補助金と市の基金を組み合わせて確保します。",
+        "議会でも審議します。",
+    ]
     assert said[1]["context"] == "計画の財源はどのように確保するのですか。"
     assert "1 × lines before the first speaker marker" in result.stderr  # the <h1>, not <nav>
     refused = known("import", "--from", "transcript", "--event", "HTML会見",
@@ -253,8 +282,8 @@ def test_the_diet_minutes_style_transcript(known: Cli) -> None:
              "--new-speakers", minutes)  # fmt: skip
     said = sorted((r for r in stored(known).values() if r.get("order")),
                   key=lambda r: r["order"])  # fmt: skip
-    assert [r["text"][:12] for r in said] == ["立憲民主・社民の木戸口英", "日本維新の会の高木かおり",
-                                              "国民民主党・新緑風会の矢"]  # fmt: skip
+    starts = ["立憲民主・社民の木戸口英", "日本維新の会の高木かおり", "国民民主党・新緑風会の矢"]
+    assert [r["text"][:12] for r in said] == starts
     # the minutes API's records of the same meeting then name the same three people
     result = known.ok("import", "--from", "kokkai", str(MEETING))
     assert "new speaker" not in result.stderr
@@ -296,7 +325,9 @@ def test_vtt_and_srt_name_prefixes_and_unmarked_cues(known: Cli) -> None:
     council = by_text["The council will review the plan in June, as promised."]
     assert council["speaker"] == "takanashi-kenji"
     assert council["media"] == {"url": VIDEO, "start": 60.0, "end": 65.0}
-    assert by_text["本日は防災計画についてお知らせします。"]["media"]["end"] == 5.0  # joined, no space
+    assert (
+        by_text["本日は防災計画についてお知らせします。"]["media"]["end"] == 5.0
+    )  # joined, no space
     assert by_text["議会で審議します。"]["speaker"] == "takanashi-kenji"
     plain = by_text["Good morning, everyone. Today I am announcing the new disaster plan."]
     assert plain["speaker"] == "mizuhara-aiko" and plain["media"]["start"] == 1.0
@@ -305,13 +336,22 @@ def test_vtt_and_srt_name_prefixes_and_unmarked_cues(known: Cli) -> None:
 @pytest.mark.parametrize(
     ("fmt", "body", "says"),
     [
-        ("vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:0x.000\n<v A>Hi\n",
-         "line 3, cue 1: field 'timing': '00:00:01.000 --> 00:00:0x.000' is not a timing"),
-        ("vtt", "WEBVTT\n\n00:00:05.000 --> 00:00:01.000\n<v Aiko Mizuhara>Hi\n",
-         "line 3, cue 1: field 'timing': ends (1.000 s) before it starts (5.000 s)"),
+        (
+            "vtt",
+            "WEBVTT\n\n00:00:01.000 --> 00:00:0x.000\n<v A>Hi\n",
+            "line 3, cue 1: field 'timing': '00:00:01.000 --> 00:00:0x.000' is not a timing",
+        ),
+        (
+            "vtt",
+            "WEBVTT\n\n00:00:05.000 --> 00:00:01.000\n<v Aiko Mizuhara>Hi\n",
+            "line 3, cue 1: field 'timing': ends (1.000 s) before it starts (5.000 s)",
+        ),
         ("vtt", "00:00:01.000 --> 00:00:02.000\nHi\n", "the first line must be WEBVTT"),
-        ("srt", "1\n00:00:01,000 --> 00:00:02,000\nGood morning.\n",
-         "line 2, cue 1: field 'speaker': names no speaker"),
+        (
+            "srt",
+            "1\n00:00:01,000 --> 00:00:02,000\nGood morning.\n",
+            "line 2, cue 1: field 'speaker': names no speaker",
+        ),
         ("srt", "1\nGood morning.\n", "line 1, cue 1: field 'timing': has no timing line"),
     ],
 )

@@ -179,7 +179,9 @@ def test_openapi_document_is_valid_and_describes_every_api_route(client, web_app
     doc = client.get("/api/openapi.json").get_json()
     validate_openapi(doc)
     routes = {
-        str(rule).replace("<statement_id>", "{id}").replace("<speaker_id>", "{id}")
+        str(rule)
+        .replace("<statement_id>", "{id}")
+        .replace("<speaker_id>", "{id}")
         .replace("<event_id>", "{id}")
         for rule in web_app.url_map.iter_rules()
         if str(rule).startswith("/api/")

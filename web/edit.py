@@ -16,13 +16,12 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
-from hatsugen.archive import RecordError
+from hatsugen.archive import ImportRejected, RecordError
 from hatsugen.archive.ascii import whole_number
 from hatsugen.archive.localized import Localized, from_line, to_line
 from hatsugen.archive.provenance import WORDINGS
 from hatsugen.archive.records import KINDS, TRANSLATORS
 from hatsugen.archive.speakers import from_plain_name
-from hatsugen.archive import ImportRejected
 from hatsugen.core import EditConflict, ImportOptions, SpeakerUnclear
 from hatsugen.sources import FORMATS as SOURCE_FORMATS
 from hatsugen.sources import SourceOptions

@@ -204,7 +204,8 @@ LABELS: dict[str, dict[str, str]] = {
         "committee": "Committee",
         "issue": "Issue",
         "import_title": "Import",
-        "import_intro": "Load statements from a file: hatsugen's JSON, the Diet minutes API's JSON, a transcript, or subtitles.",
+        "import_intro": "Load statements from a file: hatsugen's JSON, the Diet minutes API's"
+        " JSON, a transcript, or subtitles.",
         "import_file": "File",
         "import_format": "Format",
         "import_speakers": "Speaker markers (one MARKER=ID a line)",
@@ -512,7 +513,8 @@ LABELS: dict[str, dict[str, str]] = {
         "committee": "会議名",
         "issue": "号",
         "import_title": "取り込み",
-        "import_intro": "ファイルから発言を取り込みます。hatsugenのJSON、国会会議録APIのJSON、書き起こし、字幕に対応しています。",
+        "import_intro": "ファイルから発言を取り込みます。hatsugenのJSON、国会会議録APIのJSON、"
+        "書き起こし、字幕に対応しています。",
         "import_file": "ファイル",
         "import_format": "形式",
         "import_speakers": "発言者の表記（1行に1つ、表記=ID）",

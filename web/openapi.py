@@ -109,8 +109,11 @@ def openapi_document() -> dict[str, Any]:
                         ),
                         _param("house", _STR, "House of the Diet (衆議院, 参議院)"),
                         _param("committee", _STR, "Committee or meeting (予算委員会, 本会議)"),
-                        _param("session", {"type": "string", "pattern": "^[0-9]*$"},
-                               "Diet session number"),
+                        _param(
+                            "session",
+                            {"type": "string", "pattern": "^[0-9]*$"},
+                            "Diet session number",
+                        ),
                         _param("since", _DATE, "From date: YYYY, YYYY-MM or YYYY-MM-DD"),
                         _param(
                             "undated",
