@@ -421,3 +421,17 @@ def test_an_older_archive_learns_the_events_of_its_statements(tmp_path: Path) ->
         assert event is not None and event["before"] == "summit-0" and event["count"] == 2
     finally:
         app.close()
+
+
+def test_a_bad_transcript_names_its_line_and_imports_nothing(tmp_path: Path, known: Cli) -> None:
+    empty_turn = tmp_path / "empty.txt"
+    empty_turn.write_text("（水原市長）\n本日はお知らせがあります。\n（水原市長）\n", encoding="utf-8")
+    refused = known("import", "--from", "transcript", "--event", "x", "--speaker",
+                    "水原市長=mizuhara-aiko", str(empty_turn))  # fmt: skip
+    assert refused.exit_code == 2
+    assert "empty.txt, line 3: field 'text': the turn of '水原市長' has no words" in refused.stderr
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("Q: ok\nPRIME MINISTER: caf\xe9\n".encode("latin-1"))
+    refused = known("import", "--from", "transcript", "--event", "x", str(latin1))
+    assert refused.exit_code == 2 and "latin1.txt, line 2: is not UTF-8 text" in refused.stderr
+    assert len(stored(known)) == 2  # the seed only
