@@ -65,7 +65,8 @@ REVIEW_FIELD = "review"
 BASE_FIELD = "version"
 # Accepted on input and never stored: the writer says this record's speaker is a new person.
 NEW_SPEAKER_FIELD = "new_speaker"
-SPEAKER_FIELDS = ("id", "name", "reading", "aliases")
+SPEAKER_FIELDS = ("id", "name", "reading", "aliases", "wikidata")
+WIKIDATA_RE = re.compile(r"Q[1-9][0-9]{0,11}", re.ASCII)
 TRANSLATION_FIELDS = ("lang", "text", "by", "original")
 SOURCE_FIELDS = ("url", "archived_url", "title", "publisher", "date")
 # Where a parliament's record says it (the Diet minutes: nameOfHouse, nameOfMeeting, session,
@@ -247,6 +248,12 @@ def validate_speaker(value: Any, field: str = "speaker") -> dict | str:
         aliases = _string_list(value["aliases"], field + ".aliases")
         if aliases:
             out["aliases"] = [a.strip() for a in aliases]
+    if value.get("wikidata") is not None:
+        qid = _string(value["wikidata"], field + ".wikidata").strip()
+        if not WIKIDATA_RE.fullmatch(qid):
+            raise RecordError(f"{shown(qid)} is not a Wikidata id (Q and digits, e.g. Q123)",
+                              field + ".wikidata")  # fmt: skip
+        out["wikidata"] = qid
     if "id" not in out and "name" not in out:
         raise RecordError("needs an id or at least one name", field)
     return out

@@ -41,10 +41,13 @@ def display_name(speaker: dict) -> str:
 
 
 def names_of(speaker: dict) -> list[str]:
-    """Every way the speaker is written: names in each language, aliases and handles, reading."""
+    """Every way the speaker is written: names in each language, aliases and handles, reading,
+    and the Wikidata id (Q…), by which a filter or a record may name them too."""
     names = [*speaker.get("name", {}).values(), *speaker.get("aliases", [])]
     if speaker.get("reading"):
         names.append(speaker["reading"])
+    if speaker.get("wikidata"):
+        names.append(speaker["wikidata"])
     return names
 
 
@@ -78,6 +81,9 @@ def merge(stored: dict, incoming: dict) -> dict:
     reading = incoming.get("reading") or stored.get("reading")
     if reading:
         out["reading"] = reading
+    wikidata = incoming.get("wikidata") or stored.get("wikidata")
+    if wikidata:
+        out["wikidata"] = wikidata
     if aliases:
         out["aliases"] = aliases
     if not out["name"]:

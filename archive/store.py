@@ -468,7 +468,8 @@ class Store:
             named, wanted_id, stored = [given], None, None  # an id is among the exact names
         else:
             incoming, wanted_id = given, given.get("id")
-            named = [*given.get("name", {}).values(), *given.get("aliases", [])]
+            named = [*given.get("name", {}).values(), *given.get("aliases", []),
+                     *([given["wikidata"]] if given.get("wikidata") else [])]  # fmt: skip
             stored = self.get_speaker(wanted_id) if wanted_id else None
         if stored is None and wanted_id is None:
             exact = list(dict.fromkeys(i for n in named for i in self._exact_ids(n)))
@@ -533,6 +534,13 @@ class Store:
                 " an editor may do; name the speaker by id or name, without new aliases",
                 "edit_speakers",
             )
+        old_qid, new_qid = stored.get("wikidata"), incoming.get("wikidata")
+        if old_qid and new_qid and old_qid != new_qid and not options.rename_speakers:
+            raise RecordError(
+                f"speaker {stored['id']} is Wikidata {old_qid}; this record says {new_qid}."
+                " Two people? Give the speaker id of the one meant; pass --rename-speakers to"
+                " change the Wikidata id", "speaker.wikidata",
+            )  # fmt: skip
         for lang, name in incoming.get("name", {}).items():
             old = stored.get("name", {}).get(lang)
             if old is None or sp.name_key(old) == sp.name_key(name):
@@ -557,7 +565,7 @@ class Store:
             if sid == name:
                 return [sid]
             speaker = self.get_speaker(sid) or {}
-            exact = [*speaker.get("name", {}).values(),
+            exact = [*speaker.get("name", {}).values(), speaker.get("wikidata") or "",
                      *(a for a in speaker.get("aliases", []) if a.startswith("@"))]  # fmt: skip
             if any(sp.name_key(n) == key for n in exact):
                 out.append(sid)
@@ -1193,6 +1201,10 @@ class Store:
 
     def get_many(self, ids: list[str]) -> dict[str, dict]:
         return {rid: json.loads(record) for rid, record in self._where_id_in("id, record", ids)}
+
+    def versions(self, ids: list[str]) -> dict[str, int]:
+        """The version each of these statements is at."""
+        return dict(self._where_id_in("id, version", ids))
 
     def meta(self, statement_id: str) -> dict:
         row = self.conn.execute(

@@ -9,6 +9,7 @@ are a newspaper's translation, or that the attribution is disputed or wrong.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from collections.abc import Iterable
@@ -21,6 +22,13 @@ from hatsugen.index.analysis import family_name
 from .media import media_link
 
 _LANG_NAMES = {"ja": "Japanese", "en": "English", "ko": "Korean", "zh": "Chinese"}
+_LANG_NAMES_JA = {"ja": "日本語", "en": "英語", "ko": "韓国語", "zh": "中国語"}
+# What a citation in Japanese says a text is, and its verdict (the interface's own words).
+_WORDINGS_JA = {"official_translation": "公式翻訳", "press_translation": "報道機関の翻訳",
+                "interpretation": "通訳による訳", "paraphrase": "引用として報じられた要約",
+                "quoted": "出典の引用のまま"}  # fmt: skip
+_STATUSES_JA = {"verified": "検証済み", "disputed": "異論あり"}
+HASH_CHARS = 10
 TITLE_CHARS = 120
 QUOTE_CHARS = 200
 
@@ -63,11 +71,16 @@ def lang_name(code: str) -> str:
     return _LANG_NAMES.get(code.split("-")[0], code)
 
 
-def provenance_note(record: dict, speakers: dict[str, dict] | None = None) -> str | None:
-    """What a citation must say besides the words: translated? checked? misattributed?
+def provenance_note(
+    record: dict, speakers: dict[str, dict] | None = None, lang: str = "en"
+) -> str | None:
+    """What a citation must say besides the words: translated? checked? misattributed? In
+    the citation's language (`lang`: en or ja).
 
     A quote cited without "press translation" or "misattributed" beside it misleads.
     """
+    if lang == "ja":
+        return _provenance_note_ja(record, speakers)
     notes = []
     wording = wording_of(record)
     if wording != "original":
@@ -87,6 +100,52 @@ def provenance_note(record: dict, speakers: dict[str, dict] | None = None) -> st
     elif status != "unverified":
         notes.append(f"attribution {status}")
     return "; ".join(notes) or None
+
+
+def _provenance_note_ja(record: dict, speakers: dict[str, dict] | None) -> str | None:
+    notes = []
+    wording = wording_of(record)
+    if wording != "original":
+        spoken = spoken_lang_of(record)
+        said = f"、発言は{_lang_ja(spoken)}" if spoken else ""
+        notes.append(f"{_lang_ja(record['lang'])}の{_WORDINGS_JA[wording]}{said}")
+    status = status_of(record)
+    if status == "misattributed":
+        said_by = record["attribution"]["actually_said_by"]
+        if "speaker" in said_by:
+            other = (speakers or {}).get(said_by["speaker"], {"id": said_by["speaker"]})
+            names = other.get("name", {})
+            notes.append(f"誤った帰属：実際の発言者は{names.get('ja') or speaker_label(other)}")
+        elif "statement" in said_by:
+            notes.append(f"誤った帰属：hatsugen ID {said_by['statement']} を参照")
+        else:
+            notes.append("誤った帰属：出所不明")
+    elif status != "unverified":
+        notes.append(f"発言者の確認：{_STATUSES_JA[status]}")
+    return "、".join(notes) or None
+
+
+def _lang_ja(code: str) -> str:
+    return _LANG_NAMES_JA.get(code.split("-")[0], code)
+
+
+def content_hash(record: dict) -> str:
+    """A short hash of what a citation quotes (the text, the translations, the source): the
+    same on any copy of that wording, different after any change to it, so "this wording, as
+    archived" can be checked later."""
+    what = [record["text"], record.get("translations", []), record.get("source", {})]
+    data = json.dumps(what, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:HASH_CHARS]
+
+
+def pinned(record: dict, permalink: str | None) -> tuple[str | None, str | None]:
+    """The version a record is at (its `version`, as exports and result lists carry it) as
+    "version N, hash H", and the permalink of that version (…/s/ID/v/N)."""
+    version = record.get("version")
+    if version is None:
+        return None, permalink
+    label = f"version {version}, {content_hash(record)}"
+    return label, f"{permalink}/v/{version}" if permalink else None
 
 
 def _short(text: str, limit: int) -> str:
@@ -143,7 +202,8 @@ def citation(
     if moment:
         at = f"at {moment['time']} in the recording" if moment["time"] else "Recording"
         parts.append(f"{at[0].upper()}{at[1:]}: {moment['href']}")
-    parts.append(f"hatsugen id {record['id']}")
+    label, permalink = pinned(record, permalink)
+    parts.append(f"hatsugen id {record['id']}{f', {label}' if label else ''}")
     if permalink:
         parts.append(f"{permalink}{f' (accessed {accessed})' if accessed else ''}")
     elif accessed:
@@ -167,7 +227,7 @@ def _citation_ja(
     if when:
         out += f"（{'、'.join(when)}）"
     out += "。"
-    note = provenance_note(record, speakers)
+    note = provenance_note(record, speakers, "ja")
     if note:
         out += f"［{note}］"
     source = record.get("source", {})
@@ -181,6 +241,9 @@ def _citation_ja(
         at = "の" + moment["time"] if moment["time"] else ""
         out += f"録画{at}：{moment['href']}。"
     out += f"hatsugen ID {record['id']}"
+    label, permalink = pinned(record, permalink)
+    if label:
+        out += f"（第{record['version']}版、{content_hash(record)}）"
     if permalink:
         out += f"、{permalink}"
     if accessed:
@@ -215,9 +278,12 @@ def csl_json(
         item["container-title"] = source["title"]
     if source.get("publisher"):
         item["publisher"] = source["publisher"]
+    label, permalink = pinned(record, permalink)
     item["URL"] = permalink or source.get("url")
     if item["URL"] is None:
         del item["URL"]
+    if label:
+        item["version"] = str(record["version"])
     if accessed:
         item["accessed"] = {"date-parts": [[int(p) for p in accessed.split("-")]]}
     if record.get("event"):
@@ -233,7 +299,7 @@ def csl_json(
         at = " at " + moment["time"] if moment["time"] else ""
         recording = f"recording{at}: {moment['href']}"
     notes = [n for n in (provenance_note(record, speakers), _source_note(source, permalink),
-                         recording) if n]  # fmt: skip
+                         recording, label and f"hatsugen {label}") if n]  # fmt: skip
     if notes:
         item["note"] = "; ".join(notes)
     return item
@@ -250,6 +316,7 @@ def ris(record: dict, speakers: dict[str, dict] | None = None, *, permalink: str
     record = in_one_language(record, record["lang"])
     name = name_parts(_speaker_of(record))
     author = name.get("literal") or f"{name['family']}, {name['given']}"
+    label, permalink = pinned(record, permalink)
     lines = [("TY", "GEN"), ("ID", record["id"]), ("AU", author),
              ("TI", _short(record["text"], TITLE_CHARS)), ("LA", record["lang"])]  # fmt: skip
     if record.get("date"):
@@ -261,7 +328,10 @@ def ris(record: dict, speakers: dict[str, dict] | None = None, *, permalink: str
         lines.append(("UR", permalink or source["url"]))
     if accessed:
         lines.append(("Y2", accessed.replace("-", "/")))
-    for note in (provenance_note(record, speakers), _source_note(source, permalink)):
+    if label:
+        lines.append(("ET", f"version {record['version']}"))
+    for note in (provenance_note(record, speakers), _source_note(source, permalink),
+                 label and f"hatsugen {label}"):  # fmt: skip
         if note:
             lines.append(("N1", note))
     lines.append(("ER", ""))
@@ -290,6 +360,7 @@ def bibtex(record: dict, speakers: dict[str, dict] | None = None, *,
     author = (
         "{" + name["literal"] + "}" if "literal" in name else f"{name['family']}, {name['given']}"
     )
+    label, permalink = pinned(record, permalink)
     fields = [("author", author), ("title", "“" + _short(record["text"], TITLE_CHARS) + "”")]
     if record.get("date"):
         fields.append(("year", record["date"][:4]))
@@ -303,7 +374,10 @@ def bibtex(record: dict, speakers: dict[str, dict] | None = None, *,
         fields.append(("url", permalink or source["url"]))
     if accessed:
         fields.append(("urldate", accessed))
-    notes = [n for n in (provenance_note(record, speakers), _source_note(source, permalink)) if n]
+    if label:
+        fields.append(("version", str(record["version"])))
+    notes = [n for n in (provenance_note(record, speakers), _source_note(source, permalink),
+                         label and f"hatsugen {label}") if n]  # fmt: skip
     if notes:
         fields.append(("note", "; ".join(notes)))
     key = "".join(ch if ch.isalnum() else "_" for ch in record["id"])
@@ -314,7 +388,7 @@ def bibtex(record: dict, speakers: dict[str, dict] | None = None, *,
 CSV_COLUMNS = ["id", "permalink", "accessed", "speaker_id", "speaker", "date", "kind", "lang",
                "text", "translation_lang", "translation", "translated_by", "status",
                "provenance", "source_title", "source_publisher", "source_url", "event", "place",
-               "topics"]  # fmt: skip
+               "topics", "version", "content_hash"]  # fmt: skip
 
 
 # A cell that starts with one of these is a formula to a spreadsheet (OWASP, "CSV Injection"):
@@ -345,6 +419,7 @@ def _csv_values(record: dict, speakers: dict[str, dict] | None, permalink: str |
     speaker = _speaker_of(record)
     translation = next(iter(record.get("translations", [])), {})
     source = record.get("source", {})
+    _, permalink = pinned(record, permalink)
     return [
         record["id"], permalink or "", accessed or "", speaker.get("id", ""),
         speaker_label(speaker), record.get("date", ""), record.get("kind", ""), record["lang"],
@@ -352,6 +427,7 @@ def _csv_values(record: dict, speakers: dict[str, dict] | None, permalink: str |
         translation.get("by", ""), status_of(record), provenance_note(record, speakers) or "",
         source.get("title", ""), source.get("publisher", ""), source.get("url", ""),
         record.get("event", ""), record.get("place", ""), "; ".join(record.get("topics", [])),
+        record.get("version", ""), content_hash(record),
     ]  # fmt: skip
 
 

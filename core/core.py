@@ -757,6 +757,25 @@ class Hatsugen:
     def history(self, statement_id: str) -> list[dict]:
         return self.store.history(statement_id)
 
+    def version(self, statement_id: str, number: int) -> dict:
+        """One version of a statement as it was archived (the record in import format, with
+        the `version` it is at), when and by whom, and the versions made since (NotFound if
+        there is no such version)."""
+        versions = self.store.history(statement_id)
+        found = next((v for v in versions if v["version"] == number), None)
+        if found is None:
+            raise NotFound(f"{statement_id} has no version {number} (it has 1 to"
+                           f" {versions[-1]['version']})")  # fmt: skip
+        sid = found["record"]["speaker"]
+        speaker = self.store.get_speaker(sid) or {"id": sid}
+        record = {"id": statement_id, "version": number,
+                  **full_record(found["record"], {sid: speaker})}  # fmt: skip
+        newer = [{k: v[k] for k in ("version", "at", "by", "reason", "changed")}
+                 for v in versions if v["version"] > number]  # fmt: skip
+        return {"record": record, "version": number, "at": found["at"], "by": found["by"],
+                "reason": found["reason"], "current": versions[-1]["version"],
+                "newer": newer}  # fmt: skip
+
     # What the doors read besides searches: the store stays behind this object, so that no
     # door can write past the rules (a test keeps `store` out of cli/ and web/).
     def record(self, statement_id: str) -> dict:
@@ -872,9 +891,15 @@ class Hatsugen:
         order: a whole result list to export, not one page of it."""
         self._resolve_speakers(req)
         hits = self._reading_index(lambda: self.engine.ranked(req, limit))
-        records = self.store.get_many([i for i, _ in hits.page])
+        ids = [i for i, _ in hits.page]
+        records, versions = self.store.get_many(ids), self.store.versions(ids)
         speakers = self.speakers_by_id()
-        return hits.total, [full_record(records[i], speakers) for i, _ in hits.page if i in records]
+        # each with the version it is at, as an export carries it: citations name that
+        # version, and the JSON Lines import again based on it
+        return hits.total, [
+            {"id": i, "version": versions[i], **full_record(records[i], speakers)}
+            for i in ids if i in records
+        ]  # fmt: skip
 
     def check_quote(self, text: str, speaker: str | None = None, limit: int = 5) -> dict:
         """Where a circulating quote comes from and how it differs (core/quote_check.py)."""

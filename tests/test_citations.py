@@ -86,17 +86,17 @@ def test_citations_carry_permalink_access_date_and_the_interface_language(archiv
 
     client = create_app({"HATSUGEN_HOME": str(archive.home), "TESTING": True}).test_client()
     english = client.get("/api/statements/lib-03").get_json()
-    assert "http://localhost/s/lib-03 (accessed " + TODAY + ")" in english["citation"]
+    assert "http://localhost/s/lib-03/v/1 (accessed " + TODAY + ")" in english["citation"]
     csl = english["csl"]
     assert csl["author"] == [{"family": "水原", "given": "愛子"}]
-    assert csl["URL"] == "http://localhost/s/lib-03"
+    assert csl["URL"] == "http://localhost/s/lib-03/v/1"  # pinned to the version cited
     assert csl["accessed"]["date-parts"][0] == [int(p) for p in TODAY.split("-")]
     assert "published at https://example.org/aozora/1" in csl["note"]
     japanese = client.get("/s/lib-03?ui=ja").get_data(as_text=True)
     assert "水原愛子「図書館の開館時間を3時間延ばします。」（2024年5月3日）" in japanese
     assert "閲覧）" in japanese
     download = client.get("/s/lib-03/csl.json")
-    assert json.loads(download.get_data(as_text=True))[0]["URL"] == "http://localhost/s/lib-03"
+    assert json.loads(download.get_data(as_text=True))[0]["URL"] == "http://localhost/s/lib-03/v/1"
 
 
 def test_english_names_split_family_last_and_east_asian_first() -> None:

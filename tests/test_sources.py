@@ -425,7 +425,9 @@ def test_an_older_archive_learns_the_events_of_its_statements(tmp_path: Path) ->
 
 def test_a_bad_transcript_names_its_line_and_imports_nothing(tmp_path: Path, known: Cli) -> None:
     empty_turn = tmp_path / "empty.txt"
-    empty_turn.write_text("（水原市長）\n本日はお知らせがあります。\n（水原市長）\n", encoding="utf-8")
+    empty_turn.write_text(
+        "（水原市長）\n本日はお知らせがあります。\n（水原市長）\n", encoding="utf-8"
+    )
     refused = known("import", "--from", "transcript", "--event", "x", "--speaker",
                     "水原市長=mizuhara-aiko", str(empty_turn))  # fmt: skip
     assert refused.exit_code == 2

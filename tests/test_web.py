@@ -62,7 +62,9 @@ def test_statement_page_and_twin(client) -> None:
         "translated by press",
         "Revision history",
         "Cite this",
-        "Download CSL-JSON",
+        'href="/s/korea/csl.json?v=1"',
+        'href="/s/korea/cite.bib?v=1"',
+        'href="/s/korea/cite.ris?v=1"',
     ):
         assert text in page  # fmt: skip
     csl = client.get("/s/korea/csl.json")
@@ -183,6 +185,7 @@ def test_openapi_document_is_valid_and_describes_every_api_route(client, web_app
         .replace("<statement_id>", "{id}")
         .replace("<speaker_id>", "{id}")
         .replace("<event_id>", "{id}")
+        .replace("<int:number>", "{number}")
         for rule in web_app.url_map.iter_rules()
         if str(rule).startswith("/api/")
     }

@@ -33,6 +33,13 @@ def statement(statement_id: str) -> ResponseReturnValue:
     return _tagged(statement_id)
 
 
+@bp.get("/statements/<statement_id>/v/<int:number>")
+def statement_version(statement_id: str, number: int) -> ResponseReturnValue:
+    """One archived version, with its pinned citations (the page /s/ID/v/N)."""
+    return jsonify(views.version_data(core(), statement_id, number,
+                                      permalink=views.permalink(statement_id)))  # fmt: skip
+
+
 @bp.get("/events/<event_id>")
 def event(event_id: str) -> ResponseReturnValue:
     """The event page's twin: the event and its statements in order."""

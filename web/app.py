@@ -22,6 +22,10 @@ CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
     " form-action 'self'; base-uri 'none'; frame-ancestors 'none'; connect-src 'self'"
 )
+# The embedded card's own policy (web/embed.py): our stylesheet only, no scripts at all,
+# framed by any site. Every other page keeps frame-ancestors 'none' and X-Frame-Options.
+EMBED_CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none';"
+             " form-action 'none'; frame-ancestors *")  # fmt: skip
 # On every response, the server's own error pages included (web/serving.py).
 SECURITY_HEADERS = [
     ("Content-Security-Policy", CSP),
@@ -44,12 +48,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         search_index=app.config.get("HATSUGEN_SEARCH_INDEX"),
     )
 
-    from . import api, auth, edit, feeds, pages
+    from . import api, auth, edit, embed, feeds, pages
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(edit.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(embed.bp)
     auth.init_app(app)
     for helper in ("status_of", "wording_of", "spoken_lang_of", "original_entry",
                    "primary_evidence"):  # fmt: skip
@@ -84,6 +89,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     def headers(response):  # type: ignore[no-untyped-def]
         for name, value in SECURITY_HEADERS:
             response.headers[name] = value
+        if response.headers.pop("X-Hatsugen-Embed", None):  # the one page others may frame
+            response.headers["Content-Security-Policy"] = EMBED_CSP
+            del response.headers["X-Frame-Options"]
         # A page's language follows the visitor (Accept-Language, the cookie), not its URL.
         response.vary.update(("Accept-Language", "Cookie"))
         if getattr(g, "ui_explicit", False):
@@ -92,7 +100,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         return response
 
     def wants_json() -> bool:
-        return request.path.startswith("/api/")
+        return request.path.startswith("/api/") or request.path == "/oembed"
 
     def error(status: int, message: str, title_key: str, headers=(), err=None):  # type: ignore[no-untyped-def]
         """The JSON API answers in English; a page in the interface language (a bad record

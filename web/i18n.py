@@ -7,6 +7,7 @@ browser's Accept-Language, English.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from flask import Request
@@ -94,7 +95,6 @@ LABELS: dict[str, dict[str, str]] = {
         "created": "created",
         "changed": "changed: {fields}",
         "cite": "Cite this",
-        "csl_download": "Download CSL-JSON",
         "speakers": "Speakers",
         "names": "Names",
         "reading": "Reading",
@@ -219,6 +219,19 @@ LABELS: dict[str, dict[str, str]] = {
         "event_id": "Event id",
         "language_code": "Language (ja, en …)",
         "import_source_url": "Source (URL)",
+        "order_label": "Order in the event",
+        "embed_link_back": "See it in the archive, with its source",
+        "embed_title": "Embed",
+        "embed_help": "Paste this where the statement should appear (it works without JavaScript):",
+        "meeting_label": "Meeting",
+        "newer_exists": "This is version {version}, as archived; a newer version exists (version {current}).",
+        "see_current": "See the current version",
+        "what_changed": "What changed",
+        "is_current": "Version {version}: this is the current version.",
+        "archived_at": "archived {at}",
+        "hash_title": "Content hash of the text, its translations and source: the same on any copy of this wording",
+        "cite_pinned": "Pinned to version {version} (content hash {hash}): the link and the hash keep this wording checkable after later edits.",
+        "download_citation": "For reference managers:",
         "status_unverified": "Unverified",
         "status_verified": "Verified",
         "status_disputed": "Disputed",
@@ -402,7 +415,6 @@ LABELS: dict[str, dict[str, str]] = {
         "created": "作成",
         "changed": "変更：{fields}",
         "cite": "引用する",
-        "csl_download": "CSL-JSON をダウンロード",
         "speakers": "発言者一覧",
         "names": "名前",
         "reading": "読み",
@@ -528,6 +540,19 @@ LABELS: dict[str, dict[str, str]] = {
         "event_id": "会議・行事のID",
         "language_code": "言語（ja、enなど）",
         "import_source_url": "出典（URL）",
+        "order_label": "会議での順番",
+        "embed_link_back": "出典とともにアーカイブで見る",
+        "embed_title": "埋め込み",
+        "embed_help": "発言を表示したい場所にこれを貼り付けてください（JavaScriptなしで動きます）：",
+        "meeting_label": "会議",
+        "newer_exists": "これは第{version}版（収録時のまま）です。新しい版（第{current}版）があります。",
+        "see_current": "最新の版を見る",
+        "what_changed": "変更点",
+        "is_current": "第{version}版：これが最新の版です。",
+        "archived_at": "{at}に収録",
+        "hash_title": "本文・翻訳・出典のハッシュ：この文言のどの写しでも同じ値になります",
+        "cite_pinned": "第{version}版（ハッシュ {hash}）に固定した引用です。リンクとハッシュで、後の編集後もこの文言を確かめられます。",
+        "download_citation": "文献管理ソフト用：",
         "status_unverified": "未検証",
         "status_verified": "検証済み",
         "status_disputed": "異論あり",
@@ -755,6 +780,11 @@ RECORD_FIELD_LABELS = {
     "topics": "topics", "context": "context", "notes": "notes", "attribution": "attribution",
     "reason": "edit_summary",
 }  # fmt: skip
+# Fields RECORD_FIELD_LABELS does not name, as a revision lists them.
+FIELD_LABELS = {"created": "created", "event_id": "event_label", "order": "order_label",
+                "meeting": "meeting_label", "media": "media_url", "retracted": "retracted",
+                "attribution": "attribution"}  # fmt: skip
+JST = timezone(timedelta(hours=9), "JST")
 # The label a field's error is shown under (the query box is named for what it searches).
 ERROR_FIELDS = {"q": "query_label", "lang": "original_language", "per_page": "per_page"}
 
@@ -818,6 +848,35 @@ class Translator:
             return iso  # as typed: a page that says a date is wrong shows it as it came
         units = ("年", "月", "日")
         return "".join(f"{int(p)}{u}" for p, u in zip(iso.split("-"), units, strict=False))
+
+    def timestamp(self, iso: str | None) -> str:
+        """A stored UTC time (2026-12-07T05:17:06Z) as a reader of this interface reads
+        times, with its zone named: 2026年12月7日 14:17 JST in Japanese, 2026-12-07 05:17 UTC
+        in English. Japan has no daylight saving, so JST is a fixed +9 hours."""
+        if not iso:
+            return ""
+        try:
+            at = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+        except ValueError:
+            return iso
+        if at.tzinfo is None:
+            at = at.replace(tzinfo=UTC)
+        if self.ui == "ja":
+            at = at.astimezone(JST)
+            return f"{at.year}年{at.month}月{at.day}日 {at:%H:%M} JST"
+        return f"{at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+    def field_names(self, fields: list[str]) -> str:
+        """Record fields (a revision's changed ones) by their labels: 本文, 出典 …"""
+        return (
+            "、".join(self.field_name(f) for f in fields)
+            if self.ui == "ja"
+            else ", ".join(self.field_name(f) for f in fields)
+        )
+
+    def field_name(self, field: str) -> str:
+        label = RECORD_FIELD_LABELS.get(field) or FIELD_LABELS.get(field)
+        return self(label) if label else field
 
     def speaker_names(self, speaker: dict) -> tuple[str, str | None]:
         """The name in the interface language, and the original-script name beside it."""

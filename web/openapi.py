@@ -261,6 +261,23 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {"200": ok("SpeakerPage"), "400": error, "404": not_found},
                 }
             },
+            "/api/statements/{id}/v/{number}": {
+                "get": {
+                    "summary": "One archived version of a statement, with citations pinned to"
+                    " it (its version and content hash; the page /s/{id}/v/{number})",
+                    "operationId": "statementVersion",
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": True, "schema": _STR},
+                        {
+                            "name": "number",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer", "minimum": 0},
+                        },
+                    ],
+                    "responses": {"200": ok("StatementVersion"), "404": not_found},
+                }
+            },
             "/api/events/{id}": {
                 "get": {
                     "summary": "An event (a meeting, a press conference): its statements in"
@@ -345,7 +362,8 @@ def _schemas() -> dict[str, Any]:
                   "properties": {"error": {"type": "string"}}},
         "Speaker": {"type": "object", "required": ["id"], "properties": {
             "id": _STR, "name": _NAMES, "reading": _STR,
-            "aliases": {"type": "array", "items": _STR}}},
+            "aliases": {"type": "array", "items": _STR},
+            "wikidata": {"type": "string", "pattern": "^Q[1-9][0-9]{0,11}$"}}},
         "Translation": {"type": "object", "required": ["lang", "text"], "properties": {
             "lang": _STR, "text": _STR, "by": {"type": "string", "enum": list(TRANSLATORS)},
             "original": {"type": "boolean", "description":
@@ -379,6 +397,18 @@ def _schemas() -> dict[str, Any]:
                 "issue": _STR, "url": _STR}},
             "topics": {"type": "array", "items": _LOCALIZED}, "context": _STR, "notes": _STR,
             "attribution": ref("Attribution")}},
+        "StatementVersion": {"type": "object", "required": [
+            "record", "version", "at", "by", "current", "newer", "citation", "citations",
+            "csl", "content_hash"], "properties": {
+            "record": ref("Statement"), "version": {"type": "integer"}, "at": _STR, "by": _STR,
+            "reason": _NULLABLE_STR, "current": {"type": "integer"},
+            "newer": {"type": "array", "items": {"type": "object"}, "description":
+                      "the versions made since, with what each changed"},
+            "citation": _STR, "citations": {"type": "object", "properties": {
+                "ja": _STR, "en": _STR}}, "csl": {"type": "object"},
+            "content_hash": {"type": "string", "description":
+                             "short hash of the text, translations and source"},
+            "speakers": {"type": "object", "additionalProperties": ref("Speaker")}}},
         "Media": {"type": "object", "required": ["url"], "description":
                   "where in a recording a statement was said (seconds from the start)",
                   "properties": {"url": _STR, "start": {"type": "number"},
@@ -450,6 +480,9 @@ def _schemas() -> dict[str, Any]:
                 "reason": _NULLABLE_STR,
                 "changed": {"type": "array", "items": _STR}, "record": {"type": "object"}}}},
             "citation": _STR, "csl": {"type": "object"},
+            "citations": {"type": "object", "description": "the citation in each language,"
+                          " pinned to the version", "properties": {"ja": _STR, "en": _STR}},
+            "content_hash": _STR,
             "speakers": {"type": "object", "additionalProperties": ref("Speaker"),
                          "description": "speakers that a misattribution names"}}},
         "Article": {"type": "object", "required": ["text"], "properties": {

@@ -10,13 +10,15 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from hatsugen.archive import NotFound
-from hatsugen.archive.provenance import WORDINGS
+from hatsugen.archive.ascii import whole_number
+from hatsugen.archive.provenance import WORDINGS, status_of
 from hatsugen.archive.records import KINDS
+from hatsugen.citations import as_text, csl_json
 from hatsugen.core import bounded
 from hatsugen.index import QueryError, SearchRequest
 from hatsugen.index.schema import MEETING_FACETS
 
-from . import views
+from . import linked_data, views
 from .views import core
 
 bp = Blueprint("pages", __name__)
@@ -137,19 +139,57 @@ def statement(statement_id: str) -> ResponseReturnValue:
     folded: list[str] = []
     if request.args.get("full") != "1":  # a very long speech: its start, and a link to all
         data["statement"], folded = bounded(data["statement"], views.FOLD_CHARS)
-    return render_template("statement.html", **data, folded=folded)
+    record = data["statement"]  # the structured data says no more than the page shows
+    structured = linked_data.quotation(
+        record, permalink=views.permalink(statement_id), site=request.url_root,
+        speaker_url=url_for("pages.speaker", speaker_id=record["speaker"]["id"], _external=True),
+        rating_name=g.t("status_" + status_of(record)), speakers=data["speakers"],
+    )  # fmt: skip
+    return render_template("statement.html", **data, folded=folded,
+                           linked_data=linked_data.script_tag(structured))  # fmt: skip
 
 
-@bp.get("/s/<statement_id>/csl.json")
-def statement_csl(statement_id: str) -> ResponseReturnValue:
-    data = views.statement_data(core(), statement_id, permalink=views.permalink(statement_id))[
-        "csl"
-    ]
-    return Response(
-        json.dumps([data], ensure_ascii=False, indent=2),
-        mimetype="application/vnd.citationstyles.csl+json",
-        headers={"Content-Disposition": f'attachment; filename="{statement_id}.csl.json"'},
-    )
+@bp.get("/s/<statement_id>/v/<int:number>")
+def statement_version(statement_id: str, number: int) -> ResponseReturnValue:
+    """A version as it was archived, for citations pinned to it: says when a newer one
+    exists and what it changed."""
+    data = views.version_data(core(), statement_id, number,
+                              permalink=views.permalink(statement_id), ui=g.ui)  # fmt: skip
+    return render_template("version.html", **data)
+
+
+# citation downloads: format → (file suffix, media type)
+CITATION_FILES = {
+    "csl": ("csl.json", "application/vnd.citationstyles.csl+json"),
+    "bibtex": ("bib", "application/x-bibtex; charset=utf-8"),
+    "ris": ("ris", "application/x-research-info-systems; charset=utf-8"),
+}
+
+
+@bp.get("/s/<statement_id>/csl.json", defaults={"fmt": "csl"})
+@bp.get("/s/<statement_id>/cite.bib", defaults={"fmt": "bibtex"})
+@bp.get("/s/<statement_id>/cite.ris", defaults={"fmt": "ris"})
+def statement_citation(statement_id: str, fmt: str) -> ResponseReturnValue:
+    """The statement's citation as a file for reference managers, pinned to the version
+    asked for (`v=N`) or the current one."""
+    app, link = core(), views.permalink(statement_id)
+    number = app.meta(statement_id)["version"]
+    if request.args.get("v", "").strip():
+        number = whole_number(request.args["v"]) or 0
+        if not number:
+            raise QueryError(f"{request.args['v']!r} is not a version number", "v")
+    record = views.version_data(app, statement_id, number)["record"]
+    speakers = views.referenced_speakers(app, [record])
+    suffix, media = CITATION_FILES[fmt]
+    if fmt == "csl":
+        body = json.dumps([csl_json(record, speakers, permalink=link, accessed=views.today())],
+                          ensure_ascii=False, indent=2)  # fmt: skip
+    else:
+        body = as_text(fmt, [record], speakers=speakers, accessed=views.today(),
+                       permalink_base=request.url_root)  # fmt: skip
+    name = f"{statement_id}-v{number}.{suffix}"
+    return Response(body, mimetype=media.split(";")[0],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
 
 
 @bp.get("/e/<event_id>")

@@ -12,7 +12,7 @@ from hatsugen.archive.ascii import whole_number
 from hatsugen.archive.errors import RecordError
 from hatsugen.archive.formats import full_record
 from hatsugen.archive.speakers import names_of
-from hatsugen.citations import FORMATS, as_text, citation, csl_json
+from hatsugen.citations import FORMATS, as_text, citation, content_hash, csl_json
 from hatsugen.core import EXPORT_LIMIT, Hatsugen
 from hatsugen.index import QueryError, SearchRequest
 from hatsugen.index.schema import MEETING_FACETS
@@ -142,17 +142,44 @@ def statement_data(
     """A statement with its metadata, history and citations (with `permalink`, in `ui`)."""
     record = app.statement(statement_id)
     speakers = referenced_speakers(app, [record])
+    meta = app.meta(statement_id)
+    cited = {"id": statement_id, "version": meta["version"], **record}
     return {
         "statement": record,
-        "meta": app.meta(statement_id),
+        "meta": meta,
         "history": app.history(statement_id),
-        "citation": citation(record, speakers, permalink=permalink, accessed=today(), ui=ui),
-        "csl": csl_json(record, speakers, permalink=permalink, accessed=today()),
+        **citations_of(cited, speakers, permalink, ui),
         "speakers": speakers,
         "proposals": proposals_of(app, statement_id),
         "in_event": place_in_event(app, statement_id),
         "media_link": media_link(record.get("media")),
     }
+
+
+def citations_of(
+    record: dict, speakers: dict[str, dict], permalink: str | None, ui: str
+) -> dict[str, Any]:
+    """A version's citations, pinned to it (version and content hash, /s/ID/v/N): the one in
+    the interface language, both languages to paste, and CSL-JSON."""
+    kept = {"permalink": permalink, "accessed": today()}
+    return {
+        "citation": citation(record, speakers, **kept, ui=ui),
+        "citations": {lang: citation(record, speakers, **kept, ui=lang) for lang in ("ja", "en")},
+        "csl": csl_json(record, speakers, **kept),
+        "content_hash": content_hash(record),
+    }
+
+
+def version_data(
+    app: Hatsugen, statement_id: str, number: int, *, permalink: str | None = None,
+    ui: str = "en",
+) -> dict[str, Any]:  # fmt: skip
+    """One archived version of a statement, with its own pinned citations and what changed
+    in the versions made since."""
+    found = app.version(statement_id, number)
+    speakers = referenced_speakers(app, [found["record"]])
+    return {**found, **citations_of(found["record"], speakers, permalink, ui),
+            "speakers": speakers}  # fmt: skip
 
 
 FOLD_CHARS = 20_000  # of a text shown on a statement page before "show the whole text"
