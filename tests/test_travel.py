@@ -22,8 +22,8 @@ SID = "mizuhara-2024-05-01"
 def home(tmp_path: Path) -> Path:
     home = tmp_path / "home"
     app = Hatsugen(home)
-    records = [statement(speaker=dict(MIZUHARA, wikidata=SANDBOX)),
-               statement(id="seo-1", speaker=SEO, lang="ko", text="항구를 새로 짓겠습니다.")]  # fmt: skip
+    seo = statement(id="seo-1", speaker=SEO, lang="ko", text="항구를 새로 짓겠습니다.")
+    records = [statement(speaker=dict(MIZUHARA, wikidata=SANDBOX)), seo]
     app.import_files([str(write_jsonl(tmp_path / "a.jsonl", records))], actor=ADMIN)
     app.close()
     return home
@@ -141,8 +141,8 @@ def test_a_statement_page_describes_itself_as_a_quotation(web) -> None:  # type:
     assert quote["text"] == "青空市は新しい図書館を建設します。" and quote["inLanguage"] == "ja"
     assert quote["spokenByCharacter"]["sameAs"] == f"https://www.wikidata.org/wiki/{SANDBOX}"
     assert quote["isBasedOn"]["url"] == "https://example.org/aozora/1"
-    assert quote["workTranslation"] == [{"@type": "Quotation", "inLanguage": "en",
-                                         "text": "Aozora City will build a new library."}]  # fmt: skip
+    english = "Aozora City will build a new library."
+    assert quote["workTranslation"] == [{"@type": "Quotation", "inLanguage": "en", "text": english}]
 
 
 @pytest.mark.parametrize(

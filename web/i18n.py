@@ -224,13 +224,16 @@ LABELS: dict[str, dict[str, str]] = {
         "embed_title": "Embed",
         "embed_help": "Paste this where the statement should appear (it works without JavaScript):",
         "meeting_label": "Meeting",
-        "newer_exists": "This is version {version}, as archived; a newer version exists (version {current}).",
+        "newer_exists": "This is version {version}, as archived; a newer version exists"
+        " (version {current}).",
         "see_current": "See the current version",
         "what_changed": "What changed",
         "is_current": "Version {version}: this is the current version.",
         "archived_at": "archived {at}",
-        "hash_title": "Content hash of the text, its translations and source: the same on any copy of this wording",
-        "cite_pinned": "Pinned to version {version} (content hash {hash}): the link and the hash keep this wording checkable after later edits.",
+        "hash_title": "Content hash of the text, its translations and source: the same on any"
+        " copy of this wording",
+        "cite_pinned": "Pinned to version {version} (content hash {hash}): the link and the"
+        " hash keep this wording checkable after later edits.",
         "download_citation": "For reference managers:",
         "status_unverified": "Unverified",
         "status_verified": "Verified",
@@ -543,15 +546,18 @@ LABELS: dict[str, dict[str, str]] = {
         "order_label": "会議での順番",
         "embed_link_back": "出典とともにアーカイブで見る",
         "embed_title": "埋め込み",
-        "embed_help": "発言を表示したい場所にこれを貼り付けてください（JavaScriptなしで動きます）：",
+        "embed_help": "発言を表示したい場所にこれを貼り付けてください（JavaScriptなしで動きます）"
+        "：",
         "meeting_label": "会議",
-        "newer_exists": "これは第{version}版（収録時のまま）です。新しい版（第{current}版）があります。",
+        "newer_exists": "これは第{version}版（収録時のまま）です。"
+        "新しい版（第{current}版）があります。",
         "see_current": "最新の版を見る",
         "what_changed": "変更点",
         "is_current": "第{version}版：これが最新の版です。",
         "archived_at": "{at}に収録",
         "hash_title": "本文・翻訳・出典のハッシュ：この文言のどの写しでも同じ値になります",
-        "cite_pinned": "第{version}版（ハッシュ {hash}）に固定した引用です。リンクとハッシュで、後の編集後もこの文言を確かめられます。",
+        "cite_pinned": "第{version}版（ハッシュ {hash}）に固定した引用です。リンクとハッシュで、"
+        "後の編集後もこの文言を確かめられます。",
         "download_citation": "文献管理ソフト用：",
         "status_unverified": "未検証",
         "status_verified": "検証済み",
