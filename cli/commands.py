@@ -25,6 +25,7 @@ from hatsugen.citations import FORMATS, write_list
 from hatsugen.core import DB_NAME, Forbidden, Hatsugen, ImportOptions
 from hatsugen.home import resolve_home
 from hatsugen.index import SearchRequest
+from hatsugen.index.dates import typed_date
 from hatsugen.index.query import SORTS, QueryError
 from hatsugen.rules import Actor
 from hatsugen.sources import FORMATS as SOURCE_FORMATS
@@ -133,20 +134,25 @@ def _app(ctx: click.Context) -> Hatsugen:
     return ctx.find_object(_Lazy).app
 
 
-def _reader(ctx: click.Context) -> Hatsugen:
-    """The archive for a command that only reads: never created by reading it, and named when
-    it is missing or empty, so nobody takes "no statements found" for an answer about another
-    archive (the demo that `scripts/run` serves lives in the checkout's .hatsugen-demo)."""
+def _existing(ctx: click.Context) -> Hatsugen:
+    """The archive for a command that needs one: never created by asking for it (a typo in
+    --home, a missing $HATSUGEN_HOME), and the home looked at named when there is none."""
     home = resolve_home(ctx.find_object(_Lazy).home)
-    existing = next((p for p in (home, *home.parents) if p.exists()), home)
-    if existing.is_dir() and not (home / DB_NAME).is_file():
+    if not (home / DB_NAME).is_file():
         raise click.ClickException(
             f"there is no archive at {home}: import statements (`hatsugen import FILE`), load"
             " the demo (`hatsugen demo`), or point --home or $HATSUGEN_HOME at an archive"
             " (scripts/run serves the one in the checkout's .hatsugen-demo)"
         )
-    app = _app(ctx)
+    return _app(ctx)
+
+
+def _reader(ctx: click.Context) -> Hatsugen:
+    """The archive for a command that only reads, said to be empty when it is, so nobody takes
+    "no statements found" for an answer about another archive."""
+    app = _existing(ctx)
     if not app.count():
+        home = resolve_home(ctx.find_object(_Lazy).home)
         click.echo(f"the archive at {home} holds no statements yet", err=True)
     return app
 
@@ -285,6 +291,8 @@ def import_cmd(
     source_names = ("date", "event", "event_id", "source_url", "source_title", "publisher",
                     "media_url", "lang", "kind")  # fmt: skip
     given = {name: flags.pop(name) for name in source_names}
+    if given["date"]:
+        given["date"] = typed_date(given["date"])
     if (fmt == "json" and any(given.values())) or (fmt == "json" and speakers):
         raise click.UsageError("--date, --event, --speaker … describe a source: use them with"
                                " --from kokkai|transcript|vtt|srt")  # fmt: skip
@@ -428,7 +436,7 @@ def _record_from_options(opts: dict[str, Any]) -> dict:
     }
     for key in ("date", "kind", "notes", "wording", "spoken_lang"):
         if opts.get(key):
-            record[key] = opts[key]
+            record[key] = typed_date(opts[key]) if key == "date" else opts[key]
     for key in ("role", "event", "place"):
         if opts.get(key):
             record[key] = _bilingual(opts[key], key)
@@ -692,7 +700,7 @@ def verify(
         raise InputError("--evidence needs --kind (one of: " + ", ".join(EVIDENCE_KINDS) + ")")
     if actually_said_by and origin_unknown:
         raise InputError("give --actually-said-by or --origin-unknown, not both")
-    app = _app(ctx)
+    app = _existing(ctx)
     said_by: str | dict | None = {"origin": "unknown"} if origin_unknown else actually_said_by
     evidence = None
     if evidence_url is not None:
@@ -720,7 +728,7 @@ def reindex(ctx: click.Context) -> None:
 
     from hatsugen.index.searchindex import ReindexRunning
 
-    app = _app(ctx)
+    app = _existing(ctx)
     started = time.perf_counter()
     try:
         with _progress(app.count(), "indexing", minimum=2000) as progress:
@@ -978,7 +986,7 @@ def user_demo_editor(ctx: click.Context) -> None:
 @click.pass_context
 def user_list(ctx: click.Context) -> None:
     """Accounts with their role (passwords are never shown: only their hashes are kept)."""
-    for u in _app(ctx).accounts.users():
+    for u in _existing(ctx).accounts.users():
         state = " (disabled)" if u["disabled"] else ""
         click.echo(f"{u['name']}\t{u['role']}{state}\tsince {u['created_at']}")
 
@@ -989,7 +997,7 @@ def user_list(ctx: click.Context) -> None:
 @click.pass_context
 def user_passwd(ctx: click.Context, name: str, password_stdin: bool) -> None:
     """Set a new password (signs the user out everywhere)."""
-    _app(ctx).accounts.set_password(name, _password(password_stdin))
+    _existing(ctx).accounts.set_password(name, _password(password_stdin))
     click.echo(f"password of {name} changed")
 
 
@@ -999,7 +1007,7 @@ def user_passwd(ctx: click.Context, name: str, password_stdin: bool) -> None:
 @click.pass_context
 def user_role(ctx: click.Context, name: str, role: str) -> None:
     """Change what a user may do."""
-    _app(ctx).accounts.set_role(name, role)
+    _existing(ctx).accounts.set_role(name, role)
     click.echo(f"{name} is now {role}")
 
 
@@ -1008,7 +1016,7 @@ def user_role(ctx: click.Context, name: str, role: str) -> None:
 @click.pass_context
 def user_disable(ctx: click.Context, name: str) -> None:
     """Stop an account from signing in (its sessions end; its history stays)."""
-    _app(ctx).accounts.disable(name)
+    _existing(ctx).accounts.disable(name)
     click.echo(f"{name} disabled")
 
 
@@ -1024,7 +1032,7 @@ def speaker() -> None:
 @click.pass_context
 def speaker_merge(ctx: click.Context, kept: str, merged: str, reason: str) -> None:
     """Merge speaker MERGED into KEPT: statements move, names become aliases (undoable)."""
-    merge_id = _app(ctx).merge_speakers(kept, merged, actor=Actor.local("speaker merge"),
+    merge_id = _existing(ctx).merge_speakers(kept, merged, actor=Actor.local("speaker merge"),
                                         reason=reason)  # fmt: skip
     click.echo(f"merged (merge {merge_id}; undo with `hatsugen speaker unmerge {merge_id}`)")
 
@@ -1035,7 +1043,7 @@ def speaker_merge(ctx: click.Context, kept: str, merged: str, reason: str) -> No
 @click.pass_context
 def speaker_unmerge(ctx: click.Context, merge_id: int, reason: str) -> None:
     """Undo a merge: the statements go back to the speaker they came from."""
-    _app(ctx).unmerge(merge_id, actor=Actor.local("speaker unmerge"), reason=reason)
+    _existing(ctx).unmerge(merge_id, actor=Actor.local("speaker unmerge"), reason=reason)
     click.echo(f"merge {merge_id} undone")
 
 
@@ -1050,7 +1058,7 @@ def token() -> None:
 @click.pass_context
 def token_create(ctx: click.Context, name: str, label: str | None) -> None:
     """Create a token for user NAME and print it (the only time it is shown)."""
-    token_id, secret = _app(ctx).accounts.create_token(name, label)
+    token_id, secret = _existing(ctx).accounts.create_token(name, label)
     click.echo(secret)
     click.echo(f"token {token_id} for {name}: keep it secret; it is not shown again", err=True)
 
@@ -1059,7 +1067,7 @@ def token_create(ctx: click.Context, name: str, label: str | None) -> None:
 @click.pass_context
 def token_list(ctx: click.Context) -> None:
     """Tokens by id, user and label (never the tokens themselves)."""
-    for t in _app(ctx).accounts.tokens():
+    for t in _existing(ctx).accounts.tokens():
         state = f"revoked {t['revoked_at']}" if t["revoked_at"] else "active"
         click.echo(f"{t['id']}\t{t['user']}\t{t['label'] or ''}\t{t['created_at']}\t{state}")
 
@@ -1069,7 +1077,7 @@ def token_list(ctx: click.Context) -> None:
 @click.pass_context
 def token_revoke(ctx: click.Context, token_id: int) -> None:
     """Revoke a token at once."""
-    _app(ctx).accounts.revoke_token(token_id)
+    _existing(ctx).accounts.revoke_token(token_id)
     click.echo(f"token {token_id} revoked")
 
 

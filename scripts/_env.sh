@@ -11,9 +11,20 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=".venv/.hatsugen-installed${EXTRA:+-$EXTRA}"
 want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  echo "installing hatsugen${EXTRA:+[$EXTRA]} into .venv" >&2
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${EXTRA:+[$EXTRA]}"
+installed() { [ -f "$1" ] && [ "$(cat "$1")" = "$want" ]; }
+# The test install holds everything the plain one does.
+if ! installed "$stamp" && ! { [ -z "$EXTRA" ] && installed .venv/.hatsugen-installed-test; }; then
+  echo "installing hatsugen${EXTRA:+[$EXTRA]} into .venv (a minute or two the first time)" >&2
+  # Quiet unless it fails: pip's and setuptools' output goes to a log shown only then.
+  log="$(mktemp "${TMPDIR:-/tmp}/hatsugen-install.XXXXXX")"
+  if ! { .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip \
+         && .venv/bin/python -m pip install --quiet --disable-pip-version-check \
+              -e ".${EXTRA:+[$EXTRA]}"; } >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "installing hatsugen failed (the output above)" >&2
+    rm -f "$log"
+    exit 1
+  fi
+  rm -f "$log"
   echo "$want" > "$stamp"
 fi

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from click.testing import CliRunner
 
 from hatsugen.cli import cli
 
-from conftest import MIZUHARA, TAKANASHI, Cli, statement, write_jsonl
+from conftest import MIZUHARA, ROOT, TAKANASHI, Cli, statement, write_jsonl
 
 
 def test_add_from_options_prints_the_id_and_show_displays_it(run: Cli) -> None:
@@ -163,9 +164,12 @@ def test_a_newer_schema_is_refused_clearly(run: Cli, home: Path) -> None:
     assert "newer hatsugen" in result.stderr and "Traceback" not in result.output
 
 
-def test_reading_commands_never_create_an_archive_and_say_which_one(tmp_path: Path) -> None:
+def test_commands_that_need_an_archive_never_create_one_and_say_which_one(tmp_path: Path) -> None:
     nowhere = Cli(tmp_path / "no-such-home")
-    for args in (["search", "協力"], ["show", "x"], ["stats"], ["export"], ["check"]):
+    for args in (["search", "協力"], ["show", "x"], ["stats"], ["export"], ["check"],
+                 ["token", "create", "ed"], ["token", "list"], ["user", "list"],
+                 ["user", "role", "ed", "editor"], ["verify", "x", "--status", "disputed"],
+                 ["reindex"], ["speaker", "merge", "a", "b", "--reason", "r"]):  # fmt: skip
         result = nowhere(*args)
         assert result.exit_code == 1, args
         assert f"there is no archive at {tmp_path / 'no-such-home'}" in result.output, args
@@ -188,3 +192,31 @@ def test_search_output_speaks_in_words(run: Cli, tmp_path: Path) -> None:
     too_many = run("search", "協力", "--limit", "500")
     assert too_many.exit_code == 2 and "bad --limit:" in too_many.output
     assert "per-page" not in too_many.output
+
+
+def test_scripts_run_ends_with_the_address_and_the_sign_in_line(tmp_path: Path) -> None:
+    """The main job's output: set-up quiet, then the address and the password last."""
+    import os
+    import signal
+    import subprocess
+    import urllib.request
+
+    env = {**os.environ, "HATSUGEN_HOME": str(tmp_path / "demo"), "PORT": "0"}
+    proc = subprocess.Popen(["bash", str(ROOT / "scripts" / "run")], env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
+    try:
+        lines: list[str] = []
+        while not lines or "Ctrl-C stops it" not in lines[-1]:
+            line = proc.stdout.readline()  # type: ignore[union-attr]
+            assert line, "".join(lines)
+            lines.append(line)
+        address, signin = lines[-3], lines[-2]
+        assert "installing" not in "".join(lines)  # already installed: nothing to say
+        url = re.search(r"(http://127\.0\.0\.1:\d+/)", address)
+        assert url and "the demo archive" in address
+        assert re.search(r"sign in as editor with password \S{12,}", signin)
+        page = urllib.request.urlopen(url[1], timeout=10).read().decode("utf-8")
+        assert "hatsugen" in page
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=20)

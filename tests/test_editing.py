@@ -393,3 +393,38 @@ def test_a_japanese_editor_reads_what_is_wrong_in_japanese(web) -> None:  # type
     page = english.post("/add", data={**base, "csrf_token": token_of(english, "/add"),
                                       "date": "2025-13"}).get_data(as_text=True)  # fmt: skip
     assert "field &#39;date&#39;: &#39;2025-13&#39; has no month 13" in page
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("2025年8月23日", "2025-08-23"),
+        ("2025/8/23", "2025-08-23"),
+        ("令和7年8月23日", "2025-08-23"),
+        ("２０２５年８月", "2025-08"),
+    ],
+)
+def test_the_forms_read_dates_as_people_type_them(web, home: Path, typed: str, stored: str) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(web, "cora")
+    response = client.post("/add", data={
+        "csrf_token": token_of(client, "/add"), "speaker": "mizuhara-aiko", "lang": "ja",
+        "text": f"{typed}の発言です。", "date": typed, "source_url": "https://example.org/d",
+        "source_date": typed,
+    })  # fmt: skip
+    assert response.status_code == 302, response.get_data(as_text=True)
+    record = Hatsugen(home).statement(response.headers["Location"].rsplit("/", 1)[1])
+    assert record["date"] == stored and record["source"]["date"] == stored
+
+
+def test_a_refused_date_in_japanese_suggests_forms_the_form_reads(web) -> None:  # type: ignore[no-untyped-def]
+    client = signed_in(web, "cora")
+    bad = client.post("/add?ui=ja", data={"csrf_token": token_of(client, "/add"),
+                                          "speaker": "mizuhara-aiko", "lang": "ja", "text": "t",
+                                          "date": "八月の終わり"})  # fmt: skip
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "令和7年8月23日のように入力してください" in page
+    for suggested in ("2025年8月23日", "2025/08/23", "令和7年8月23日"):
+        ok = client.post("/add", data={"csrf_token": token_of(client, "/add"),
+                                       "speaker": "mizuhara-aiko", "lang": "ja",
+                                       "text": f"提案どおり{suggested}", "date": suggested})  # fmt: skip
+        assert ok.status_code == 302, suggested

@@ -23,6 +23,7 @@ from hatsugen.archive.provenance import WORDINGS
 from hatsugen.archive.records import KINDS, TRANSLATORS
 from hatsugen.archive.speakers import from_plain_name
 from hatsugen.core import EditConflict, ImportOptions, SpeakerUnclear
+from hatsugen.index.dates import typed_date
 from hatsugen.sources import FORMATS as SOURCE_FORMATS
 from hatsugen.sources import SourceOptions
 
@@ -68,7 +69,8 @@ def record_from_form(form: MultiDict, stored: dict | None = None) -> dict:
         record["speaker"] = chosen or typed
     for key in TEXT_FIELDS:
         value = form.get(key, "")
-        _put(record, key, value if key == "text" and value.strip() else value.strip())
+        value = value if key == "text" and value.strip() else value.strip()
+        _put(record, key, typed_date(value) if key == "date" and value else value)
     if record.get("wording") == "original":
         del record["wording"]  # the default: the record says nothing
     for key in BILINGUAL_FIELDS:
@@ -77,7 +79,8 @@ def record_from_form(form: MultiDict, stored: dict | None = None) -> dict:
     _put(record, "topics", [t for t in topics if t])
     source: dict[str, Any] = dict(record.get("source") or {})
     for key in ("url", "archived_url", "publisher", "date"):
-        _put(source, key, form.get(f"source_{key}", "").strip())
+        value = form.get(f"source_{key}", "").strip()
+        _put(source, key, typed_date(value) if key == "date" and value else value)
     _put(source, "title", _bilingual(form.get("source_title", ""), "source.title"))
     _put(record, "source", source)
     _put(record, "translations", _translations(form, record.get("translations") or []))
@@ -307,7 +310,7 @@ def save_candidates() -> ResponseReturnValue:
         for key in ("lang", "text", "date", "kind", "wording", "role", "context", "notes"):
             value = form.get(f"{key}_{i}", "").strip()
             if value:
-                record[key] = value
+                record[key] = typed_date(value) if key == "date" else value
         if record.get("wording") == "original":
             del record["wording"]
         if form.get(f"new_speaker_{i}"):
@@ -346,6 +349,8 @@ def import_file() -> ResponseReturnValue:
         if equals:
             pairs.append((marker.strip(), speaker.strip()))
     given = {k: form.get(k, "").strip() for k in IMPORT_OPTIONS if form.get(k, "").strip()}
+    if given.get("date"):
+        given["date"] = typed_date(given["date"])
     source = SourceOptions(**given, speakers=tuple(pairs))
     options = ImportOptions(new_speaker=bool(form.get("new_speakers")))
     with tempfile.TemporaryDirectory() as folder:
