@@ -424,7 +424,7 @@ def test_a_refused_date_in_japanese_suggests_forms_the_form_reads(web) -> None: 
     page = bad.get_data(as_text=True)
     assert bad.status_code == 400 and "令和7年8月23日のように入力してください" in page
     for suggested in ("2025年8月23日", "2025/08/23", "令和7年8月23日"):
-        ok = client.post("/add", data={"csrf_token": token_of(client, "/add"),
-                                       "speaker": "mizuhara-aiko", "lang": "ja",
-                                       "text": f"提案どおり{suggested}", "date": suggested})  # fmt: skip
+        form = {"csrf_token": token_of(client, "/add"), "speaker": "mizuhara-aiko",
+                "lang": "ja", "text": f"提案どおり{suggested}", "date": suggested}  # fmt: skip
+        ok = client.post("/add", data=form)
         assert ok.status_code == 302, suggested
