@@ -79,6 +79,8 @@ def merge(stored: dict, incoming: dict) -> dict:
     current_names = set(out["name"].values())
     aliases = [a for a in aliases if a not in current_names]
     reading = incoming.get("reading") or stored.get("reading")
+    if stored.get("reading") and same_reading(stored, incoming):
+        reading = stored["reading"]  # いしば しげる keeps its space against いしばしげる
     if reading:
         out["reading"] = reading
     wikidata = incoming.get("wikidata") or stored.get("wikidata")

@@ -95,6 +95,25 @@ def family_name(name: str) -> str | None:
     return family if family and rest else None
 
 
+def spaced_reading(name: str, reading: str) -> str:
+    """A full name's reading with a space between family and given name (いしばしげる →
+    いしば しげる, as the minutes API writes readings without one), where SudachiPy's reading
+    of the family name starts it; the reading unchanged otherwise (中島 read なかしま by one
+    and なかじま by the other is left alone)."""
+    if " " in reading.strip() or "\u3000" in reading:
+        return reading
+    tokenizer, _ = _sudachi()
+    family = ""
+    for m in tokenizer.tokenize(name.replace(" ", "")):
+        if m.part_of_speech()[2:4] != ("人名", "姓"):
+            break
+        family += m.reading_form()
+    family = "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in family)
+    if family and reading.startswith(family) and len(reading) > len(family):
+        return f"{family} {reading[len(family):]}"
+    return reading
+
+
 def _chunks(text: str) -> Iterator[tuple[int, str]]:
     """Pieces small enough for SudachiPy, cut at sentence ends where possible."""
     start = 0

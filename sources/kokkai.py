@@ -20,6 +20,7 @@ from typing import Any
 from hatsugen.archive.errors import RecordError
 from hatsugen.archive.formats import loads
 from hatsugen.archive.store import Located
+from hatsugen.index.analysis import spaced_reading
 
 from . import Reader, read_text, where
 
@@ -132,7 +133,7 @@ class KokkaiReader(Reader):
         title = f"第{session}回国会 {house} {committee} {issue}"
         speaker: dict[str, Any] = {"name": {"ja": s["speaker"].strip()}}
         if s.get("speakerYomi"):
-            speaker["reading"] = s["speakerYomi"].strip()
+            speaker["reading"] = spaced_reading(s["speaker"], s["speakerYomi"].strip())
         record: dict[str, Any] = {
             "id": f"kokkai-{s['speechID']}",
             "speaker": speaker,

@@ -150,7 +150,7 @@ def test_diet_facets_and_filters(web) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_a_speaker_page_lists_the_roles_held_in_date_order(web) -> None:  # type: ignore[no-untyped-def]
-    page = web.test_client().get("/speakers/isozakitetsuji").get_data(as_text=True)
+    page = web.test_client().get("/speakers/isozaki-tetsuji").get_data(as_text=True)
     held = re.search(r'<ol class="role-history">(.*?)</ol>', page, re.S)
     assert held
     roles = re.findall(r'<span lang="ja">([^<]+)</span>', held[1])

@@ -93,7 +93,7 @@ def test_diet_speeches_keep_their_ids_order_meeting_and_the_speaker_at_the_time(
         ("参議院議員（立憲・国民．新緑風会・社民）", "2020-05-27"),
         ("参議院議員（国民民主党・新緑風会）", "2022-06-14"),
     ]
-    assert found["reading"] == "いそざきてつじ" and found["id"] == "isozakitetsuji"
+    assert found["reading"] == "いそざき てつじ" and found["id"] == "isozaki-tetsuji"  # split
 
 
 def test_importing_the_same_minutes_again_changes_nothing(cli: Cli) -> None:

@@ -25,7 +25,6 @@ LABELS: dict[str, dict[str, str]] = {
         "query_placeholder": '関税, "shuttle diplomacy", speaker:石破 …',
         "filters": "Filters",
         "speaker": "Speaker",
-        "any_speaker": "Any speaker",
         "original_language": "Language of the text",
         "any_language": "Any language",
         "kind": "Kind",
@@ -222,6 +221,8 @@ LABELS: dict[str, dict[str, str]] = {
         "order_label": "Order in the event",
         "embed_link_back": "See it in the archive, with its source",
         "embed_title": "Embed",
+        "speaker_type": "Type a name or reading",
+        "speaker_more": "Add another speaker",
         "embed_help": "Paste this where the statement should appear (it works without JavaScript):",
         "meeting_label": "Meeting",
         "newer_exists": "This is version {version}, as archived; a newer version exists"
@@ -348,7 +349,6 @@ LABELS: dict[str, dict[str, str]] = {
         "query_placeholder": '関税、"shuttle diplomacy"、speaker:石破 …',
         "filters": "絞り込み",
         "speaker": "発言者",
-        "any_speaker": "すべての発言者",
         "original_language": "テキストの言語",
         "any_language": "すべての言語",
         "kind": "種類",
@@ -546,6 +546,8 @@ LABELS: dict[str, dict[str, str]] = {
         "order_label": "会議での順番",
         "embed_link_back": "出典とともにアーカイブで見る",
         "embed_title": "埋め込み",
+        "speaker_type": "名前か読みを入力",
+        "speaker_more": "発言者を追加",
         "embed_help": "発言を表示したい場所にこれを貼り付けてください（JavaScriptなしで動きます）"
         "：",
         "meeting_label": "会議",
