@@ -138,7 +138,8 @@ def _existing(ctx: click.Context) -> Hatsugen:
     """The archive for a command that needs one: never created by asking for it (a typo in
     --home, a missing $HATSUGEN_HOME), and the home looked at named when there is none."""
     home = resolve_home(ctx.find_object(_Lazy).home)
-    if not (home / DB_NAME).is_file():
+    existing = next((p for p in (home, *home.parents) if p.exists()), home)
+    if existing.is_dir() and not (home / DB_NAME).is_file():  # (a file in the way: its own error)
         raise click.ClickException(
             f"there is no archive at {home}: import statements (`hatsugen import FILE`), load"
             " the demo (`hatsugen demo`), or point --home or $HATSUGEN_HOME at an archive"

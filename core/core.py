@@ -35,7 +35,7 @@ from hatsugen.archive.localized import flat
 from hatsugen.archive.options import ImportOptions
 from hatsugen.archive.provenance import spoken_lang_of, status_of, wording_of
 from hatsugen.archive.records import event_key, validate
-from hatsugen.archive.speakers import names_of
+from hatsugen.archive.speakers import display_name, names_of
 from hatsugen.archive.store import Located
 from hatsugen.archive.timeutil import now_utc
 from hatsugen.index import IndexBusy, QueryError, SearchEngine, SearchIndex, SearchRequest
@@ -56,6 +56,7 @@ from .home import resolve_home
 from .remote_sync import RemoteSync
 from .rules import Actor
 from .speaker_lookup import SpeakerLookup
+from .vocabulary import Vocabulary
 
 DB_NAME = "archive.sqlite3"
 T = TypeVar("T")
@@ -118,6 +119,7 @@ class Hatsugen:
         self.accounts = Accounts(self.store)
         self._index_format_checked = False
         self._lookup: tuple[tuple, SpeakerLookup] | None = None
+        self._words: tuple[int, Vocabulary] | None = None
 
     def close(self) -> None:
         self.engine.close()
@@ -901,6 +903,53 @@ class Hatsugen:
             for i in ids if i in records
         ]  # fmt: skip
 
+    # A query of at most this many words may be a speaker's name, reading or romanised name.
+    NAME_WORDS = 3
+
+    def _speakers_named(self, q: str) -> list[str]:
+        """The speakers a plain query names as a whole (a reading, a family name, a name in
+        another script: いしばしげる, イシバ, Ishiba), at most three; none for a query with
+        operators, phrases or fields."""
+        words = q.split()
+        if (
+            not words
+            or len(words) > self.NAME_WORDS
+            or any(w in ("AND", "OR", "NOT") or ":" in w or '"' in w for w in words)
+        ):
+            return []
+        found = self.speaker_lookup().find(q)
+        return found if len(found) <= 3 else []
+
+    def _speaker_terms(self, speaker_id: str) -> str:
+        """A query part that matches the speaker's full name in the speaker field."""
+        speaker = self.store.get_speaker(speaker_id) or {"id": speaker_id}
+        parts = (speaker.get("name", {}).get("ja") or display_name(speaker)).split()
+        terms = [f"speaker:{p}" for p in parts if p.replace("-", "").isalnum()]
+        return terms[0] if len(terms) == 1 else "(" + " AND ".join(terms) + ")"
+
+    def did_you_mean(self, q: str) -> str | None:
+        """For a query that found nothing: the same query with each unknown English word
+        replaced by the closest word of the archive's own English texts and speakers' names
+        (diplomcy → diplomacy, Ishbia → Ishiba), if any word changed."""
+        vocabulary = self._vocabulary()
+        out, changed = [], False
+        for word in q.split():
+            lower = word.lower()
+            near = None
+            if word.isascii() and word.isalpha() and len(word) > 3 and lower not in vocabulary:
+                near = vocabulary.nearest(lower)
+            out.append(near or word)
+            changed = changed or near is not None
+        return " ".join(out) if changed else None
+
+    def _vocabulary(self) -> Vocabulary:
+        """The archive's English words (texts, translations, speakers' names), kept until the
+        archive changes."""
+        seq = self.store.last_change()
+        if self._words is None or self._words[0] != seq:
+            self._words = (seq, Vocabulary.of(self.store))
+        return self._words[1]
+
     def check_quote(self, text: str, speaker: str | None = None, limit: int = 5) -> dict:
         """Where a circulating quote comes from and how it differs (core/quote_check.py)."""
         from .quote_check import check
@@ -915,6 +964,13 @@ class Hatsugen:
         """
         self._resolve_speakers(req)
         hits = self._reading_index(lambda: self.engine.search(req))
+        named: list[str] = []
+        if not hits.total and (named := self._speakers_named(req.q)):
+            # A reading or romanised name that finds nothing as words (いしばしげる, イシバ):
+            # the statements of the speaker(s) it names, in the speaker tier, and said so.
+            terms = " OR ".join(self._speaker_terms(sid) for sid in named)
+            wider = SearchRequest(**{**req.__dict__, "q": f"({req.q}) OR {terms}"})
+            hits = self._reading_index(lambda: self.engine.search(wider))
         records = self.store.get_many([i for i, _ in hits.page])
         speakers = {
             sid: self.store.get_speaker(sid) or {"id": sid}
@@ -990,6 +1046,9 @@ class Hatsugen:
             # for a search cluster that cannot be reached (the lag).
             "queued_for_indexing": self.pending(),
             "engine": "embedded" if self.remote is None else "opensearch",
+            # a query that found nothing as words, answered with the statements of the
+            # speaker(s) it names (a reading, a romanised name): said, not hidden
+            "speakers_named": named,
         }
 
 

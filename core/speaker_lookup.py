@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from hatsugen.archive.kana import romaji
 from hatsugen.archive.speakers import display_name, name_key, names_of
 from hatsugen.index.analysis import family_name
 from hatsugen.index.folding import fold_chars
@@ -41,7 +42,10 @@ class SpeakerLookup:
         self.full: dict[str, set[str]] = {}
         self.family: dict[str, set[str]] = {}
         self.loose: dict[str, set[str]] = {}  # either, punctuation ignored: Jae-myung, イ・ジェ
+        self.romanised: dict[str, set[str]] = {}  # the reading in Latin letters: ishiba
         for s in speakers:
+            for key in _romanised_keys(s):
+                self.romanised.setdefault(key, set()).add(s["id"])
             for key in _full_keys(s):
                 self.full.setdefault(key, set()).add(s["id"])
                 self.loose.setdefault(_loose(key), set()).add(s["id"])
@@ -68,8 +72,9 @@ class SpeakerLookup:
             return []
         if every_rule:
             found = self.full.get(key, set()) | self.family.get(key, set())
+            found |= self.romanised.get(_loose(key), set())
             return sorted(found | self.loose.get(_loose(key), set()))
-        for table in (self.full, self.family):
+        for table in (self.full, self.family, self.romanised):
             if key in table:
                 return sorted(table[key])
         return []
@@ -93,6 +98,16 @@ def _loose(key: str) -> str:
 
 def _full_keys(speaker: dict) -> set[str]:
     return {lookup_key(n) for n in names_of(speaker)} - {""}
+
+
+def _romanised_keys(speaker: dict) -> set[str]:
+    """The reading in Latin letters, whole and its family part (いしば しげる: ishibashigeru,
+    ishiba): asked only when no name or family name matches, so an English name keeps the
+    word (Watanabe is 渡邊一真, Kazuma Watanabe, before 渡辺周 read わたなべ)."""
+    latin = romaji(speaker.get("reading") or "")
+    if not latin:
+        return set()
+    return {latin.replace("-", ""), latin.split("-")[0]}
 
 
 def _family_keys(speaker: dict) -> set[str]:

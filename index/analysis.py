@@ -110,7 +110,7 @@ def spaced_reading(name: str, reading: str) -> str:
         family += m.reading_form()
     family = "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in family)
     if family and reading.startswith(family) and len(reading) > len(family):
-        return f"{family} {reading[len(family):]}"
+        return f"{family} {reading[len(family) :]}"
     return reading
 
 

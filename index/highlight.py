@@ -12,7 +12,7 @@ from html import escape
 
 from whoosh.analysis import Composable
 
-from .analysis import english_analyzer, japanese_analyzer
+from .analysis import _sudachi, english_analyzer, japanese_analyzer
 from .query import Terms
 from .schema import text_field
 from .sentences import WHOLE_TEXT_CHARS, near, sentences
@@ -237,12 +237,34 @@ def _trimmed(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> tuple
         cut = max(window.find(" "), window.find("、"))
         if 0 <= cut < (first - new_lo):
             new_lo += cut + 1
+        else:
+            new_lo = word_boundary(text, new_lo, limit=first)
     if new_hi < hi:
         window = text[max(new_hi - SNAP_CHARS, last) : new_hi]
         cut = max(window.rfind(" "), window.rfind("、"))
         if cut >= 0:
             new_hi = max(new_hi - SNAP_CHARS, last) + cut + (1 if window[cut] == "、" else 0)
+        else:
+            new_hi = max(word_boundary(text, new_hi, limit=hi), last)
     return new_lo, new_hi
+
+
+def word_boundary(text: str, at: int, limit: int) -> int:
+    """The word boundary nearest `at` (not past `limit`): between two words of a Japanese
+    text as SudachiPy cuts it, where no space or comma is near (…民主党と…, never …主党と…);
+    a space in other text."""
+    lo, hi = max(0, at - SNAP_CHARS), min(len(text), at + SNAP_CHARS)
+    if text[lo:hi].isascii():
+        space = text.rfind(" ", lo, at + 1)
+        return space + 1 if space >= 0 else at
+    tokenizer, _ = _sudachi()
+    bounds, pos = [], lo
+    for m in tokenizer.tokenize(text[lo:hi]):
+        pos += len(m.surface())
+        bounds.append(pos)
+    # the ends of the first and last token may be cut themselves: only inner boundaries
+    inner = [b for b in bounds[:-1] if b <= max(limit, at) and b != lo] or [at]
+    return min(inner, key=lambda b: abs(b - at))
 
 
 def _marked(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> str:

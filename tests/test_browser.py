@@ -92,7 +92,8 @@ def test_open_a_statement_and_cite_it(page: Page, server: str) -> None:
     page.get_by_role("link", name="Permalink").first.click()
     expect(page).to_have_url(server + "/s/kyoto")
     expect(page.get_by_role("heading", name="Kenji Takanashi (高梨健二)")).to_be_visible()
-    expect(page.locator("pre.citation")).to_contain_text("京都の観光を支援します。")
+    expect(page.locator("#citation-en")).to_contain_text("“京都の観光を支援します。”")
+    expect(page.locator("#citation-ja")).to_contain_text("「京都の観光を支援します。」")
     expect(page.get_by_role("heading", name="Revision history")).to_be_visible()
 
 
@@ -533,11 +534,11 @@ def test_a_citation_is_copied_with_one_click(browser: Browser, server: str) -> N
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
     page = context.new_page()
     page.goto(server + "/s/korea")
-    page.get_by_role("button", name="Copy the citation").click()
+    page.locator("#citation-en + button").click()
     expect(page.get_by_role("button", name="Copied")).to_be_visible()
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied == page.locator("pre.citation").text_content()
-    assert "/s/korea (accessed " in copied
+    assert copied == page.locator("#citation-en").text_content()
+    assert "/s/korea/v/1 (accessed " in copied
     context.close()
 
 
@@ -696,3 +697,140 @@ def test_from_a_result_to_its_event_before_and_after_and_a_time_code(
     expect(first).to_contain_text("Good morning. Today I am announcing")
     first.get_by_role("link", name="Play from 0:01").click()
     page.wait_for_url(recording + "#t=1,7.5")
+
+
+@pytest.fixture(scope="module")
+def travel_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fictional statement whose speaker has a Wikidata id (the Wikidata sandbox item)."""
+    from conftest import MIZUHARA, statement
+
+    home = tmp_path_factory.mktemp("travel") / "home"
+    app = Hatsugen(home)
+    mizuhara = dict(MIZUHARA, wikidata="Q4115189")
+    app.import_files([str(write_jsonl(home.parent / "s.jsonl", [statement(speaker=mizuhara)]))],
+                     actor=ADMIN)  # fmt: skip
+    app.accounts.add("ed", "editor", "correct horse battery staple")
+    app.close()
+    with serving(home) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def third_party(tmp_path_factory: pytest.TempPathFactory, travel_server: str) -> Iterator[str]:
+    """Another site, on another port: an article that embeds the statement through oEmbed,
+    and tries to frame the statement page itself."""
+    import functools
+    import http.server
+    import json
+    import threading
+    import urllib.parse
+    import urllib.request
+
+    statement_url = travel_server + "/s/mizuhara-2024-05-01"
+    asked = travel_server + "/oembed?url=" + urllib.parse.quote(statement_url, safe="")
+    card = json.loads(urllib.request.urlopen(asked, timeout=10).read())["html"]
+    folder = tmp_path_factory.mktemp("third-party")
+    (folder / "article.html").write_text(
+        "<!doctype html><html><head><meta charset='utf-8'><title>An article</title></head>"
+        f"<body><h1>What the mayor said</h1><div id='embedded'>{card}</div>"
+        f"<iframe id='framed' src='{statement_url}' width='600' height='300'></iframe>"
+        "</body></html>", encoding="utf-8",
+    )  # fmt: skip
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/article.html"
+    httpd.shutdown()
+
+
+def test_the_embed_card_shows_in_another_site_and_other_pages_refuse_framing(
+    page: Page, third_party: str
+) -> None:
+    page.goto(third_party)
+    card = page.frame_locator("#embedded iframe")
+    expect(card.locator("blockquote").first).to_have_text("青空市は新しい図書館を建設します。")
+    expect(card.locator("blockquote.translation")).to_have_text(
+        "Aozora City will build a new library."
+    )
+    expect(card.locator(".who")).to_have_text("Aiko Mizuhara")
+    expect(card.locator(".badge")).to_have_text("Unverified")
+    link = card.get_by_role("link", name="See it in the archive, with its source")
+    assert link.get_attribute("href").endswith("/s/mizuhara-2024-05-01")
+    box = page.locator("#embedded iframe").bounding_box()
+    assert box and box["width"] == 560
+    framed = page.frame_locator("#framed")
+    expect(framed.locator("body")).not_to_contain_text("青空市は新しい図書館", timeout=3000)
+
+
+def test_json_ld_is_in_the_rendered_page(page: Page, travel_server: str) -> None:
+    import json
+
+    page.goto(travel_server + "/s/mizuhara-2024-05-01")
+    raw = page.locator('script[type="application/ld+json"]').text_content()
+    data = json.loads(raw or "")
+    quote = data if isinstance(data, dict) else data[0]
+    assert quote["@type"] == "Quotation" and quote["text"] == "青空市は新しい図書館を建設します。"
+    assert quote["spokenByCharacter"]["sameAs"] == "https://www.wikidata.org/wiki/Q4115189"
+    oembed = page.locator('link[rel="alternate"][type="application/json+oembed"]')
+    assert "/oembed?url=" in (oembed.get_attribute("href") or "")
+
+
+def test_a_pinned_citation_still_shows_what_was_cited_after_an_edit(
+    browser: Browser, travel_server: str
+) -> None:
+    page = signed_in_page(browser, travel_server)
+    page.goto(travel_server + "/s/mizuhara-2024-05-01")
+    cited = page.locator("#citation-en").text_content() or ""
+    pinned = re.search(r"(http://\S+/s/mizuhara-2024-05-01/v/1)", cited)
+    assert pinned and ", version 1, " in cited
+    page.get_by_role("link", name="Edit this statement").click()
+    page.get_by_label("Text", exact=True).fill("青空市は新しい公園を建設します。")
+    page.get_by_label("Reason for the change").fill("the minutes say park")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#citation-en")).to_contain_text("/v/2")
+    page.goto(pinned[1])
+    expect(page.locator(".statement-page blockquote").first).to_have_text(
+        "青空市は新しい図書館を建設します。"
+    )
+    expect(page.locator(".newer")).to_contain_text("a newer version exists (version 2)")
+    page.get_by_role("link", name="What changed").click()
+    expect(page.locator("dl.diff ins")).to_have_text("公園")
+    page.context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_compact_list_of_real_speeches_fits_the_window(
+    browser: Browser, sources_server: str, width: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 844}, locale="en-US")
+    page = context.new_page()
+    page.goto(sources_server + "/?q=法案&view=compact&per_page=2")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    rows = page.locator("ol.compact li")
+    expect(rows.first).to_be_visible()
+    for i in range(rows.count()):
+        box = rows.nth(i).bounding_box()
+        assert box and box["x"] + box["width"] <= width
+    box = page.locator("nav.pages-bottom").bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= width
+    if width == 390:  # on a phone the first result is above the fold
+        first = rows.first.bounding_box()
+        assert first and first["y"] < 844
+    context.close()
+
+
+def test_the_speaker_field_finds_a_speaker_by_reading(page: Page, sources_server: str) -> None:
+    page.goto(sources_server + "/")
+    field = page.locator("#f-speaker")
+    options = page.locator("#speaker-list option")
+    assert "いそざき てつじ" in " ".join(options.evaluate_all("os => os.map(o => o.label)"))
+    field.fill("いそざき")
+    field.press("Enter")
+    expect(page.locator(".chip")).to_contain_text("いそざき")
+    expect(page.locator("#results-title")).to_have_text("2 statements")
+    whos = page.locator("article.result h3.who")
+    expect(whos).to_have_text(["礒崎哲史", "礒崎哲史"])
+    page.locator("#f-speaker").fill("柴田巧")
+    page.locator("#f-speaker").press("Enter")
+    expect(page.locator(".chip")).to_have_count(2)
+    expect(page.locator("#results-title")).to_have_text("3 statements")

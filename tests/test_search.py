@@ -203,7 +203,7 @@ def test_search_json_is_the_design_shape(run: Cli, tmp_path: Path) -> None:
     out = json.loads(run.ok("search", "協力", "--json").stdout)
     assert set(out) == {
         "query", "total", "matched", "page", "per_page", "results", "facets",
-        "queued_for_indexing", "engine",
+        "queued_for_indexing", "engine", "speakers_named",
     }  # fmt: skip
     assert out["query"] == "協力" and out["total"] == 2
     assert set(out["results"][0]) == {

@@ -16,7 +16,7 @@ def test_search_page_and_api_show_the_same_results(client) -> None:
     api = client.get("/api/search?q=協力").get_json()
     assert set(api) == {
         "query", "total", "matched", "page", "per_page", "results", "facets",
-        "queued_for_indexing", "engine",
+        "queued_for_indexing", "engine", "speakers_named",
     }  # fmt: skip
     assert {r["id"] for r in api["results"]} == {"korea", "shuttle"}
     page = client.get("/?q=協力").get_data(as_text=True)

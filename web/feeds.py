@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from xml.sax.saxutils import escape as _escape
 from xml.sax.saxutils import quoteattr as _quoteattr
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, g, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from hatsugen.citations import provenance_note, speaker_label
@@ -43,11 +43,28 @@ def search_feed() -> Response:
     _, records = core().search_list(req, ENTRIES)
     meta = {r["id"]: core().meta(r["id"]) for r in records}
     asked = list(asked.items(multi=True))
-    described = " ".join(f"{k}={v}" for k, v in asked)
     page = url_for("pages.search", _external=True)
     if asked:
         page += "?" + urlencode(asked)
-    return _atom(f"hatsugen: {described or 'all statements'}", request.url, page, records, meta)
+    what = g.t("feed_search", what=_described(asked)) if asked else g.t("feed_all")
+    return _atom(f"hatsugen: {what}", request.url, page, records, meta)
+
+
+# A feed's parameters as the search page labels them.
+_LABELS = {"q": "feed_words", "speaker": "speaker", "lang": "original_language",
+           "kind": "kind", "topic": "topic", "status": "facet_status", "since": "since",
+           "until": "until", "house": "facet_house", "committee": "facet_committee",
+           "session": "facet_session"}  # fmt: skip
+
+
+def _described(asked: list[tuple[str, str]]) -> str:
+    """What a feed follows, in the interface language: 発言者：水原愛子、検索語：図書館."""
+    parts = []
+    for key, value in asked:
+        if key == "speaker" and (speaker := core().speaker(value)) is not None:
+            value = g.t.speaker_names(speaker)[0]
+        parts.append(f"{g.t(_LABELS.get(key, key))}{'：' if g.ui == 'ja' else ': '}{value}")
+    return ("、" if g.ui == "ja" else ", ").join(parts)
 
 
 def _atom(title: str, self_url: str, page_url: str, records: list[dict], meta: dict) -> Response:
@@ -76,7 +93,7 @@ def _entry(record: dict, meta: dict) -> list[str]:
     summary = text if len(text) <= 140 else text[:140] + "…"
     body = [f"[{record['lang']}] {text}"]
     body += [f"[{t['lang']}, translation] {t['text']}" for t in record.get("translations", [])]
-    note = provenance_note(record)
+    note = provenance_note(record, lang=g.ui)
     if note:
         body.append(f"({note})")
     return [

@@ -222,6 +222,12 @@ LABELS: dict[str, dict[str, str]] = {
         "embed_link_back": "See it in the archive, with its source",
         "embed_title": "Embed",
         "speaker_type": "Type a name or reading",
+        "feed_search": "statements for {what}",
+        "feed_all": "all statements",
+        "feed_words": "words",
+        "did_you_mean": "Did you mean “{words}”? ({count})",
+        "speakers_named": "No statement has the words “{q}”: these are the statements of {names},"
+        " whose name or reading it is.",
         "speaker_more": "Add another speaker",
         "embed_help": "Paste this where the statement should appear (it works without JavaScript):",
         "meeting_label": "Meeting",
@@ -547,6 +553,12 @@ LABELS: dict[str, dict[str, str]] = {
         "embed_link_back": "出典とともにアーカイブで見る",
         "embed_title": "埋め込み",
         "speaker_type": "名前か読みを入力",
+        "feed_search": "{what} の発言",
+        "feed_all": "すべての発言",
+        "feed_words": "検索語",
+        "did_you_mean": "もしかして「{words}」？（{count}件）",
+        "speakers_named": "「{q}」という語を含む発言はありません。"
+        "{names}（名前・読みが一致）の発言を表示しています。",
         "speaker_more": "発言者を追加",
         "embed_help": "発言を表示したい場所にこれを貼り付けてください（JavaScriptなしで動きます）"
         "：",
@@ -778,6 +790,29 @@ ERRORS_JA += [
         "発言者を特定できませんでした（{why}）。保存する前に発言者を入力してください",
     ),
     (r"^must be true or false$", "true か false で指定してください"),
+    (
+        r"^(?P<v>.+) is not the exact name of a speaker, but may mean (?P<who>.*); give the"
+        r" speaker id, or say it is a new speaker$",
+        "{v} は発言者の正確な名前ではありません。{who} のことかもしれません。"
+        "発言者のIDを指定するか、新しい発言者であることを示してください",
+    ),
+    (
+        r"^(?P<v>.+) is nobody in this archive yet; say it is a new speaker to add them$",
+        "{v} はまだ収録されていない発言者です。追加するには新しい発言者であることを示してください",
+    ),
+    (
+        r"^(?P<v>.+) could be any of (?P<ids>.*); give the speaker id$",
+        "{v} は {ids} のどれとも取れます。発言者のIDを指定してください",
+    ),
+    (r"^(?P<v>.+) is not a Wikidata id", "{v} はWikidataのID（Qと数字。例：Q123）ではありません"),
+    (
+        r"^is (?P<n>[\d,]+) characters long; a text may have at most (?P<m>[\d,]+)",
+        "{n}文字あります。本文は{m}文字までです（長い演説は複数の発言に分けて記録してください）",
+    ),
+    (r"^(?P<e>\S+) is before the start \((?P<s>\S+)\)$", "終了 {e} が開始 {s} より前です"),
+    (r"^must be a number of seconds", "録画の開始からの秒数で指定してください（例：754.5）"),
+    (r"^must be a whole number from 0 to", "0以上の整数（会議の中での順番）で指定してください"),
+    (r"^(?P<v>.+) is not a URL-safe id$", "{v} はIDとして使えません（英数字と . _ ~ -）"),
     (r"^contains invalid Unicode", "不正な文字（対になっていないサロゲート）が含まれています"),
 ]
 # Where a field's error is shown in Japanese: the form's label, then the field as recorded.
@@ -786,7 +821,8 @@ RECORD_FIELD_LABELS = {
     "spoken_lang": "spoken_language", "wording": "what_the_text_is", "text": "text",
     "translations": "translations", "source": "source", "event": "event", "place": "place",
     "topics": "topics", "context": "context", "notes": "notes", "attribution": "attribution",
-    "reason": "edit_summary",
+    "reason": "edit_summary", "media": "media_url", "order": "order_label",
+    "event_id": "event_id", "meeting": "meeting_label",
 }  # fmt: skip
 # Fields RECORD_FIELD_LABELS does not name, as a revision lists them.
 FIELD_LABELS = {"created": "created", "event_id": "event_label", "order": "order_label",

@@ -467,6 +467,9 @@ def _schemas() -> dict[str, Any]:
             "queued_for_indexing": {"type": "integer", "description":
                 "statements stored but not yet searchable (behind a busy index writer, or"
                 " queued for a search cluster that cannot be reached): the lag"},
+            "speakers_named": {"type": "array", "items": _STR, "description":
+                "speakers whose name or reading the query was, when it found nothing as words:"
+                " the results are their statements"},
             "engine": {"type": "string", "enum": ["embedded", "opensearch"], "description":
                 "which engine answered: the embedded index, or an OpenSearch cluster"}}},
         "StatementPage": {"type": "object",

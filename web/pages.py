@@ -84,6 +84,13 @@ def marked(html: str) -> Markup:
 
 
 @bp.app_template_filter()
+def speaker_display(speaker_id: str) -> str:
+    """A speaker's name in the interface language, by id."""
+    speaker = core().speaker(speaker_id)
+    return g.t.speaker_names(speaker)[0] if speaker else speaker_id
+
+
+@bp.app_template_filter()
 def search_args(req: SearchRequest) -> str:
     """A SearchRequest as the query string of the search page (defaults left out)."""
     pairs: list[tuple[str, object]] = [("q", req.q)] if req.q else []

@@ -115,6 +115,13 @@ def page_number(args: MultiDict, top: int = 10_000) -> int:
 def suggestions(app: Hatsugen, req: SearchRequest) -> list[dict[str, Any]]:
     """For an empty result: the same search without each filter, or with each word alone."""
     out: list[dict[str, Any]] = []
+    spelled = app.did_you_mean(req.q) if req.q else None
+    if spelled:  # from the archive's own words: a suggestion always finds something
+        respelled = SearchRequest(**{**req.__dict__, "q": spelled}).validate()
+        total = app.search(respelled)["total"]
+        if total:
+            out.append({"kind": "spelling", "name": spelled, "count": total,
+                        "request": respelled})  # fmt: skip
     for name in ("speakers", "lang", "kind", "topic", "since", "until", "status",
                  *MEETING_FACETS):  # fmt: skip
         if not getattr(req, name):
