@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Screenshots of the search page for the docs, in real headless Chromium: a Japanese search on
-the demo, a search with facets on a large archive, and the page on a phone.
+"""Screenshots for the docs, in real headless Chromium: a Japanese search on the demo, the
+page on a phone, a statement page with its pinned citations, the embeddable card, a Diet
+meeting's event page (the real fixture), and on a large archive a search with facets and the
+compact list.
 
     .venv/bin/python scripts/screenshots.py --large /tmp/kokkai-home   # writes docs/screenshots/
 
@@ -75,11 +77,27 @@ def main() -> None:
                                      device_scale_factor=2)  # fmt: skip
             phone.goto(url + "/?q=協力&ui=ja")
             phone.screenshot(path=str(out / "search-mobile.png"), full_page=False)
+            page.goto(url + "/s/ishiba-2025-08-23-joint?ui=ja")
+            page.screenshot(path=str(out / "statement-ja.png"), full_page=True)
+            card = browser.new_page(viewport={"width": 560, "height": 320})
+            card.goto(url + "/embed/s/ishiba-2025-08-23-joint")
+            card.screenshot(path=str(out / "embed-card.png"))
+        diet = Path(tmp) / "diet"
+        fixture = ROOT / "tests" / "sources" / "kokkai-speech.json"
+        subprocess.run([sys.executable, "-m", "hatsugen", "--home", str(diet), "import", "--from",
+                        "kokkai", str(fixture)], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)  # fmt: skip
+        with served(diet) as url:
+            page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="ja-JP")
+            page.goto(url + "/e/kokkai-120814889X02220220614?ui=ja")
+            page.screenshot(path=str(out / "event-diet.png"), full_page=False)
         if args.large:
             with served(args.large) as url:
                 page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="ja-JP")
                 page.goto(url + "/?q=防衛費&ui=ja", timeout=120_000)
                 page.screenshot(path=str(out / "search-100k-facets.png"), full_page=False)
+                page.goto(url + "/?q=防衛&view=compact&ui=ja", timeout=120_000)
+                page.screenshot(path=str(out / "compact-large.png"), full_page=False)
         browser.close()
     print("\n".join(str(p) for p in sorted(out.glob("*.png"))))
 

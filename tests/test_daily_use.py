@@ -153,3 +153,11 @@ def test_a_cut_long_sentence_starts_and_ends_at_word_boundaries(shift: int) -> N
     end = start + len(plain.strip("…"))
     bounds = _token_bounds(long)
     assert start in bounds and end in bounds, (plain[:20], plain[-20:])
+
+
+def test_the_extract_page_has_room_for_an_article(web) -> None:  # type: ignore[no-untyped-def]
+    page = web.test_client().get("/extract").get_data(as_text=True)
+    rows = re.search(r'<textarea id="x-text" name="text" rows="(\d+)"', page)
+    assert rows and int(rows[1]) >= 20
+    css = web.test_client().get("/static/style.css").get_data(as_text=True)
+    assert "#x-text { min-height: 60vh; }" in css
