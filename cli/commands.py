@@ -639,6 +639,13 @@ def search(
     else:
         for line in textview.search_lines(result, req, app.speakers_by_id()):
             click.echo(line)
+        if result["speakers_named"]:
+            names = ", ".join(textview.speaker_label(app.speaker(s) or {"id": s})
+                              for s in result["speakers_named"])  # fmt: skip
+            click.echo(f"(no statement has these words: the statements of {names}, whose name"
+                       " or reading they are)", err=True)  # fmt: skip
+        elif not result["total"] and req.q and (spelled := app.did_you_mean(req.q)):
+            click.echo(f"did you mean: hatsugen search {spelled}", err=True)
     _done_reading(app)
 
 

@@ -161,3 +161,14 @@ def test_the_extract_page_has_room_for_an_article(web) -> None:  # type: ignore[
     assert rows and int(rows[1]) >= 20
     css = web.test_client().get("/static/style.css").get_data(as_text=True)
     assert "#x-text { min-height: 60vh; }" in css
+
+
+def test_the_command_line_says_did_you_mean_and_whose_statements(tmp_path: Path) -> None:
+    from conftest import Cli
+
+    cli = Cli(tmp_path / "home")
+    cli.ok("import", str(write_jsonl(tmp_path / "s.jsonl", [statement()])))
+    assert "did you mean: hatsugen search library" in cli("search", "libary").stderr
+    named = cli.ok("search", "ミズハラ")
+    assert "mizuhara-2024-05-01" in named.stdout
+    assert "the statements of Aiko Mizuhara (水原愛子)" in named.stderr
