@@ -326,3 +326,12 @@ def test_house_committee_and_session_are_facets_and_filters(diet: Hatsugen) -> N
     assert ids(diet, "", session="201") == {
         "kokkai-120115254X01920200527_031", "kokkai-120115254X01920200527_033",
         "kokkai-120115254X01920200527_044"}  # fmt: skip
+
+
+def test_a_reading_that_finds_no_words_finds_its_speaker_on_both_engines(diet: Hatsugen) -> None:
+    his = {"kokkai-120115254X01920200527_044", "kokkai-120814889X02220220614_047"}
+    for typed in ("いそざき てつじ", "イソザキ", "isozaki", "Isozaki Tetsuji"):
+        result = diet.search(SearchRequest(q=typed).validate())
+        assert {r["id"] for r in result["results"]} == his, typed
+        if typed.isascii():  # no indexed field holds the romanised reading: found by name
+            assert result["speakers_named"] == ["isozaki-tetsuji"], typed
