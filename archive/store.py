@@ -309,9 +309,8 @@ class Store:
                     " start a new, empty archive"
                 )
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            if not self.path.exists():  # owner-only from the start (its journals follow it)
-                with contextlib.suppress(FileExistsError):  # another command made it just now
-                    os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            if not self.path.exists():
+                self._create()
             self._migrate(self.conn)
         except sqlite3.DatabaseError as err:  # not a database, damaged, read-only, full disk
             self.close()
@@ -319,6 +318,23 @@ class Store:
                 f"{self.path} cannot be used as a hatsugen archive ({err}); if it is damaged,"
                 " restore it from a backup or rebuild it from an export"
             ) from None
+
+    # A new archive's file is made whole under another name, then linked into place: another
+    # command starting at the same moment sees either no file (and makes its own, which loses
+    # the race harmlessly) or a database, never the empty file an unfinished creation leaves
+    # (which it would rightly refuse). Owner-only from the start; its journals follow it.
+    APPLICATION_ID = 0x68617473  # "hats": a database file hatsugen made
+
+    def _create(self) -> None:
+        fresh = self.path.with_name(f".{self.path.name}.{os.getpid()}.{threading.get_ident()}")
+        os.close(os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        try:
+            with contextlib.closing(sqlite3.connect(fresh, isolation_level=None)) as conn:
+                conn.execute(f"PRAGMA application_id = {self.APPLICATION_ID}")  # writes page 1
+            with contextlib.suppress(FileExistsError):  # another command made it just now
+                os.link(fresh, self.path)
+        finally:
+            fresh.unlink()
 
     # -- connections -------------------------------------------------------------------------
     @property

@@ -361,3 +361,30 @@ def test_a_full_disk_is_one_clear_message(run: Cli, monkeypatch: pytest.MonkeyPa
         result = run("import", str(write_jsonl(run.home.parent / "one.jsonl", [statement()])))
     assert result.exit_code == 1 and "the disk holding the archive is full" in result.output
     assert run.json("search", "協力")["total"] == 2  # the archive and its index as they were
+
+
+def test_commands_starting_at_once_on_a_new_home_all_open_it(tmp_path: Path) -> None:
+    """A new archive is never seen half-made: many openers at the same moment all succeed
+    (an empty file, the sign of an unfinished creation, was refused as not an archive)."""
+    import threading
+
+    from hatsugen.archive.store import Store
+
+    path = tmp_path / "home" / "archive.sqlite3"
+    start, errors = threading.Barrier(8), []
+
+    def open_it() -> None:
+        start.wait()
+        try:
+            Store(path).close()
+        except Exception as err:  # any failure is the finding
+            errors.append(err)
+
+    threads = [threading.Thread(target=open_it) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert (path.stat().st_mode & 0o777) == 0o600
+    assert not [p for p in path.parent.iterdir() if p.name.startswith(".archive")]
