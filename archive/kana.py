@@ -19,14 +19,19 @@ _BASE = dict(zip(_KANA, _LATIN.split(" "), strict=True))
 _SMALL = {"ゃ": "ya", "ゅ": "yu", "ょ": "yo", "ぁ": "a", "ぃ": "i", "ぅ": "u", "ぇ": "e", "ぉ": "o"}
 
 
-def _hiragana(text: str) -> str:
-    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
+# Katakana ァ…ヶ to the hiragana of the same sound (ぁ…ゖ): readings compare and romanise alike.
+_TO_HIRAGANA = {cp: cp - 0x60 for cp in range(0x30A1, 0x30F7)}
+
+
+def hiragana(text: str) -> str:
+    """The text with its katakana as hiragana (イシバ → いしば); other characters unchanged."""
+    return text.translate(_TO_HIRAGANA)
 
 
 def romaji(reading: str) -> str | None:
     """The reading in Latin letters, words joined by '-'; None if it is not all kana."""
     words = []
-    for word in _hiragana(reading).replace("　", " ").split():
+    for word in hiragana(reading).replace("　", " ").split():
         out: list[str] = []
         double = False
         for ch in word:

@@ -20,18 +20,17 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from hatsugen.archive.kana import romaji
+from hatsugen.archive.kana import hiragana, romaji
 from hatsugen.archive.speakers import display_name, name_key, names_of
 from hatsugen.index.analysis import family_name
 from hatsugen.index.folding import fold_chars
 
 _HANGUL_NAME = re.compile("[\uac00-\ud7a3]{2,4}")
-_KATAKANA = {cp: cp - 0x60 for cp in range(0x30A1, 0x30F7)}
 
 
 def lookup_key(text: str) -> str:
     """The form every name and typed value is compared in."""
-    return name_key(fold_chars(unicodedata.normalize("NFKC", text))).translate(_KATAKANA)
+    return hiragana(name_key(fold_chars(unicodedata.normalize("NFKC", text))))
 
 
 class SpeakerLookup:

@@ -20,6 +20,8 @@ from typing import Any
 from whoosh.analysis import Composable, Filter, RegexTokenizer, Token, Tokenizer
 from whoosh.lang.porter2 import stem as _porter2
 
+from hatsugen.archive.kana import hiragana
+
 from .folding import american, fold_chars
 
 # SudachiPy refuses more than 49,149 UTF-8 bytes per call; at most 4 bytes a character.
@@ -81,16 +83,21 @@ def sudachi_tokenizer_c() -> Any:
     return _local.tokenizer_c
 
 
+def _family_morphemes(name: str) -> list[Any]:
+    """The leading morphemes of a Japanese full name that SudachiPy tags as a family name (姓)."""
+    tokenizer, _ = _sudachi()
+    found = []
+    for m in tokenizer.tokenize(name.replace(" ", "")):
+        if m.part_of_speech()[2:4] != ("人名", "姓"):
+            break
+        found.append(m)
+    return found
+
+
 def family_name(name: str) -> str | None:
     """The family name of a Japanese full name (石破 of 石破茂), as SudachiPy tags it (姓, then
     名); None when it cannot tell."""
-    tokenizer, _ = _sudachi()
-    parts = [(m.surface(), m.part_of_speech()) for m in tokenizer.tokenize(name.replace(" ", ""))]
-    family = ""
-    for surface, pos in parts:
-        if pos[2:4] != ("人名", "姓"):
-            break
-        family += surface
+    family = "".join(m.surface() for m in _family_morphemes(name))
     rest = name.replace(" ", "")[len(family) :]
     return family if family and rest else None
 
@@ -102,13 +109,7 @@ def spaced_reading(name: str, reading: str) -> str:
     and なかじま by the other is left alone)."""
     if " " in reading.strip() or "\u3000" in reading:
         return reading
-    tokenizer, _ = _sudachi()
-    family = ""
-    for m in tokenizer.tokenize(name.replace(" ", "")):
-        if m.part_of_speech()[2:4] != ("人名", "姓"):
-            break
-        family += m.reading_form()
-    family = "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in family)
+    family = hiragana("".join(m.reading_form() for m in _family_morphemes(name)))
     if family and reading.startswith(family) and len(reading) > len(family):
         return f"{family} {reading[len(family) :]}"
     return reading
