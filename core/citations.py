@@ -12,7 +12,8 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import IO, Any
 
 from hatsugen.archive.localized import flat
@@ -71,6 +72,42 @@ def lang_name(code: str) -> str:
     return _LANG_NAMES.get(code.split("-")[0], code)
 
 
+@dataclass(frozen=True)
+class _Phrases:
+    """How a provenance note says each thing in one language."""
+
+    language: Callable[[str], str]
+    wording: Callable[[str], str]
+    status: Callable[[str], str]
+    speaker: Callable[[dict], str]
+    translated: str  # {wording} {lang} {said}
+    spoken: str  # {lang}
+    said_by: str  # {name}
+    see: str  # {id}
+    unknown: str
+    checked: str  # {status}
+    joined: str
+
+
+_NOTES = {
+    "en": _Phrases(
+        language=lang_name, wording=lambda w: w.replace("_", " "), status=lambda s: s,
+        speaker=speaker_label, translated="{wording} in {lang}{said}",
+        spoken=", spoken in {lang}", said_by="misattributed: actually said by {name}",
+        see="misattributed: see hatsugen id {id}", unknown="misattributed: origin unknown",
+        checked="attribution {status}", joined="; ",
+    ),
+    "ja": _Phrases(
+        language=lambda code: _LANG_NAMES_JA.get(code.split("-")[0], code),
+        wording=_WORDINGS_JA.__getitem__, status=_STATUSES_JA.__getitem__,
+        speaker=lambda s: s.get("name", {}).get("ja") or speaker_label(s),
+        translated="{lang}の{wording}{said}", spoken="、発言は{lang}",
+        said_by="誤った帰属：実際の発言者は{name}", see="誤った帰属：hatsugen ID {id} を参照",
+        unknown="誤った帰属：出所不明", checked="発言者の確認：{status}", joined="、",
+    ),
+}  # fmt: skip
+
+
 def provenance_note(
     record: dict, speakers: dict[str, dict] | None = None, lang: str = "en"
 ) -> str | None:
@@ -79,54 +116,28 @@ def provenance_note(
 
     A quote cited without "press translation" or "misattributed" beside it misleads.
     """
-    if lang == "ja":
-        return _provenance_note_ja(record, speakers)
+    say = _NOTES[lang]
     notes = []
     wording = wording_of(record)
     if wording != "original":
         spoken = spoken_lang_of(record)
-        said = f", spoken in {lang_name(spoken)}" if spoken else ""
-        notes.append(f"{wording.replace('_', ' ')} in {lang_name(record['lang'])}{said}")
+        said = say.spoken.format(lang=say.language(spoken)) if spoken else ""
+        text_lang = say.language(record["lang"])
+        notes.append(say.translated.format(wording=say.wording(wording), lang=text_lang,
+                                           said=said))  # fmt: skip
     status = status_of(record)
     if status == "misattributed":
         said_by = record["attribution"]["actually_said_by"]
         if "speaker" in said_by:
             other = (speakers or {}).get(said_by["speaker"], {"id": said_by["speaker"]})
-            notes.append(f"misattributed: actually said by {speaker_label(other)}")
+            notes.append(say.said_by.format(name=say.speaker(other)))
         elif "statement" in said_by:
-            notes.append(f"misattributed: see hatsugen id {said_by['statement']}")
+            notes.append(say.see.format(id=said_by["statement"]))
         else:
-            notes.append("misattributed: origin unknown")
+            notes.append(say.unknown)
     elif status != "unverified":
-        notes.append(f"attribution {status}")
-    return "; ".join(notes) or None
-
-
-def _provenance_note_ja(record: dict, speakers: dict[str, dict] | None) -> str | None:
-    notes = []
-    wording = wording_of(record)
-    if wording != "original":
-        spoken = spoken_lang_of(record)
-        said = f"、発言は{_lang_ja(spoken)}" if spoken else ""
-        notes.append(f"{_lang_ja(record['lang'])}の{_WORDINGS_JA[wording]}{said}")
-    status = status_of(record)
-    if status == "misattributed":
-        said_by = record["attribution"]["actually_said_by"]
-        if "speaker" in said_by:
-            other = (speakers or {}).get(said_by["speaker"], {"id": said_by["speaker"]})
-            names = other.get("name", {})
-            notes.append(f"誤った帰属：実際の発言者は{names.get('ja') or speaker_label(other)}")
-        elif "statement" in said_by:
-            notes.append(f"誤った帰属：hatsugen ID {said_by['statement']} を参照")
-        else:
-            notes.append("誤った帰属：出所不明")
-    elif status != "unverified":
-        notes.append(f"発言者の確認：{_STATUSES_JA[status]}")
-    return "、".join(notes) or None
-
-
-def _lang_ja(code: str) -> str:
-    return _LANG_NAMES_JA.get(code.split("-")[0], code)
+        notes.append(say.checked.format(status=say.status(status)))
+    return say.joined.join(notes) or None
 
 
 def content_hash(record: dict) -> str:
