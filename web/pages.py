@@ -13,6 +13,7 @@ from hatsugen.archive import NotFound
 from hatsugen.archive.ascii import whole_number
 from hatsugen.archive.provenance import WORDINGS, status_of
 from hatsugen.archive.records import KINDS
+from hatsugen.citations import FORMATS as CITATION_FORMATS
 from hatsugen.citations import as_text, csl_json
 from hatsugen.core import bounded
 from hatsugen.index import QueryError, SearchRequest
@@ -165,14 +166,6 @@ def statement_version(statement_id: str, number: int) -> ResponseReturnValue:
     return render_template("version.html", **data)
 
 
-# citation downloads: format → (file suffix, media type)
-CITATION_FILES = {
-    "csl": ("csl.json", "application/vnd.citationstyles.csl+json"),
-    "bibtex": ("bib", "application/x-bibtex; charset=utf-8"),
-    "ris": ("ris", "application/x-research-info-systems; charset=utf-8"),
-}
-
-
 @bp.get("/s/<statement_id>/csl.json", defaults={"fmt": "csl"})
 @bp.get("/s/<statement_id>/cite.bib", defaults={"fmt": "bibtex"})
 @bp.get("/s/<statement_id>/cite.ris", defaults={"fmt": "ris"})
@@ -185,17 +178,18 @@ def statement_citation(statement_id: str, fmt: str) -> ResponseReturnValue:
         number = whole_number(request.args["v"]) or 0
         if not number:
             raise QueryError(f"{request.args['v']!r} is not a version number", "v")
-    record = views.version_data(app, statement_id, number)["record"]
+    record = app.version(statement_id, number)["record"]
     speakers = views.referenced_speakers(app, [record])
-    suffix, media = CITATION_FILES[fmt]
     if fmt == "csl":
+        media, suffix = "application/vnd.citationstyles.csl+json", "csl.json"
         body = json.dumps([csl_json(record, speakers, permalink=link, accessed=views.today())],
                           ensure_ascii=False, indent=2)  # fmt: skip
-    else:
+    else:  # as a result list of one: the same entry the list downloads give
+        media, suffix = CITATION_FORMATS[fmt]
         body = as_text(fmt, [record], speakers=speakers, accessed=views.today(),
                        permalink_base=request.url_root)  # fmt: skip
     name = f"{statement_id}-v{number}.{suffix}"
-    return Response(body, mimetype=media.split(";")[0],
+    return Response(body, content_type=media,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
 
 
