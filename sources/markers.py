@@ -75,8 +75,8 @@ class Turns:
         for name in ("date", "kind", "event", "event_id"):
             if getattr(o, name):
                 record[name] = getattr(o, name)
-        if o.source():
-            record["source"] = o.source()
+        if source := o.source():
+            record["source"] = source
         if self.question:
             record["context"] = self.question
             self.question = None

@@ -6,6 +6,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -621,20 +622,29 @@ def test_check_a_spliced_quote_and_see_both_parts_and_the_cut(page: Page, tmp_pa
         expect(match.locator(".cut")).to_contain_text("Cut out here")
 
 
-@pytest.fixture(scope="module")
-def recording(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A recording on another local server (the media a time code points into)."""
+@contextmanager
+def another_site(folder: Path) -> Iterator[str]:
+    """`folder` served by another local web server, on a port of its own (another origin)."""
     import functools
     import http.server
     import threading
 
-    folder = tmp_path_factory.mktemp("media")
-    (folder / "townhall.mp4").write_bytes(b"\0\0\0\x18ftypmp42")  # a stub: only the URL counts
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/townhall.mp4"
-    httpd.shutdown()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def recording(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A recording on another local server (the media a time code points into)."""
+    folder = tmp_path_factory.mktemp("media")
+    (folder / "townhall.mp4").write_bytes(b"\0\0\0\x18ftypmp42")  # a stub: only the URL counts
+    with another_site(folder) as url:
+        yield url + "/townhall.mp4"
 
 
 @pytest.fixture(scope="module")
@@ -719,10 +729,7 @@ def travel_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def third_party(tmp_path_factory: pytest.TempPathFactory, travel_server: str) -> Iterator[str]:
     """Another site, on another port: an article that embeds the statement through oEmbed,
     and tries to frame the statement page itself."""
-    import functools
-    import http.server
     import json
-    import threading
     import urllib.parse
     import urllib.request
 
@@ -736,11 +743,8 @@ def third_party(tmp_path_factory: pytest.TempPathFactory, travel_server: str) ->
         f"<iframe id='framed' src='{statement_url}' width='600' height='300'></iframe>"
         "</body></html>", encoding="utf-8",
     )  # fmt: skip
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/article.html"
-    httpd.shutdown()
+    with another_site(folder) as url:
+        yield url + "/article.html"
 
 
 def test_the_embed_card_shows_in_another_site_and_other_pages_refuse_framing(
