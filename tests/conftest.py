@@ -13,7 +13,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -65,6 +65,17 @@ def statement(**overrides: object) -> dict:
     }
     record.update(overrides)
     return {k: v for k, v in record.items() if v is not None}
+
+
+def at_once(work: Callable[[], object], count: int) -> None:
+    """Run `work` in `count` threads at the same time, and wait for all of them."""
+    import threading
+
+    threads = [threading.Thread(target=work) for _ in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
 
 
 def write_jsonl(path: Path, records: list[dict]) -> Path:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pickle
-import threading
 
 from hatsugen.cli.terminal import display_width, wrap
 from hatsugen.index.analysis import english_analyzer, japanese_analyzer
 from hatsugen.index.schema import build_schema
+
+from conftest import at_once
 
 
 def terms(analyzer, text: str) -> list[str]:  # type: ignore[no-untyped-def]
@@ -60,11 +61,7 @@ def test_schema_pickles_and_analyzers_work_in_many_threads() -> None:
         except BaseException as err:
             errors.append(err)
 
-    threads = [threading.Thread(target=work) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    at_once(work, 4)
     assert errors == []
     assert len(results) == 200 and all(r == expected for r in results)
     assert "サーバー" in expected

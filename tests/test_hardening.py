@@ -14,7 +14,7 @@ import pytest
 from hatsugen.core import Hatsugen
 from hatsugen.web.app import create_app
 
-from conftest import PASSWORD, Cli, signed_in, statement, token_of, write_jsonl
+from conftest import PASSWORD, Cli, at_once, signed_in, statement, token_of, write_jsonl
 
 SID = "mizuhara-2024-05-01"
 NOTE = {"notes": "n", "reason": "r"}
@@ -234,7 +234,6 @@ def test_every_sign_in_runs_one_verification_whoever_is_named(  # type: ignore[n
 
 def test_concurrent_wrong_passwords_never_overrun_the_limit(home: Path) -> None:
     import sqlite3
-    import threading
 
     from hatsugen.archive import accounts
 
@@ -245,11 +244,7 @@ def test_concurrent_wrong_passwords_never_overrun_the_limit(home: Path) -> None:
             with contextlib.suppress(accounts.SignInRefused):
                 app.accounts.sign_in("ed", "wrong password!!", "10.0.0.9")
 
-    threads = [threading.Thread(target=guess) for _ in range(30)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    at_once(guess, 30)
     conn = sqlite3.connect(home / "archive.sqlite3")
     times = sorted(r[0] for r in conn.execute(
         "SELECT at FROM login_failures WHERE key = 'user:ed'"))  # fmt: skip

@@ -11,7 +11,7 @@ import pytest
 
 from hatsugen.core import Hatsugen
 
-from conftest import MIZUHARA, TAKANASHI, Cli, statement, write_jsonl
+from conftest import MIZUHARA, TAKANASHI, Cli, at_once, statement, write_jsonl
 
 
 def test_an_id_collision_never_gives_words_to_someone_else_silently(
@@ -380,11 +380,7 @@ def test_commands_starting_at_once_on_a_new_home_all_open_it(tmp_path: Path) -> 
         except Exception as err:  # any failure is the finding
             errors.append(err)
 
-    threads = [threading.Thread(target=open_it) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    at_once(open_it, 8)
     assert errors == []
     assert (path.stat().st_mode & 0o777) == 0o600
     assert not [p for p in path.parent.iterdir() if p.name.startswith(".archive")]
