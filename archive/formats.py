@@ -88,7 +88,7 @@ def read_records(path: str, progress: Callable[[int], None] | None = None) -> It
                 "is empty: expected JSON Lines, a JSON array or an export", source=name
             )
         number = len(head)
-        first = _decode(head[-1], name, number, bom=number == 1)
+        first = decode(head[-1], name, number, bom=number == 1)
         if isinstance(first, str) and first.lstrip().startswith("{"):
             try:
                 obj = loads(first)
@@ -99,7 +99,7 @@ def read_records(path: str, progress: Callable[[int], None] | None = None) -> It
                 yield from _stream_lines(stream, name, number, progress)
                 return
         data = b"".join(head) + stream.read()
-        text = _decode(data, name, 1, bom=True)
+        text = decode(data, name, 1, bom=True)
         if isinstance(text, RecordError):
             raise text
         yield from parse_records(text, name)
@@ -109,7 +109,9 @@ def read_records(path: str, progress: Callable[[int], None] | None = None) -> It
         stream.close()
 
 
-def _decode(data: bytes, name: str, line: int, *, bom: bool) -> str | RecordError:
+def decode(data: bytes, name: str, line: int, *, bom: bool) -> str | RecordError:
+    """UTF-8 bytes (from `line` of file `name`) as text, or the error naming the line of the
+    first byte that is not UTF-8."""
     try:
         return data.decode("utf-8-sig" if bom else "utf-8")
     except UnicodeDecodeError as err:
@@ -133,7 +135,7 @@ def _stream_lines(
             pending = 0
         if not raw.strip():
             continue
-        line = _decode(raw, name, number, bom=False)
+        line = decode(raw, name, number, bom=False)
         if isinstance(line, RecordError):
             yield line, None
             continue

@@ -10,12 +10,14 @@ format leaves out on purpose (the Diet's procedural lines, a moderator) is count
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from hatsugen.archive.errors import RecordError
-from hatsugen.archive.formats import read_records
+from hatsugen.archive.formats import decode, read_records
 from hatsugen.archive.store import Located
 
 FORMATS = ("json", "kokkai", "transcript", "vtt", "srt")
@@ -91,20 +93,17 @@ def reader(fmt: str, options: SourceOptions | None = None) -> Reader:
 
 
 def read_text(path: str) -> str:
-    """A whole text file ('-' for stdin), UTF-8 (with or without BOM), as one string; the
-    line of an undecodable byte is named."""
-    import sys
-
+    """A whole text file ('-' for stdin), UTF-8 (with or without BOM), as one string with
+    newlines as \\n; the line of an undecodable byte is named."""
     name = "<stdin>" if path == "-" else path
     try:
-        data = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()  # noqa: SIM115
+        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as err:
         raise RecordError(f"cannot read: {err.strerror}", source=path) from None
-    try:
-        return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise RecordError("is not UTF-8 text", source=name, line=line) from None
+    text = decode(data, name, 1, bom=True)
+    if isinstance(text, RecordError):
+        raise text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def where(path: str, *, line: int | None = None, part: str | None = None) -> RecordError:
