@@ -12,11 +12,33 @@ JA_SCRIPT = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 def html_to_text(html: str) -> str:
     """The readable text of an HTML page: blocks become lines, scripts and styles vanish."""
-    parser = _TextParser()
+    return "\n".join(line for _, line in html_lines(html))
+
+
+def html_lines(html: str, skip: frozenset[str] | None = None) -> list[tuple[int, str]]:
+    """The readable lines of an HTML page, each with the line of the HTML it starts on (so a
+    reader of the page can be told where). `skip`: the elements whose text is left out."""
+    parser = _TextParser(skip)
     parser.feed(html)
     parser.close()
-    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in "".join(parser.out).split("\n")]
-    return "\n".join(line for line in lines if line)
+    out: list[tuple[int, str]] = []
+    start, parts = 0, []  # the line being gathered: where it starts, its pieces
+
+    def flush() -> None:
+        line = re.sub(r"[ \t\u00a0]+", " ", "".join(parts)).strip()
+        if line:
+            out.append((start, line))
+        parts.clear()
+
+    for at, piece in parser.out:
+        for i, part in enumerate(piece.split("\n")):
+            if i:
+                flush()
+            if part:
+                start = start if parts else at + i  # a newline in the text is one in the HTML
+                parts.append(part)
+    flush()
+    return out
 
 
 class _TextParser(HTMLParser):
@@ -44,9 +66,10 @@ class _TextParser(HTMLParser):
     )
     SKIP = frozenset({"script", "style", "noscript", "template", "head"})
 
-    def __init__(self) -> None:
+    def __init__(self, skip: frozenset[str] | None = None) -> None:
         super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
+        self.skip = self.SKIP if skip is None else skip
+        self.out: list[tuple[int, str]] = []  # (line in the HTML, text or a block's newline)
         self.skipping = 0
         self.title: str | None = None
         self._in_title = False
@@ -54,24 +77,24 @@ class _TextParser(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list) -> None:  # type: ignore[override]
         if tag == "title":
             self._in_title = True
-        if tag in self.SKIP:
+        if tag in self.skip:
             self.skipping += 1
         elif tag in self.BLOCKS:
-            self.out.append("\n")
+            self.out.append((self.getpos()[0], "\n"))
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "title":
             self._in_title = False
-        if tag in self.SKIP and self.skipping:
+        if tag in self.skip and self.skipping:
             self.skipping -= 1
         elif tag in self.BLOCKS:
-            self.out.append("\n")
+            self.out.append((self.getpos()[0], "\n"))
 
     def handle_data(self, data: str) -> None:
         if self._in_title:
             self.title = (self.title or "") + data
         if not self.skipping:
-            self.out.append(data)
+            self.out.append((self.getpos()[0], data))
 
 
 def page_title(article: str) -> str | None:

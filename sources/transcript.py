@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from html.parser import HTMLParser
 
 from hatsugen.archive.errors import RecordError
 from hatsugen.archive.store import Located
@@ -27,14 +26,17 @@ _DIET = re.compile(r"^[○◯](?P<m>[^\s　]{1,40}?)(?:君)?(?:[\s　]+(?P<t>.*)
 _BRACKET = re.compile(r"^【(?P<m>[^】]{1,40})】[\s　]*(?P<t>.*)$")
 _PAREN = re.compile(r"^[（(](?P<m>[^）)]{1,40})[）)][\s　]*(?P<t>.*)$")
 _CAPS = re.compile(r"^(?P<m>Q|A|[A-Z][A-Z.'’\- ]{1,40}[A-Z.])\s*[:：]\s*(?P<t>.*)$")
-_BLOCKS = {"p", "br", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "dt", "dd",
-           "section", "article", "blockquote", "pre", "hr"}  # fmt: skip
+# What a transcript page holds besides the transcript (read as the extractor reads pages).
+_NOT_SAID = frozenset({"script", "style", "noscript", "template", "head", "nav", "footer"})
 
 
 class TranscriptReader(Reader):
     def read(self, path: str) -> Iterator[Located]:
+        from hatsugen.extract.text import html_lines, looks_like_html  # HTML pages only
+
         text = read_text(path)
-        lines = _html_lines(text) if _looks_html(text) else list(enumerate(text.split("\n"), 1))
+        lines = (html_lines(text, skip=_NOT_SAID) if looks_like_html(text)
+                 else list(enumerate(text.split("\n"), 1)))  # fmt: skip
         turns = Turns(self.options)
         current: tuple[str, int, list[str]] | None = None  # marker, line, text lines
         found = False
@@ -89,53 +91,3 @@ class TranscriptReader(Reader):
         if colon and head and self.options.speaker_for(head):
             return head.strip(), rest
         return None, stripped
-
-
-def _looks_html(text: str) -> bool:
-    head = text[:2000].lower()
-    return "<html" in head or "<body" in head or "<p>" in head or "<p " in head or "<div" in head
-
-
-class _Lines(HTMLParser):
-    """An HTML page's text, a line per block, each with its line in the HTML file."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.lines: list[tuple[int, str]] = []
-        self.parts: list[str] = []
-        self.start = 1
-        self.skip = 0
-
-    def flush(self) -> None:
-        text = "".join(self.parts)
-        for i, piece in enumerate(text.split("\n")):
-            if piece.strip():
-                self.lines.append((self.start + i, piece))
-        self.parts = []
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag in ("script", "style", "head", "nav", "footer"):
-            self.skip += 1
-        if tag in _BLOCKS:
-            self.flush()
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style", "head", "nav", "footer"):
-            self.skip = max(0, self.skip - 1)
-        if tag in _BLOCKS:
-            self.flush()
-
-    def handle_data(self, data: str) -> None:
-        if self.skip:
-            return
-        if not self.parts:
-            self.start = self.getpos()[0]
-        self.parts.append(data)
-
-
-def _html_lines(text: str) -> list[tuple[int, str]]:
-    parser = _Lines()
-    parser.feed(text)
-    parser.close()
-    parser.flush()
-    return parser.lines
